@@ -1,0 +1,59 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Matching.Model;
+
+/// <summary>A fixed 256-bit set, stored inline in four words; used for interests and languages in the hot loop.</summary>
+internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
+{
+    public const int Capacity = 256;
+
+    public static Bits256 Empty => default;
+
+    public bool IsEmpty => (W0 | W1 | W2 | W3) == 0;
+
+    public int Count => BitOperations.PopCount(W0) + BitOperations.PopCount(W1) + BitOperations.PopCount(W2) + BitOperations.PopCount(W3);
+
+    public Bits256 With(int bit)
+    {
+        if ((uint)bit >= Capacity) throw new ArgumentOutOfRangeException(nameof(bit));
+        var mask = 1UL << (bit & 63);
+        return (bit >> 6) switch
+        {
+            0 => this with { W0 = W0 | mask },
+            1 => this with { W1 = W1 | mask },
+            2 => this with { W2 = W2 | mask },
+            _ => this with { W3 = W3 | mask },
+        };
+    }
+
+    public bool Contains(int bit)
+    {
+        var word = (bit >> 6) switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
+        return (word & (1UL << (bit & 63))) != 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Bits256 operator &(Bits256 a, Bits256 b) => new(a.W0 & b.W0, a.W1 & b.W1, a.W2 & b.W2, a.W3 & b.W3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Bits256 operator |(Bits256 a, Bits256 b) => new(a.W0 | b.W0, a.W1 | b.W1, a.W2 | b.W2, a.W3 | b.W3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Bits256 operator ~(Bits256 a) => new(~a.W0, ~a.W1, ~a.W2, ~a.W3);
+
+    /// <summary>The bits that are set, in ascending order.</summary>
+    public IEnumerable<int> Ones()
+    {
+        for (var w = 0; w < 4; w++)
+        {
+            var word = w switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
+            while (word != 0)
+            {
+                var bit = BitOperations.TrailingZeroCount(word);
+                yield return w * 64 + bit;
+                word &= word - 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+namespace Matching.Model;
+
+/// <summary>One weekly time slot: a day and a half-open minute range [From, To) within it.</summary>
+/// <remarks>From and To are minutes after midnight, 0 ≤ From &lt; To ≤ 1440 (24:00 closes a day).</remarks>
+public readonly record struct TimeSlot
+{
+    /// <summary>Creates a slot, validating the range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">From is not before To, or either is outside the day.</exception>
+    public TimeSlot(DayOfWeek day, int fromMinute, int toMinute)
+    {
+        if (!Enum.IsDefined(day)) throw new ArgumentOutOfRangeException(nameof(day));
+        if (fromMinute < 0 || fromMinute >= 1440) throw new ArgumentOutOfRangeException(nameof(fromMinute), fromMinute, "From must be in 00:00..23:59.");
+        if (toMinute <= fromMinute || toMinute > 1440) throw new ArgumentOutOfRangeException(nameof(toMinute), toMinute, "To must be after From and at most 24:00.");
+        Day = day;
+        FromMinute = fromMinute;
+        ToMinute = toMinute;
+    }
+
+    /// <summary>The day of the week.</summary>
+    public DayOfWeek Day { get; }
+    /// <summary>Start, minutes after midnight.</summary>
+    public int FromMinute { get; }
+    /// <summary>End (exclusive), minutes after midnight.</summary>
+    public int ToMinute { get; }
+
+    /// <summary>Minutes since Monday 00:00 at which the slot starts.</summary>
+    public int WeekStart => DayIndex(Day) * 1440 + FromMinute;
+    /// <summary>Minutes since Monday 00:00 at which the slot ends.</summary>
+    public int WeekEnd => DayIndex(Day) * 1440 + ToMinute;
+
+    /// <summary>0 for Monday … 6 for Sunday.</summary>
+    public static int DayIndex(DayOfWeek day) => ((int)day + 6) % 7;
+
+    /// <summary>The day for 0 = Monday … 6 = Sunday.</summary>
+    public static DayOfWeek DayFromIndex(int index) => (DayOfWeek)((index + 1) % 7);
+
+    /// <summary>Formats minutes after midnight as HH:mm.</summary>
+    public static string FormatMinute(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+
+    /// <summary>Parses HH:mm (00:00..24:00) into minutes after midnight.</summary>
+    public static bool TryParseMinute(string? text, out int minute)
+    {
+        minute = 0;
+        if (text is null || text.Length != 5 || text[2] != ':') return false;
+        if (!char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[1]) || !char.IsAsciiDigit(text[3]) || !char.IsAsciiDigit(text[4])) return false;
+        var h = (text[0] - '0') * 10 + (text[1] - '0');
+        var m = (text[3] - '0') * 10 + (text[4] - '0');
+        if (m > 59 || h > 24 || (h == 24 && m != 0)) return false;
+        minute = h * 60 + m;
+        return true;
+    }
+
+    /// <summary>The slot as "tue 18:00-21:00".</summary>
+    public override string ToString() => $"{Day} {FormatMinute(FromMinute)}-{FormatMinute(ToMinute)}";
+}
+
+/// <summary>
+/// A weekly pattern of time: a normalised (sorted, merged) list of half-open minute-of-week intervals,
+/// Monday 00:00 = 0 up to Sunday 24:00 = 10080.
+/// </summary>
+/// <remarks>Immutable. Overlapping or touching slots given to <see cref="Create"/> are merged.</remarks>
+public sealed class WeeklySlots
+{
+    /// <summary>Minutes in a week.</summary>
+    public const int MinutesPerWeek = 7 * 1440;
+
+    private readonly int[] _bounds; // start0, end0, start1, end1, … sorted and disjoint
+
+    private WeeklySlots(int[] bounds, IReadOnlyList<TimeSlot> slots)
+    {
+        _bounds = bounds;
+        Slots = slots;
+    }
+
+    /// <summary>The empty pattern.</summary>
+    public static WeeklySlots Empty { get; } = new([], []);
+
+    /// <summary>The slots as given.</summary>
+    public IReadOnlyList<TimeSlot> Slots { get; }
+
+    /// <summary>The merged intervals as start, end pairs in minutes of the week.</summary>
+    public ReadOnlySpan<int> Bounds => _bounds;
+
+    /// <summary>Total minutes per week.</summary>
+    public int TotalMinutes
+    {
+        get
+        {
+            var total = 0;
+            for (var i = 0; i < _bounds.Length; i += 2) total += _bounds[i + 1] - _bounds[i];
+            return total;
+        }
+    }
+
+    /// <summary>Creates the pattern from slots, merging overlaps.</summary>
+    public static WeeklySlots Create(IEnumerable<TimeSlot> slots)
+    {
+        var list = slots.ToList();
+        if (list.Count == 0) return Empty;
+        var ordered = list.Select(s => (s.WeekStart, s.WeekEnd)).OrderBy(p => p.WeekStart).ToList();
+        var bounds = new List<int>(ordered.Count * 2);
+        var (curStart, curEnd) = ordered[0];
+        foreach (var (s, e) in ordered.Skip(1))
+        {
+            if (s <= curEnd)
+            {
+                curEnd = Math.Max(curEnd, e);
+                continue;
+            }
+            bounds.Add(curStart);
+            bounds.Add(curEnd);
+            (curStart, curEnd) = (s, e);
+        }
+        bounds.Add(curStart);
+        bounds.Add(curEnd);
+        return new WeeklySlots([.. bounds], list.AsReadOnly());
+    }
+
+    /// <summary>Minutes per week that two merged interval lists have in common (a linear merge).</summary>
+    public static int OverlapMinutes(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int i = 0, j = 0, total = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var start = Math.Max(a[i], b[j]);
+            var end = Math.Min(a[i + 1], b[j + 1]);
+            if (end > start) total += end - start;
+            if (a[i + 1] < b[j + 1]) i += 2; else j += 2;
+        }
+        return total;
+    }
+
+    /// <summary>The common intervals of two merged interval lists, as start, end pairs.</summary>
+    public static List<(int Start, int End)> Intersect(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        var result = new List<(int, int)>();
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var start = Math.Max(a[i], b[j]);
+            var end = Math.Min(a[i + 1], b[j + 1]);
+            if (end > start) result.Add((start, end));
+            if (a[i + 1] < b[j + 1]) i += 2; else j += 2;
+        }
+        return result;
+    }
+
+    /// <summary>The hours of the week (0..167) that the pattern touches, as a 168-bit set in three words.</summary>
+    internal (ulong W0, ulong W1, ulong W2) HourMask()
+    {
+        Span<ulong> words = stackalloc ulong[3];
+        for (var i = 0; i < _bounds.Length; i += 2)
+        {
+            var firstHour = _bounds[i] / 60;
+            var lastHour = (_bounds[i + 1] - 1) / 60;
+            for (var h = firstHour; h <= lastHour; h++) words[h >> 6] |= 1UL << (h & 63);
+        }
+        return (words[0], words[1], words[2]);
+    }
+}

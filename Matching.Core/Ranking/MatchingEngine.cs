@@ -1,0 +1,171 @@
+using Matching.Model;
+using Matching.Scoring;
+using Matching.Validation;
+
+namespace Matching.Ranking;
+
+/// <summary>How to rank: how many, which kinds, which profile, which language.</summary>
+public sealed record RankingOptions
+{
+    /// <summary>How many to return (1..100, default 10).</summary>
+    public int Limit { get; init; } = 10;
+    /// <summary>The kinds to consider; null or empty for all.</summary>
+    public IReadOnlyCollection<OfferKind>? Kinds { get; init; }
+    /// <summary>The weight profile; the shipped default when null.</summary>
+    public WeightProfile? Profile { get; init; }
+    /// <summary>The language of the reasons (Dutch by default).</summary>
+    public ReasonLanguage Language { get; init; } = ReasonLanguage.Nl;
+
+    /// <summary>The largest limit.</summary>
+    public const int MaxLimit = 100;
+}
+
+/// <summary>
+/// The scoring and ranking engine: an in-memory index of offers kept current by upserts, removals and capacity changes,
+/// ranking with explanations in both directions.
+/// </summary>
+/// <remarks>Thread-safe: concurrent rankings run in parallel with one writer at a time.</remarks>
+public sealed class MatchingEngine
+{
+    private readonly OfferIndex _index;
+    private readonly Explainer _explainer;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an empty engine over the shipped taxonomy and languages unless others are given.</summary>
+    public MatchingEngine(TimeProvider time, InterestTaxonomy? taxonomy = null, LanguageRegistry? languages = null)
+    {
+        _time = time;
+        Taxonomy = taxonomy ?? InterestTaxonomy.Default;
+        Languages = languages ?? LanguageRegistry.Default;
+        _index = new OfferIndex(Taxonomy, Languages);
+        _explainer = new Explainer(Taxonomy, Languages);
+    }
+
+    /// <summary>The interest taxonomy.</summary>
+    public InterestTaxonomy Taxonomy { get; }
+    /// <summary>The known languages.</summary>
+    public LanguageRegistry Languages { get; }
+    /// <summary>Offers in the index.</summary>
+    public int OfferCount => _index.Count;
+
+    internal OfferIndex Index => _index;
+
+    /// <summary>Today in the engine's clock (UTC date).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Adds or replaces an offer; <paramref name="held"/> is the number of places accepted matches hold.</summary>
+    public void Upsert(Offer offer, int held = 0)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        ArgumentOutOfRangeException.ThrowIfNegative(held);
+        _index.Upsert(offer, held);
+    }
+
+    /// <summary>Removes an offer; false when it was not indexed.</summary>
+    public bool Remove(string offerId) => _index.Remove(offerId);
+
+    /// <summary>Records how many places are held on an offer; false when it is not indexed.</summary>
+    public bool SetHeld(string offerId, int held) => _index.SetHeld(offerId, held);
+
+    /// <summary>An indexed offer and its held places, or null.</summary>
+    public (Offer Offer, int Held)? GetOffer(string offerId) => _index.Get(offerId);
+
+    /// <summary>Every indexed offer with its held places.</summary>
+    public IReadOnlyList<(Offer Offer, int Held)> Offers() => _index.Snapshot();
+
+    /// <summary>Ranks the offers for a newcomer, best first, with explanations and exclusion counts.</summary>
+    public SuggestionResult Suggest(Newcomer newcomer, RankingOptions? options = null)
+    {
+        options ??= new RankingOptions();
+        var profile = options.Profile ?? WeightProfile.Default;
+        var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
+        var query = Compile(newcomer, profile, options.Kinds);
+        Span<int> excluded = stackalloc int[8];
+        var top = _index.Rank(query, limit, excluded);
+
+        var suggestions = new List<Suggestion>(top.Count);
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        foreach (var (score, offer, _) in top)
+        {
+            var facts = _index.EvaluatePair(query, offer.Id, criteria);
+            // An offer may change between the scan and this step; the scan's score stands, the facts explain it.
+            var km = facts?.Km ?? GeoPoint.DistanceKm(newcomer.Location.Point, offer.Location.Point);
+            suggestions.Add(new Suggestion(offer.Id, suggestions.Count + 1, score,
+                Explainer.Breakdown(criteria, profile),
+                _explainer.Reasons(newcomer, offer, criteria, profile, km, options.Language)));
+        }
+        return new SuggestionResult(newcomer.Id, new ProfileRef(profile.Name, profile.Version), suggestions, Summarise(excluded));
+    }
+
+    /// <summary>
+    /// The reverse ranking: the best newcomers for one indexed offer among <paramref name="newcomers"/>, with the
+    /// same scorer; null when the offer is not indexed. Kinds in the options are ignored.
+    /// </summary>
+    public CandidateResult? Candidates(string offerId, IEnumerable<Newcomer> newcomers, RankingOptions? options = null)
+    {
+        options ??= new RankingOptions();
+        if (_index.Get(offerId) is not { } stored) return null;
+        var profile = options.Profile ?? WeightProfile.Default;
+        var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
+        var excluded = new int[8];
+        var scored = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>();
+        var criteria = new double[Criteria.Count];
+        foreach (var n in newcomers)
+        {
+            var facts = _index.EvaluatePair(Compile(n, profile, null), offerId, criteria);
+            if (facts is null) return null;
+            if (facts.Reason != ExclusionReason.None)
+            {
+                excluded[(int)facts.Reason]++;
+                continue;
+            }
+            var score = 0.0;
+            for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+            scored.Add((score, n, (double[])criteria.Clone(), facts.Km));
+        }
+        var candidates = scored
+            .OrderByDescending(s => s.Score).ThenBy(s => s.Newcomer.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, Explainer.Breakdown(s.Criteria, profile),
+                _explainer.Reasons(s.Newcomer, stored.Offer, s.Criteria, profile, s.Km, options.Language)))
+            .ToList();
+        return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
+    }
+
+    /// <summary>Evaluates one newcomer against one indexed offer (for matches outside the list and overrides); null when the offer is unknown.</summary>
+    public PairEvaluation? Evaluate(Newcomer newcomer, string offerId, WeightProfile? profile = null, ReasonLanguage language = ReasonLanguage.Nl)
+    {
+        profile ??= WeightProfile.Default;
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var facts = _index.EvaluatePair(Compile(newcomer, profile, null), offerId, criteria);
+        if (facts is null) return null;
+        if (facts.Reason != ExclusionReason.None)
+        {
+            return new PairEvaluation(WireNames.Of(facts.Reason), 0, [], [Explainer.Exclusion(facts.Reason, language)]);
+        }
+        var score = 0.0;
+        for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+        return new PairEvaluation(null, score, Explainer.Breakdown(criteria, profile),
+            _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language));
+    }
+
+    internal NewcomerQuery Compile(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds)
+    {
+        ArgumentNullException.ThrowIfNull(newcomer);
+        if (!Identifiers.IsValid(newcomer.Id)) throw new ArgumentException("The newcomer's id is not valid.", nameof(newcomer));
+        return NewcomerQuery.Compile(newcomer, profile, Today, kinds, Taxonomy, Languages);
+    }
+
+    private static ExclusionSummary Summarise(ReadOnlySpan<int> excluded)
+    {
+        var byReason = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var total = 0;
+        for (var r = 1; r < excluded.Length; r++)
+        {
+            if (excluded[r] == 0) continue;
+            byReason[WireNames.Of((ExclusionReason)r)] = excluded[r];
+            total += excluded[r];
+        }
+        return new ExclusionSummary(total, byReason);
+    }
+}

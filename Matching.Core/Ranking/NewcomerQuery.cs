@@ -1,0 +1,80 @@
+using Matching.Model;
+using Matching.Scoring;
+
+namespace Matching.Ranking;
+
+/// <summary>A newcomer compiled for the scan: bitsets, unit vector and precomputed tables. Built once per request.</summary>
+internal sealed class NewcomerQuery
+{
+    public required Newcomer Newcomer { get; init; }
+    public required WeightProfile Profile { get; init; }
+    public required int Level { get; init; }
+    public required double X { get; init; }
+    public required double Y { get; init; }
+    public required double Z { get; init; }
+    public required double MaxKm { get; init; }
+    /// <summary>Chord² of the travel limit with a little slack: a cheap first test, the exact km test follows.</summary>
+    public required double LimitChordSquared { get; init; }
+    public required Bits256 Interests { get; init; }
+    public required Bits256 InterestFamily { get; init; }
+    public required int InterestCount { get; init; }
+    public required Bits256 Languages { get; init; }
+    public required ulong H0 { get; init; }
+    public required ulong H1 { get; init; }
+    public required ulong H2 { get; init; }
+    public required int[] Bounds { get; init; }
+    public required int TodayDay { get; init; }
+    public required int? TrajectoryEndDay { get; init; }
+    public required int Age { get; init; } // -1 when unknown
+    public required byte GenderBit { get; init; } // 0 when unspecified
+    public required int KindMask { get; init; }
+    /// <summary>Goal score per kind × 10 + setting.</summary>
+    public required double[] GoalTable { get; init; }
+    public required double BridgingIfShared { get; init; }
+    public required double[] Weights { get; init; }
+
+    public static NewcomerQuery Compile(Newcomer n, WeightProfile profile, DateOnly today, IReadOnlyCollection<OfferKind>? kinds,
+        InterestTaxonomy taxonomy, LanguageRegistry languages)
+    {
+        var (x, y, z) = n.Location.Point.ToUnitVector();
+        var interests = taxonomy.MaskOf(n.Interests);
+        var langs = languages.MaskOf(n.Languages.Where(l => !string.Equals(l, "nl", StringComparison.OrdinalIgnoreCase)));
+        var (h0, h1, h2) = n.Availability.HourMask();
+        var kindMask = 0;
+        if (kinds is null || kinds.Count == 0) kindMask = 0b11111;
+        else foreach (var k in kinds) kindMask |= 1 << (int)k;
+        var goalMask = 0;
+        foreach (var g in n.Goals) goalMask |= 1 << (int)g;
+        var goalTable = new double[50];
+        foreach (var kind in Enum.GetValues<OfferKind>())
+        {
+            foreach (var setting in Enum.GetValues<OfferSetting>())
+            {
+                goalTable[(int)kind * 10 + (int)setting] = Formulas.GoalFit(goalMask, kind, setting);
+            }
+        }
+        return new NewcomerQuery
+        {
+            Newcomer = n,
+            Profile = profile,
+            Level = n.DutchLevel.Ordinal,
+            X = x, Y = y, Z = z,
+            MaxKm = n.MaxTravelKm,
+            LimitChordSquared = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + 1e-9) + 1e-15,
+            Interests = interests,
+            InterestFamily = taxonomy.FamilyMask(interests),
+            InterestCount = interests.Count,
+            Languages = langs,
+            H0 = h0, H1 = h1, H2 = h2,
+            Bounds = n.Availability.Bounds.ToArray(),
+            TodayDay = today.DayNumber,
+            TrajectoryEndDay = n.TrajectoryEnd?.DayNumber,
+            Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
+            GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
+            KindMask = kindMask,
+            GoalTable = goalTable,
+            BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
+            Weights = profile.Weights.ToArray(),
+        };
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Matching.Model;
+using Matching.Text;
+using Matching.Validation;
+
+namespace Matching.Scoring;
+
+/// <summary>The wire form of a weight profile, as stored in data/weights/*.json and sent to the API.</summary>
+public sealed class WeightProfileDocument
+{
+    /// <summary>Profile name: 1..64 of [A-Za-z0-9._-].</summary>
+    public string? Name { get; set; }
+    /// <summary>Version, at least 1; the API increments it on every change.</summary>
+    public int? Version { get; set; }
+    /// <summary>What the profile is for.</summary>
+    public string? Description { get; set; }
+    /// <summary>Weight per criterion name; non-negative, normalised to sum 1; a missing criterion weighs 0.</summary>
+    public Dictionary<string, double>? Weights { get; set; }
+    /// <summary>How many CEFR levels below an offer's minimum are still allowed (0..2, default 0).</summary>
+    public int? LevelTolerance { get; set; }
+    /// <summary>The distance decay.</summary>
+    public DistanceDecayDocument? Distance { get; set; }
+    /// <summary>Days assumed left when a newcomer has no trajectory end and the offer no end (7..730, default 182).</summary>
+    public int? HorizonDays { get; set; }
+
+    /// <summary>JSON options of every profile document: camelCase, unknown members refused.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+/// <summary>The wire form of the gauss distance decay.</summary>
+public sealed class DistanceDecayDocument
+{
+    /// <summary>Distance in km that still scores 1 (0..50, default 1).</summary>
+    public double? OffsetKm { get; set; }
+    /// <summary>Distance past the offset at which the score has fallen to <see cref="Decay"/> (0.5..200, default 10).</summary>
+    public double? ScaleKm { get; set; }
+    /// <summary>The score at offset + scale (0.01..0.99, default 0.5).</summary>
+    public double? Decay { get; set; }
+}
+
+/// <summary>
+/// A named, versioned weight profile: the weight of each criterion (normalised to sum 1) and the settings of the
+/// formulas. Immutable and thread-safe.
+/// </summary>
+public sealed class WeightProfile
+{
+    private readonly double[] _weights;
+
+    private WeightProfile(string name, int version, string? description, double[] weights, int levelTolerance,
+        double offsetKm, double scaleKm, double decay, int horizonDays)
+    {
+        Name = name;
+        Version = version;
+        Description = description;
+        _weights = weights;
+        LevelTolerance = levelTolerance;
+        DistanceOffsetKm = offsetKm;
+        DistanceScaleKm = scaleKm;
+        DistanceDecay = decay;
+        HorizonDays = horizonDays;
+        // Elasticsearch's gauss decay: exp(-d²/2σ²) equals `decay` at d = scale.
+        GaussSigmaSquared = -scaleKm * scaleKm / (2 * Math.Log(decay));
+    }
+
+    private static readonly Lazy<WeightProfile> LazyDefault = new(() =>
+    {
+        using var reader = EmbeddedData.OpenText("weights.default.json");
+        return Parse(reader.ReadToEnd(), out var errors) ?? throw new ValidationException(errors);
+    });
+
+    /// <summary>The profile shipped in data/weights/default.json.</summary>
+    public static WeightProfile Default => LazyDefault.Value;
+
+    /// <summary>The profile's name.</summary>
+    public string Name { get; }
+    /// <summary>The profile's version.</summary>
+    public int Version { get; }
+    /// <summary>What it is for.</summary>
+    public string? Description { get; }
+    /// <summary>Levels below an offer's minimum still allowed.</summary>
+    public int LevelTolerance { get; }
+    /// <summary>Distance that still scores 1, in km.</summary>
+    public double DistanceOffsetKm { get; }
+    /// <summary>Distance past the offset where the score is <see cref="DistanceDecay"/>, in km.</summary>
+    public double DistanceScaleKm { get; }
+    /// <summary>Distance score at offset + scale.</summary>
+    public double DistanceDecay { get; }
+    /// <summary>Days assumed when neither the trajectory nor the offer has an end.</summary>
+    public int HorizonDays { get; }
+
+    internal double GaussSigmaSquared { get; }
+
+    /// <summary>The normalised weight of a criterion.</summary>
+    public double Weight(Criterion criterion) => _weights[(int)criterion];
+
+    /// <summary>The normalised weights in criterion order.</summary>
+    internal ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>Validates a document into a profile; returns null and fills <paramref name="errors"/> when it is invalid.</summary>
+    public static WeightProfile? Create(WeightProfileDocument document, out ValidationErrors errors)
+    {
+        errors = new ValidationErrors();
+        var name = document.Name;
+        if (!Identifiers.IsValid(name)) errors.Add("name", "Required: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.");
+        var version = document.Version ?? 1;
+        if (version < 1) errors.Add("version", "Must be at least 1.");
+
+        var weights = new double[Criteria.Count];
+        if (document.Weights is null || document.Weights.Count == 0)
+        {
+            errors.Add("weights", $"Required: a weight for one or more of {string.Join(", ", Criteria.All.Select(Criteria.Name))}.");
+        }
+        else
+        {
+            foreach (var (key, value) in document.Weights)
+            {
+                if (!WireNames.TryParse<Criterion>(key, out var criterion) || Criteria.Name(criterion) != key)
+                {
+                    errors.Add($"weights.{key}", $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}.");
+                    continue;
+                }
+                if (!double.IsFinite(value) || value < 0) errors.Add($"weights.{key}", "Must be a finite number of at least 0.");
+                else weights[(int)criterion] = value;
+            }
+            var sum = weights.Sum();
+            if (errors.IsEmpty && sum <= 0) errors.Add("weights", "At least one weight must be above 0.");
+            if (sum > 0) for (var i = 0; i < weights.Length; i++) weights[i] /= sum;
+        }
+
+        var tolerance = document.LevelTolerance ?? 0;
+        if (tolerance is < 0 or > 2) errors.Add("levelTolerance", "Must be 0, 1 or 2.");
+        var offset = document.Distance?.OffsetKm ?? 1;
+        var scale = document.Distance?.ScaleKm ?? 10;
+        var decay = document.Distance?.Decay ?? 0.5;
+        if (!double.IsFinite(offset) || offset is < 0 or > 50) errors.Add("distance.offsetKm", "Must be between 0 and 50.");
+        if (!double.IsFinite(scale) || scale is < 0.5 or > 200) errors.Add("distance.scaleKm", "Must be between 0.5 and 200.");
+        if (!double.IsFinite(decay) || decay is < 0.01 or > 0.99) errors.Add("distance.decay", "Must be between 0.01 and 0.99.");
+        var horizon = document.HorizonDays ?? 182;
+        if (horizon is < 7 or > 730) errors.Add("horizonDays", "Must be between 7 and 730.");
+        if (document.Description is { Length: > 500 }) errors.Add("description", "At most 500 characters.");
+
+        return errors.IsEmpty
+            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon)
+            : null;
+    }
+
+    /// <summary>Parses and validates JSON; malformed JSON is reported as an error on the empty field.</summary>
+    public static WeightProfile? Parse(string json, out ValidationErrors errors)
+    {
+        WeightProfileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<WeightProfileDocument>(json, WeightProfileDocument.JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            errors = new ValidationErrors();
+            errors.Add(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "", "Malformed JSON: " + ex.Message.Split(" Path:")[0]);
+            return null;
+        }
+        if (document is null)
+        {
+            errors = new ValidationErrors();
+            errors.Add("", "A profile object is required.");
+            return null;
+        }
+        return Create(document, out errors);
+    }
+
+    /// <summary>The profile as a document (weights normalised), for storage and the API.</summary>
+    public WeightProfileDocument ToDocument() => new()
+    {
+        Name = Name,
+        Version = Version,
+        Description = Description,
+        Weights = Criteria.All.ToDictionary(Criteria.Name, c => Math.Round(Weight(c), 6)),
+        LevelTolerance = LevelTolerance,
+        Distance = new DistanceDecayDocument { OffsetKm = DistanceOffsetKm, ScaleKm = DistanceScaleKm, Decay = DistanceDecay },
+        HorizonDays = HorizonDays,
+    };
+
+    /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
+    public WeightProfile WithIdentity(string name, int version) =>
+        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays);
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Matching.Contracts;
+
+/// <summary>A location on the wire: a place name of the gazetteer, or coordinates (or both: the coordinates win).</summary>
+public sealed class LocationDocument
+{
+    /// <summary>A place name (Dutch, French or English; case, accents and hyphens do not matter).</summary>
+    public string? Place { get; set; }
+    /// <summary>Latitude in degrees.</summary>
+    public double? Lat { get; set; }
+    /// <summary>Longitude in degrees.</summary>
+    public double? Lon { get; set; }
+}
+
+/// <summary>A weekly slot on the wire: { "day": "tue", "from": "18:00", "to": "21:00" }.</summary>
+public sealed class SlotDocument
+{
+    /// <summary>mon, tue, wed, thu, fri, sat or sun.</summary>
+    public string? Day { get; set; }
+    /// <summary>Start, HH:mm.</summary>
+    public string? From { get; set; }
+    /// <summary>End, HH:mm, after the start (24:00 allowed).</summary>
+    public string? To { get; set; }
+}
+
+/// <summary>An inclusive range of CEFR levels on the wire.</summary>
+public sealed class LevelRangeDocument
+{
+    /// <summary>Lowest level, A0..C2 (default A0).</summary>
+    public string? Min { get; set; }
+    /// <summary>Highest level, A0..C2 (default C2).</summary>
+    public string? Max { get; set; }
+}
+
+/// <summary>An inclusive age range on the wire.</summary>
+public sealed class AgeRangeDocument
+{
+    /// <summary>Lowest age (0..120).</summary>
+    public int? Min { get; set; }
+    /// <summary>Highest age (0..120).</summary>
+    public int? Max { get; set; }
+}
+
+/// <summary>A newcomer on the wire. There is deliberately no field for a name, address or national number.</summary>
+public sealed class NewcomerDocument
+{
+    /// <summary>The caller's pseudonymous id (read-only: set from the path).</summary>
+    public string? Id { get; set; }
+    /// <summary>Dutch level A0..C2 (required).</summary>
+    public string? DutchLevel { get; set; }
+    /// <summary>Languages spoken besides Dutch, as codes (ISO 639-1, or 639-3 where none).</summary>
+    public List<string>? Languages { get; set; }
+    /// <summary>Interest codes of the taxonomy.</summary>
+    public List<string>? Interests { get; set; }
+    /// <summary>Where the newcomer lives (required).</summary>
+    public LocationDocument? Location { get; set; }
+    /// <summary>Travel limit in km (0..300, default 15).</summary>
+    public double? MaxTravelKm { get; set; }
+    /// <summary>Weekly availability (at least one slot).</summary>
+    public List<SlotDocument>? Availability { get; set; }
+    /// <summary>Year of birth.</summary>
+    public int? BirthYear { get; set; }
+    /// <summary>female, male, x or unspecified; only checked against offers that restrict it, never scored.</summary>
+    public string? Gender { get; set; }
+    /// <summary>work, language, network, volunteering, leisure.</summary>
+    public List<string>? Goals { get; set; }
+    /// <summary>Last day of the trajectory, yyyy-MM-dd.</summary>
+    public string? TrajectoryEnd { get; set; }
+}
+
+/// <summary>An offer on the wire.</summary>
+public sealed class OfferDocument
+{
+    /// <summary>The caller's id (read-only: set from the path).</summary>
+    public string? Id { get; set; }
+    /// <summary>buddy, languageInternship, introductoryInternship, volunteering, introductionTrajectory (required).</summary>
+    public string? Kind { get; set; }
+    /// <summary>company, association, organisation, localGovernment, cultureClub, youthClub, sportClub, careHome, localServiceCentre, neighbourhoodWork (required).</summary>
+    public string? Setting { get; set; }
+    /// <summary>Title (1..200 characters, required).</summary>
+    public string? Title { get; set; }
+    /// <summary>Organisation (up to 200 characters).</summary>
+    public string? Organisation { get; set; }
+    /// <summary>Where it takes place (required).</summary>
+    public LocationDocument? Location { get; set; }
+    /// <summary>Whether it can be done remotely (default false).</summary>
+    public bool? Remote { get; set; }
+    /// <summary>The Dutch levels it is meant for (default A0..C2).</summary>
+    public LevelRangeDocument? DutchLevel { get; set; }
+    /// <summary>Interest codes of the taxonomy.</summary>
+    public List<string>? Interests { get; set; }
+    /// <summary>Weekly schedule (at least one slot).</summary>
+    public List<SlotDocument>? Schedule { get; set; }
+    /// <summary>Places (1..10,000, required).</summary>
+    public int? Capacity { get; set; }
+    /// <summary>Languages spoken there besides Dutch.</summary>
+    public List<string>? Languages { get; set; }
+    /// <summary>Hours the newcomer does (1..400, default 40).</summary>
+    public int? Hours { get; set; }
+    /// <summary>First day, yyyy-MM-dd.</summary>
+    public string? StartsOn { get; set; }
+    /// <summary>Last day, yyyy-MM-dd, not before the first.</summary>
+    public string? EndsOn { get; set; }
+    /// <summary>The ages it accepts.</summary>
+    public AgeRangeDocument? AgeRange { get; set; }
+    /// <summary>The genders it accepts; empty for all.</summary>
+    public List<string>? Genders { get; set; }
+}
+
+/// <summary>The JSON settings of every document: camelCase, unknown members refused (so no personal field slips in).</summary>
+public static class DocumentJson
+{
+    /// <summary>Options for reading and writing documents.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        MaxDepth = 16,
+    };
+}

@@ -1,0 +1,77 @@
+using Matching.Data;
+using Matching.Model;
+using Matching.Ranking;
+using Matching.Reference;
+using Matching.Scoring;
+using static Matching.Tests.TestData;
+
+namespace Matching.Tests.Ranking;
+
+/// <summary>The fast index and the plain reference scorer must agree on every pair and every ranking.</summary>
+public class ReferenceAgreementTests
+{
+    private static readonly WeightProfile Tolerant = WeightProfile.Create(new WeightProfileDocument
+    {
+        Name = "tolerant",
+        Weights = new() { ["language"] = 1, ["interests"] = 2, ["distance"] = 1.5, ["availability"] = 1, ["bridgingLanguage"] = 0.7, ["goals"] = 0.3 },
+        LevelTolerance = 1,
+        Distance = new DistanceDecayDocument { OffsetKm = 2, ScaleKm = 6, Decay = 0.3 },
+    }, out _)!;
+
+    private static IEnumerable<TestCaseData> Profiles()
+    {
+        yield return new TestCaseData(WeightProfile.Default, 11).SetName("Pairs_DefaultProfile_Agree");
+        yield return new TestCaseData(Tolerant, 12).SetName("Pairs_TolerantProfile_Agree");
+    }
+
+    [TestCaseSource(nameof(Profiles))]
+    public void EveryPair_SameExclusionAndScores(WeightProfile profile, int seed)
+    {
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = seed, Newcomers = 80, Offers = 400, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var rng = new Random(seed);
+        var held = data.Offers.ToDictionary(o => o.Id, o => rng.Next(0, o.Capacity + 1));
+        foreach (var o in data.Offers) engine.Upsert(o, held[o.Id]);
+
+        var pairs = 0;
+        var included = 0;
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        foreach (var n in data.Newcomers)
+        {
+            var kinds = rng.NextDouble() < 0.3 ? new[] { (OfferKind)rng.Next(0, 5) } : null;
+            var query = engine.Compile(n, profile, kinds);
+            foreach (var o in data.Offers)
+            {
+                var expected = reference.Evaluate(n, o, held[o.Id], profile, Today, kinds);
+                var facts = engine.Index.EvaluatePair(query, o.Id, criteria)!;
+                facts.Reason.Should().Be(expected.Reason, $"{n.Id} × {o.Id}");
+                if (expected.Reason == ExclusionReason.None)
+                {
+                    criteria.ToArray().Should().Equal(expected.Criteria, (a, b) => Math.Abs(a - b) < 1e-12, $"{n.Id} × {o.Id}");
+                    included++;
+                }
+                pairs++;
+            }
+        }
+        pairs.Should().Be(32_000);
+        included.Should().BeGreaterThan(300, "the data must exercise the scored path, not only exclusions");
+    }
+
+    [Test]
+    public void Rankings_SameOrderAndScores()
+    {
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 5, Newcomers = 100, Offers = 1500, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        foreach (var o in data.Offers) engine.Upsert(o);
+        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var offers = data.Offers.Select(o => (o, 0)).ToList();
+        foreach (var n in data.Newcomers)
+        {
+            var expected = reference.Rank(n, offers, WeightProfile.Default, Today, null, 10);
+            var actual = engine.Suggest(n, new RankingOptions { Limit = 10 });
+            actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
+            actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (a, b) => Math.Abs(a - b) < 1e-12);
+        }
+    }
+}

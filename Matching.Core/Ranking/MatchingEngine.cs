@@ -61,6 +61,17 @@ public sealed class MatchingEngine
         _index.Upsert(offer, held);
     }
 
+    /// <summary>Adds or replaces many offers (a bulk load), then lays the index out in spatial order for fast scans.</summary>
+    public void UpsertMany(IEnumerable<(Offer Offer, int Held)> offers)
+    {
+        ArgumentNullException.ThrowIfNull(offers);
+        foreach (var (offer, held) in offers) Upsert(offer, held);
+        _index.Compact();
+    }
+
+    /// <summary>Lays the index out in spatial order again (after many single upserts); never needed for correctness.</summary>
+    public void Compact() => _index.Compact();
+
     /// <summary>Removes an offer; false when it was not indexed.</summary>
     public bool Remove(string offerId) => _index.Remove(offerId);
 
@@ -80,7 +91,7 @@ public sealed class MatchingEngine
         var profile = options.Profile ?? WeightProfile.Default;
         var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
         var query = Compile(newcomer, profile, options.Kinds);
-        Span<int> excluded = stackalloc int[8];
+        Span<int> excluded = stackalloc int[OfferIndex.OutcomeSlots];
         var top = _index.Rank(query, limit, excluded);
 
         var suggestions = new List<Suggestion>(top.Count);

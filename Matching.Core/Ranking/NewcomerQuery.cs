@@ -9,12 +9,24 @@ internal sealed class NewcomerQuery
     public required Newcomer Newcomer { get; init; }
     public required WeightProfile Profile { get; init; }
     public required int Level { get; init; }
+    /// <summary>Level plus the profile's tolerance: the highest offer minimum that is still allowed.</summary>
+    public required int LevelWithTolerance { get; init; }
     public required double X { get; init; }
     public required double Y { get; init; }
     public required double Z { get; init; }
     public required double MaxKm { get; init; }
-    /// <summary>Chord² of the travel limit with a little slack: a cheap first test, the exact km test follows.</summary>
-    public required double LimitChordSquared { get; init; }
+    /// <summary>
+    /// Chord² of the travel limit plus a margin larger than float rounding (about 6 m): the scan's cheap bound in
+    /// float, which never rejects an offer within the limit; the exact km test in double follows.
+    /// </summary>
+    public required float LimitChordSquaredFloat { get; init; }
+    /// <summary>Below this chord² an offer is surely within the travel limit (km is monotonic in chord²).</summary>
+    public required double LimitChordSquaredLow { get; init; }
+    /// <summary>Above this chord² an offer is surely beyond the travel limit; between the two, km decides.</summary>
+    public required double LimitChordSquaredHigh { get; init; }
+    public required int HorizonDays { get; init; }
+    public required double DistanceOffsetKm { get; init; }
+    public required double GaussSigmaSquared { get; init; }
     public required Bits256 Interests { get; init; }
     public required Bits256 InterestFamily { get; init; }
     public required int InterestCount { get; init; }
@@ -28,6 +40,8 @@ internal sealed class NewcomerQuery
     public required int Age { get; init; } // -1 when unknown
     public required byte GenderBit { get; init; } // 0 when unspecified
     public required int KindMask { get; init; }
+    /// <summary>Gate byte → outcome for this newcomer (see <see cref="OfferIndex.GateTable"/>).</summary>
+    public required byte[] GateTable { get; init; }
     /// <summary>Goal score per kind × 10 + setting.</summary>
     public required double[] GoalTable { get; init; }
     public required double BridgingIfShared { get; init; }
@@ -58,9 +72,15 @@ internal sealed class NewcomerQuery
             Newcomer = n,
             Profile = profile,
             Level = n.DutchLevel.Ordinal,
+            LevelWithTolerance = n.DutchLevel.Ordinal + profile.LevelTolerance,
             X = x, Y = y, Z = z,
             MaxKm = n.MaxTravelKm,
-            LimitChordSquared = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + 1e-9) + 1e-15,
+            LimitChordSquaredFloat = (float)Math.Pow(Math.Sqrt(GeoPoint.KmToChordSquared(n.MaxTravelKm)) + 1e-6, 2) * (1 + 1e-5f),
+            LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - 1e-9),
+            LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + 1e-9),
+            HorizonDays = profile.HorizonDays,
+            DistanceOffsetKm = profile.DistanceOffsetKm,
+            GaussSigmaSquared = profile.GaussSigmaSquared,
             Interests = interests,
             InterestFamily = taxonomy.FamilyMask(interests),
             InterestCount = interests.Count,
@@ -72,6 +92,7 @@ internal sealed class NewcomerQuery
             Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
             GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
             KindMask = kindMask,
+            GateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance),
             GoalTable = goalTable,
             BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
             Weights = profile.Weights.ToArray(),

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Matching.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankOneNewcomer).Assembly).Run(args);
+if (args is ["probe", var n]) Matching.Benchmarks.Probe.Run(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
+else BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankOneNewcomer).Assembly).Run(args);

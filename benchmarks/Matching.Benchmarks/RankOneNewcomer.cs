@@ -21,7 +21,7 @@ public class RankOneNewcomer
     private NewcomerQuery[] _queries = null!;
     private Newcomer[] _newcomers = null!;
     private int _next;
-    private int[] _excluded = new int[8];
+    private int[] _excluded = new int[OfferIndex.OutcomeSlots];
 
     /// <summary>Offers in the index.</summary>
     [Params(1_000, 10_000, 100_000)]
@@ -32,7 +32,7 @@ public class RankOneNewcomer
     {
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = Offers, Newcomers = 64, Today = Today }).Generate();
         _engine = new MatchingEngine(new FixedTime(Today));
-        foreach (var o in data.Offers) _engine.Upsert(o);
+        _engine.UpsertMany(data.Offers.Select(o => (o, 0)));
         _offers = data.Offers.Select(o => (o, 0)).ToList();
         _reference = new ReferenceScorer(_engine.Taxonomy, _engine.Languages);
         _newcomers = [.. data.Newcomers];

@@ -1,6 +1,11 @@
+using Matching.Api.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddMatching();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
+app.UseMatching();
+app.MapMatching();
 app.Run();
 
 /// <summary>The host's entry point, visible to the tests' WebApplicationFactory.</summary>

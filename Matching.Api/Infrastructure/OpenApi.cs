@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Matching.Contracts;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Matching.Api.Infrastructure;
+
+/// <summary>The OpenAPI document (Swashbuckle) with the API-key scheme, servers, summaries and examples, and Swagger UI.</summary>
+internal static class OpenApi
+{
+    public static IServiceCollection AddMatchingOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Matching API",
+                Version = "v1",
+                Description = "Matches newcomers (inburgeraars) to fourth-pillar offers on Dutch level, interests, location and availability, "
+                    + "explains every score, and keeps the match lifecycle. Authenticate with the X-Api-Key header.",
+                License = new OpenApiLicense { Name = "Proprietary: Agency for Integration and Civic Integration" },
+                Contact = new OpenApiContact { Name = "Matching team" },
+            });
+            options.AddServer(new OpenApiServer { Url = "http://localhost:5080", Description = "Local development" });
+            options.AddSecurityDefinition(ApiKeyHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyHandler.Header,
+                Description = "An API key from Auth:ApiKeys. Development ships demo keys (see the README).",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [],
+            });
+            options.SchemaFilter<ExampleSchemaFilter>();
+            options.CustomSchemaIds(t => t.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace("Api.Endpoints.", "", StringComparison.Ordinal).Replace('+', '.'));
+            var xml = Path.Combine(AppContext.BaseDirectory, "Matching.Core.xml");
+            if (File.Exists(xml)) options.IncludeXmlComments(xml);
+        });
+        return services;
+    }
+
+    public static WebApplication UseMatchingOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "Matching API v1");
+            options.DocumentTitle = "Matching API";
+        });
+        return app;
+    }
+
+    /// <summary>Realistic examples for the documents callers send.</summary>
+    private sealed class ExampleSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema concrete) return;
+            if (context.Type == typeof(NewcomerDocument))
+            {
+                concrete.Examples = [JsonNode.Parse("""
+                    { "dutchLevel": "A2", "languages": ["ar", "en"], "interests": ["football", "cooking"],
+                      "location": { "place": "Gent" }, "maxTravelKm": 15,
+                      "availability": [ { "day": "tue", "from": "18:00", "to": "21:00" }, { "day": "wed", "from": "14:00", "to": "17:00" } ],
+                      "birthYear": 1994, "gender": "female", "goals": ["work"], "trajectoryEnd": "2027-06-30" }
+                    """)!];
+            }
+            else if (context.Type == typeof(OfferDocument))
+            {
+                concrete.Examples = [JsonNode.Parse("""
+                    { "kind": "languageInternship", "setting": "careHome", "title": "Taalstage in woonzorgcentrum",
+                      "organisation": "WZC De Linde", "location": { "place": "Gent" }, "remote": false,
+                      "dutchLevel": { "min": "A1", "max": "B1" }, "interests": ["care", "cooking"],
+                      "schedule": [ { "day": "wed", "from": "14:00", "to": "17:00" } ],
+                      "capacity": 2, "languages": ["en"], "hours": 40,
+                      "startsOn": "2027-01-01", "endsOn": "2027-06-30", "ageRange": { "min": 18, "max": 99 }, "genders": [] }
+                    """)!];
+            }
+        }
+    }
+}

@@ -1,0 +1,551 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Matching.Contracts;
+using Matching.Model;
+using Matching.Ranking;
+using Matching.Scoring;
+using Matching.Storage;
+using Matching.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace Matching.Service;
+
+/// <summary>A page of offers.</summary>
+/// <param name="Items">The offers on this page.</param>
+/// <param name="Page">1-based page number.</param>
+/// <param name="PageSize">Items per page.</param>
+/// <param name="Total">Offers matching the filter.</param>
+public sealed record OfferPage(IReadOnlyList<OfferView> Items, int Page, int PageSize, int Total);
+
+/// <summary>An offer with its places.</summary>
+/// <param name="Offer">The stored fields, location resolved.</param>
+/// <param name="PlacesTaken">Places held by accepted or started matches.</param>
+/// <param name="PlacesFree">Capacity minus places taken.</param>
+public sealed record OfferView(OfferDocument Offer, int PlacesTaken, int PlacesFree);
+
+/// <summary>The filter of the offer list.</summary>
+public sealed record OfferFilter
+{
+    /// <summary>Only this kind.</summary>
+    public OfferKind? Kind { get; init; }
+    /// <summary>Only this setting.</summary>
+    public OfferSetting? Setting { get; init; }
+    /// <summary>Only offers at this place (gazetteer name).</summary>
+    public string? Place { get; init; }
+    /// <summary>Only offers with a free place.</summary>
+    public bool? HasPlaces { get; init; }
+    /// <summary>1-based page (default 1).</summary>
+    public int Page { get; init; } = 1;
+    /// <summary>Items per page (1..100, default 20).</summary>
+    public int PageSize { get; init; } = 20;
+}
+
+/// <summary>
+/// The application core behind the API: validated writes to the database in one transaction each, with the audit
+/// row, and the in-memory offer index kept current after every commit; ranking over stored or inline newcomers.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Writes of one process are serialised (SQLite has one writer anyway), so the index sees changes in
+/// commit order; the database's triggers keep capacity even against other writers.
+/// </remarks>
+public sealed class MatchingService
+{
+    private readonly SqliteDatabase _db;
+    private readonly DocumentMapper _mapper;
+    private readonly TimeProvider _time;
+    private readonly Lock _writeGate = new();
+    private readonly ConcurrentDictionary<string, WeightProfile> _profiles = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the service; call <see cref="Start"/> before use.</summary>
+    public MatchingService(SqliteDatabase db, MatchingEngine engine, DocumentMapper mapper, TimeProvider time)
+    {
+        _db = db;
+        Engine = engine;
+        _mapper = mapper;
+        _time = time;
+    }
+
+    /// <summary>The ranking engine with its offer index.</summary>
+    public MatchingEngine Engine { get; }
+
+    /// <summary>Whether <see cref="Start"/> has loaded the index.</summary>
+    public bool IndexLoaded { get; private set; }
+
+    /// <summary>The database.</summary>
+    public SqliteDatabase Database => _db;
+
+    /// <summary>Migrates the database, stores the shipped default profile when none is stored, and loads the offer index.</summary>
+    public void Start(IEnumerable<WeightProfile>? extraProfiles = null)
+    {
+        _db.Migrate();
+        if (GetProfile(WeightProfile.Default.Name) is null) PutProfile(WeightProfile.Default.ToDocument(), "system", keepVersion: true);
+        foreach (var profile in extraProfiles ?? []) PutProfile(profile.ToDocument(), "system", keepVersion: true);
+        var offers = _db.Read(c => c.Query<(string Id, string Document, long Held)>(
+            """
+            SELECT o.id, o.document,
+                   (SELECT COUNT(*) FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted','started'))
+            FROM offers o WHERE o.deleted = 0
+            """).ToList());
+        Engine.UpsertMany(offers.Select(o => (ParseOffer(o.Id, o.Document), (int)o.Held)));
+        IndexLoaded = true;
+    }
+
+    /// <summary>
+    /// Stores many validated newcomers and offers in one transaction (an import or the demo seed): all or nothing.
+    /// Existing ids are replaced; an offer's capacity below its held places fails the whole batch.
+    /// </summary>
+    public void Import(IReadOnlyCollection<Newcomer> newcomers, IReadOnlyCollection<Offer> offers, string actor)
+    {
+        var now = Now();
+        var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        Write((c, t) =>
+        {
+            c.Execute(
+                """
+                INSERT INTO newcomers (id, document, created_at, updated_at) VALUES (@Id, @Json, @Now, @Now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
+                """,
+                newcomers.Select(n => new { n.Id, Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options), Now = now }), t);
+            c.Execute(
+                """
+                INSERT INTO offers (id, document, kind, setting, place, capacity, deleted, created_at, updated_at)
+                VALUES (@Id, @Json, @Kind, @Setting, @Place, @Capacity, 0, @Now, @Now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, kind = excluded.kind, setting = excluded.setting,
+                    place = excluded.place, capacity = excluded.capacity, deleted = 0, updated_at = excluded.updated_at
+                """,
+                offers.Select(o => new
+                {
+                    o.Id,
+                    Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
+                    Kind = WireNames.Of(o.Kind),
+                    Setting = WireNames.Of(o.Setting),
+                    o.Location.Place,
+                    o.Capacity,
+                    Now = now,
+                }), t);
+            foreach (var o in offers) held[o.Id] = HeldPlaces(c, t, o.Id);
+            Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomers.Count} offers={offers.Count}");
+            return true;
+        }, after: () => Engine.UpsertMany(offers.Select(o => (o, held[o.Id]))));
+    }
+
+    // ---------------------------------------------------------------- newcomers
+
+    /// <summary>Creates or replaces a newcomer.</summary>
+    public Result<NewcomerDocument> PutNewcomer(string id, NewcomerDocument? document, string actor)
+    {
+        var newcomer = _mapper.ToNewcomer(id, document, out var errors);
+        if (newcomer is null) return Result<NewcomerDocument>.Invalid(errors);
+        var stored = DocumentMapper.ToDocument(newcomer);
+        var json = JsonSerializer.Serialize(stored, DocumentJson.Options);
+        var now = Now();
+        var created = Write((c, t) =>
+        {
+            var existed = c.ExecuteScalar<long>("SELECT COUNT(*) FROM newcomers WHERE id = @id", new { id }, t) > 0;
+            c.Execute(
+                """
+                INSERT INTO newcomers (id, document, created_at, updated_at) VALUES (@id, @json, @now, @now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
+                """, new { id, json, now }, t);
+            Audit(c, t, actor, existed ? "newcomer.updated" : "newcomer.created", "newcomer", id);
+            return !existed;
+        });
+        return created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored);
+    }
+
+    /// <summary>The stored newcomer, or null.</summary>
+    public NewcomerDocument? GetNewcomer(string id)
+    {
+        var json = _db.Read(c => c.QuerySingleOrDefault<string>("SELECT document FROM newcomers WHERE id = @id", new { id }));
+        return json is null ? null : JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options);
+    }
+
+    /// <summary>
+    /// Erases a newcomer: the attributes are deleted, their matches become anonymous outcome rows (active ones are
+    /// stopped with reason <c>erased</c>, freeing their places), and earlier audit rows lose the id.
+    /// </summary>
+    public bool EraseNewcomer(string id, string actor)
+    {
+        var freed = new List<(string OfferId, int Held)>();
+        var erased = Write((c, t) =>
+        {
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM newcomers WHERE id = @id", new { id }, t) == 0) return false;
+            var offers = c.Query<string>(
+                "SELECT DISTINCT offer_id FROM matches WHERE newcomer_id = @id AND status IN ('accepted','started')", new { id }, t).ToList();
+            var now = Now();
+            c.Execute(
+                """
+                UPDATE matches SET status = CASE WHEN status = 'proposed' THEN 'declined' ELSE 'stopped' END,
+                                   reason = 'erased', updated_at = @now, ended_at = @now
+                WHERE newcomer_id = @id AND status IN ('proposed','accepted','started')
+                """, new { id, now }, t);
+            c.Execute("DELETE FROM newcomers WHERE id = @id", new { id }, t);
+            c.Execute("UPDATE audit SET subject_id = NULL, detail = NULL WHERE subject_type = 'newcomer' AND subject_id = @id", new { id }, t);
+            Audit(c, t, actor, "newcomer.erased", "newcomer", null);
+            foreach (var offerId in offers) freed.Add((offerId, HeldPlaces(c, t, offerId)));
+            return true;
+        }, after: () => { foreach (var (offerId, held) in freed) Engine.SetHeld(offerId, held); });
+        return erased;
+    }
+
+    /// <summary>Streams every stored newcomer that holds no place yet (for the reverse ranking and allocation).</summary>
+    public IEnumerable<Newcomer> UnplacedNewcomers()
+    {
+        using var connection = _db.Open();
+        var rows = connection.Query<(string Id, string Document)>(
+            """
+            SELECT n.id, n.document FROM newcomers n
+            WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.newcomer_id = n.id AND m.status IN ('accepted','started'))
+            ORDER BY n.id
+            """, buffered: false);
+        foreach (var (id, json) in rows)
+        {
+            var newcomer = _mapper.ToNewcomer(id, JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options), out _);
+            if (newcomer is not null) yield return newcomer;
+        }
+    }
+
+    // ---------------------------------------------------------------- offers
+
+    /// <summary>Creates or replaces an offer; a capacity below the places already held is a conflict.</summary>
+    public Result<OfferView> PutOffer(string id, OfferDocument? document, string actor)
+    {
+        var offer = _mapper.ToOffer(id, document, out var errors);
+        if (offer is null) return Result<OfferView>.Invalid(errors);
+        var stored = DocumentMapper.ToDocument(offer);
+        var json = JsonSerializer.Serialize(stored, DocumentJson.Options);
+        var now = Now();
+        var held = 0;
+        var outcome = Write((c, t) =>
+        {
+            var existed = c.ExecuteScalar<long>("SELECT COUNT(*) FROM offers WHERE id = @id AND deleted = 0", new { id }, t) > 0;
+            held = HeldPlaces(c, t, id);
+            if (held > offer.Capacity) return (Outcome?)null;
+            c.Execute(
+                """
+                INSERT INTO offers (id, document, kind, setting, place, capacity, deleted, created_at, updated_at)
+                VALUES (@id, @json, @kind, @setting, @place, @capacity, 0, @now, @now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, kind = excluded.kind, setting = excluded.setting,
+                    place = excluded.place, capacity = excluded.capacity, deleted = 0, updated_at = excluded.updated_at
+                """,
+                new { id, json, kind = stored.Kind, setting = stored.Setting, place = offer.Location.Place, capacity = offer.Capacity, now }, t);
+            Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
+            return existed ? Outcome.Ok : Outcome.Created;
+        }, after: () => Engine.Upsert(offer, held));
+        var view = new OfferView(stored, held, offer.Capacity - held);
+        return outcome switch
+        {
+            null => Result<OfferView>.Conflict($"The offer holds {held} accepted or started matches; capacity cannot go below that."),
+            Outcome.Created => Result<OfferView>.Created(view),
+            _ => Result<OfferView>.Ok(view),
+        };
+    }
+
+    /// <summary>The stored offer with its places, or null.</summary>
+    public OfferView? GetOffer(string id)
+    {
+        if (Engine.GetOffer(id) is not { } indexed) return null;
+        return new OfferView(DocumentMapper.ToDocument(indexed.Offer), indexed.Held, indexed.Offer.Capacity - indexed.Held);
+    }
+
+    /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
+    public Result<bool> DeleteOffer(string id, string actor)
+    {
+        var result = Write((c, t) =>
+        {
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM offers WHERE id = @id AND deleted = 0", new { id }, t) == 0) return Result<bool>.NotFound($"No offer '{id}'.");
+            if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
+            c.Execute("UPDATE matches SET status = 'declined', reason = 'offerEnded', updated_at = @now, ended_at = @now WHERE offer_id = @id AND status = 'proposed'",
+                new { id, now = Now() }, t);
+            c.Execute("UPDATE offers SET deleted = 1, updated_at = @now WHERE id = @id", new { id, now = Now() }, t);
+            Audit(c, t, actor, "offer.deleted", "offer", id);
+            return Result<bool>.Ok(true);
+        }, after: () => Engine.Remove(id));
+        return result;
+    }
+
+    /// <summary>A filtered page of offers, ordered by id.</summary>
+    public OfferPage ListOffers(OfferFilter filter)
+    {
+        var all = Engine.Offers()
+            .Where(o => filter.Kind is null || o.Offer.Kind == filter.Kind)
+            .Where(o => filter.Setting is null || o.Offer.Setting == filter.Setting)
+            .Where(o => filter.Place is null || string.Equals(o.Offer.Location.Place, filter.Place, StringComparison.Ordinal))
+            .Where(o => filter.HasPlaces is null || (o.Offer.Capacity - o.Held > 0) == filter.HasPlaces)
+            .OrderBy(o => o.Offer.Id, StringComparer.Ordinal)
+            .ToList();
+        var items = all.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Select(o => new OfferView(DocumentMapper.ToDocument(o.Offer), o.Held, o.Offer.Capacity - o.Held))
+            .ToList();
+        return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
+    }
+
+    // ---------------------------------------------------------------- ranking
+
+    /// <summary>Ranked suggestions for a stored newcomer.</summary>
+    public Result<SuggestionResult> SuggestFor(string newcomerId, RankingOptions options)
+    {
+        var newcomer = LoadNewcomer(newcomerId);
+        return newcomer is null
+            ? Result<SuggestionResult>.NotFound($"No newcomer '{newcomerId}'.")
+            : Result<SuggestionResult>.Ok(Engine.Suggest(newcomer, options));
+    }
+
+    /// <summary>Ranked suggestions for a newcomer given inline; nothing is stored.</summary>
+    public Result<SuggestionResult> SuggestInline(NewcomerDocument? document, RankingOptions options)
+    {
+        var id = string.IsNullOrEmpty(document?.Id) ? "inline" : document.Id;
+        var newcomer = _mapper.ToNewcomer(id, document, out var errors);
+        return newcomer is null ? Result<SuggestionResult>.Invalid(errors) : Result<SuggestionResult>.Ok(Engine.Suggest(newcomer, options));
+    }
+
+    /// <summary>The best unplaced newcomers for an offer.</summary>
+    public Result<CandidateResult> Candidates(string offerId, RankingOptions options)
+    {
+        var result = Engine.Candidates(offerId, UnplacedNewcomers(), options);
+        return result is null ? Result<CandidateResult>.NotFound($"No offer '{offerId}'.") : Result<CandidateResult>.Ok(result);
+    }
+
+    /// <summary>The stored newcomer as the engine's model, or null.</summary>
+    public Newcomer? LoadNewcomer(string id)
+    {
+        var document = GetNewcomer(id);
+        return document is null ? null : _mapper.ToNewcomer(id, document, out _);
+    }
+
+    // ---------------------------------------------------------------- matches
+
+    /// <summary>
+    /// Proposes a match. A pair that breaks a hard constraint needs an override reason, which is stored and audited;
+    /// a second open match of the same pair is a conflict.
+    /// </summary>
+    public Result<MatchRecord> CreateMatch(string? newcomerId, string? offerId, string? overrideReason, string? profileName, string actor)
+    {
+        var errors = new ValidationErrors();
+        if (!Identifiers.IsValid(newcomerId)) errors.Add("newcomerId", "Required: a valid id.");
+        if (!Identifiers.IsValid(offerId)) errors.Add("offerId", "Required: a valid id.");
+        if (overrideReason is { Length: > 500 } || (overrideReason is not null && string.IsNullOrWhiteSpace(overrideReason)))
+        {
+            errors.Add("override.reason", "1 to 500 characters.");
+        }
+        if (!errors.IsEmpty) return Result<MatchRecord>.Invalid(errors);
+        var profile = ResolveProfile(profileName);
+        if (profile is null) return Result<MatchRecord>.Invalid("profile", $"No weight profile '{profileName}'.");
+        var newcomer = LoadNewcomer(newcomerId!);
+        if (newcomer is null) return Result<MatchRecord>.NotFound($"No newcomer '{newcomerId}'.");
+        var evaluation = Engine.Evaluate(newcomer, offerId!, profile);
+        if (evaluation is null) return Result<MatchRecord>.NotFound($"No offer '{offerId}'.");
+        if (evaluation.Excluded is not null && overrideReason is null)
+        {
+            return Result<MatchRecord>.Conflict(
+                $"The pair breaks the hard constraint '{evaluation.Excluded}'. A case worker may still match it with \"override\": {{ \"reason\": \"…\" }}.");
+        }
+        var id = "m-" + Guid.NewGuid().ToString("N");
+        var now = Now();
+        return Write((c, t) =>
+        {
+            var open = c.ExecuteScalar<long>(
+                "SELECT COUNT(*) FROM matches WHERE newcomer_id = @newcomerId AND offer_id = @offerId AND status IN ('proposed','accepted','started')",
+                new { newcomerId, offerId }, t);
+            if (open > 0) return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+            c.Execute(
+                """
+                INSERT INTO matches (id, newcomer_id, offer_id, status, override_reason, score, profile_name, profile_version, created_by, created_at, updated_at)
+                VALUES (@id, @newcomerId, @offerId, 'proposed', @overrideReason, @score, @name, @version, @actor, @now, @now)
+                """,
+                new { id, newcomerId, offerId, overrideReason, score = evaluation.Score, name = profile.Name, version = profile.Version, actor, now }, t);
+            Audit(c, t, actor, "match.proposed", "match", id, $"offer={offerId}");
+            if (evaluation.Excluded is not null) Audit(c, t, actor, "match.override", "match", id, $"constraint={evaluation.Excluded}");
+            return Result<MatchRecord>.Created(ReadMatch(c, t, id)!);
+        });
+    }
+
+    /// <summary>A match, or null.</summary>
+    public MatchRecord? GetMatch(string id) => _db.Read(c => ReadMatch(c, null, id));
+
+    /// <summary>
+    /// Moves a match along its lifecycle. Accepting holds a place: a conflict when the offer is full (under any
+    /// concurrency exactly <c>capacity</c> accepts succeed). Completed needs the hours; stopped and declined a reason.
+    /// </summary>
+    public Result<MatchRecord> MoveMatch(string id, string? status, int? hoursDone, string? reason, string actor)
+    {
+        var errors = new ValidationErrors();
+        MatchStatus to = default;
+        if (status is null || !WireNames.TryParse(status, out to)) errors.Add("status", $"Required: one of {WireNames.List<MatchStatus>()}.");
+        EndReason? endReason = null;
+        if (reason is not null)
+        {
+            if (WireNames.TryParse<EndReason>(reason, out var r) && r != EndReason.Erased) endReason = r;
+            else errors.Add("reason", $"Unknown reason; use one of {string.Join(", ", Enum.GetValues<EndReason>().Where(e => e != EndReason.Erased).Select(WireNames.Of))}.");
+        }
+        if (hoursDone is < 0 or > 1000) errors.Add("hoursDone", "Must be between 0 and 1000.");
+        if (errors.IsEmpty)
+        {
+            if (to == MatchStatus.Completed && hoursDone is null) errors.Add("hoursDone", "Required when completing a match.");
+            if (to is MatchStatus.Stopped or MatchStatus.Declined && endReason is null) errors.Add("reason", "Required when stopping or declining a match.");
+            if (to is not (MatchStatus.Completed or MatchStatus.Stopped) && hoursDone is not null) errors.Add("hoursDone", "Only for completed or stopped matches.");
+            if (to is not (MatchStatus.Stopped or MatchStatus.Declined) && reason is not null) errors.Add("reason", "Only for stopped or declined matches.");
+        }
+        if (!errors.IsEmpty) return Result<MatchRecord>.Invalid(errors);
+
+        string? offerId = null;
+        var held = 0;
+        var result = Write((c, t) =>
+        {
+            var current = ReadMatch(c, t, id);
+            if (current is null) return Result<MatchRecord>.NotFound($"No match '{id}'.");
+            WireNames.TryParse<MatchStatus>(current.Status, out var from);
+            if (!MatchLifecycle.CanMove(from, to)) return Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}.");
+            offerId = current.OfferId;
+            if (MatchLifecycle.HoldsPlace(to) && !MatchLifecycle.HoldsPlace(from))
+            {
+                var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @offerId AND deleted = 0", new { offerId }, t);
+                if (capacity is null) return Result<MatchRecord>.Conflict("The offer no longer exists.");
+                if (HeldPlaces(c, t, offerId) >= capacity) return Result<MatchRecord>.Conflict("The offer is full: no place is free.");
+            }
+            var now = Now();
+            c.Execute(
+                """
+                UPDATE matches SET status = @status, hours_done = COALESCE(@hoursDone, hours_done), reason = @reason, updated_at = @now,
+                    accepted_at = CASE WHEN @status = 'accepted' THEN @now ELSE accepted_at END,
+                    started_at = CASE WHEN @status = 'started' THEN @now ELSE started_at END,
+                    ended_at = CASE WHEN @status IN ('completed','stopped','declined') THEN @now ELSE ended_at END
+                WHERE id = @id
+                """,
+                new { id, status = WireNames.Of(to), hoursDone, reason = endReason is null ? null : WireNames.Of(endReason.Value), now }, t);
+            Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
+            held = HeldPlaces(c, t, offerId);
+            return Result<MatchRecord>.Ok(ReadMatch(c, t, id)!);
+        }, after: () => { if (offerId is not null) Engine.SetHeld(offerId, held); });
+        return result;
+    }
+
+    // ---------------------------------------------------------------- weight profiles
+
+    /// <summary>A stored profile, or null.</summary>
+    public WeightProfile? GetProfile(string name)
+    {
+        if (_profiles.TryGetValue(name, out var cached)) return cached;
+        var json = _db.Read(c => c.QuerySingleOrDefault<string>("SELECT document FROM weight_profiles WHERE name = @name", new { name }));
+        if (json is null) return null;
+        var profile = WeightProfile.Parse(json, out _);
+        if (profile is not null) _profiles[name] = profile;
+        return profile;
+    }
+
+    /// <summary>The profile to rank with: the named one, or the default when no name is given; null when the name is unknown.</summary>
+    public WeightProfile? ResolveProfile(string? name) => GetProfile(string.IsNullOrEmpty(name) ? WeightProfile.Default.Name : name);
+
+    /// <summary>Names and versions of every stored profile.</summary>
+    public IReadOnlyList<ProfileRef> ListProfiles() =>
+        _db.Read(c => c.Query<(string Name, long Version)>("SELECT name, version FROM weight_profiles ORDER BY name").Select(p => new ProfileRef(p.Name, (int)p.Version)).ToList());
+
+    /// <summary>Creates or replaces a profile; each change gets the next version (unless <paramref name="keepVersion"/> at start-up).</summary>
+    public Result<WeightProfileDocument> PutProfile(WeightProfileDocument? document, string actor, bool keepVersion = false)
+    {
+        if (document is null) return Result<WeightProfileDocument>.Invalid("", "A profile object is required.");
+        var validated = WeightProfile.Create(document, out var errors);
+        if (validated is null) return Result<WeightProfileDocument>.Invalid(errors);
+        WeightProfile? stored = null;
+        var created = Write((c, t) =>
+        {
+            var current = c.QuerySingleOrDefault<long?>("SELECT version FROM weight_profiles WHERE name = @name", new { name = validated.Name }, t);
+            var version = keepVersion ? Math.Max(validated.Version, (int)(current ?? 0)) : (int)(current ?? 0) + 1;
+            if (keepVersion && current is not null && current >= validated.Version)
+            {
+                stored = WeightProfile.Parse(c.QuerySingle<string>("SELECT document FROM weight_profiles WHERE name = @name", new { name = validated.Name }, t), out _);
+                return false;
+            }
+            stored = validated.WithIdentity(validated.Name, version);
+            var json = JsonSerializer.Serialize(stored.ToDocument(), WeightProfileDocument.JsonOptions);
+            c.Execute(
+                """
+                INSERT INTO weight_profiles (name, version, document, updated_at) VALUES (@name, @version, @json, @now)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, document = excluded.document, updated_at = excluded.updated_at
+                """, new { name = stored.Name, version, json, now = Now() }, t);
+            Audit(c, t, actor, "profile.saved", "profile", stored.Name, $"version={version}");
+            return current is null;
+        }, after: () => { if (stored is not null) _profiles[stored.Name] = stored; });
+        return created ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument());
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    /// <summary>The newest audit rows, newest first.</summary>
+    public IReadOnlyList<AuditEntry> ReadAudit(int limit, long? beforeId = null) =>
+        _db.Read(c => c.Query<AuditEntry>(
+            """
+            SELECT id AS Id, at AS At, actor AS Actor, action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
+            FROM audit WHERE (@beforeId IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @limit
+            """, new { limit, beforeId }).ToList());
+
+    // ---------------------------------------------------------------- helpers
+
+    private T Write<T>(Func<SqliteConnection, IDbTransaction, T> write, Action? after = null)
+    {
+        lock (_writeGate)
+        {
+            var result = _db.Write(write);
+            after?.Invoke();
+            return result;
+        }
+    }
+
+    private static int HeldPlaces(SqliteConnection c, IDbTransaction t, string offerId) =>
+        (int)c.ExecuteScalar<long>("SELECT COUNT(*) FROM matches WHERE offer_id = @offerId AND status IN ('accepted','started')", new { offerId }, t);
+
+    private void Audit(SqliteConnection c, IDbTransaction t, string actor, string action, string subjectType, string? subjectId, string? detail = null) =>
+        c.Execute("INSERT INTO audit (at, actor, action, subject_type, subject_id, detail) VALUES (@at, @actor, @action, @subjectType, @subjectId, @detail)",
+            new { at = Now(), actor, action, subjectType, subjectId, detail }, t);
+
+    private static MatchRecord? ReadMatch(SqliteConnection c, IDbTransaction? t, string id)
+    {
+        var row = c.QuerySingleOrDefault<MatchRow>("SELECT * FROM matches WHERE id = @id", new { id }, t);
+        return row?.ToRecord();
+    }
+
+    private Offer ParseOffer(string id, string json) =>
+        _mapper.ToOffer(id, JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options), out var errors)
+        ?? throw new InvalidDataException($"Stored offer '{id}' no longer validates: {errors}");
+
+    private string Now() => _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private sealed class MatchRow
+    {
+        public string id { get; set; } = "";
+        public string? newcomer_id { get; set; }
+        public string offer_id { get; set; } = "";
+        public string status { get; set; } = "";
+        public long? hours_done { get; set; }
+        public string? reason { get; set; }
+        public string? override_reason { get; set; }
+        public double? score { get; set; }
+        public string? profile_name { get; set; }
+        public long? profile_version { get; set; }
+        public string created_at { get; set; } = "";
+        public string updated_at { get; set; } = "";
+        public string? accepted_at { get; set; }
+        public string? started_at { get; set; }
+        public string? ended_at { get; set; }
+
+        public MatchRecord ToRecord() => new(id, newcomer_id, offer_id, status, (int?)hours_done, reason, override_reason, score,
+            profile_name is null ? null : new ProfileRef(profile_name, (int)(profile_version ?? 1)),
+            Parse(created_at), Parse(updated_at), ParseOrNull(accepted_at), ParseOrNull(started_at), ParseOrNull(ended_at));
+
+        private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        private static DateTimeOffset? ParseOrNull(string? s) => s is null ? null : Parse(s);
+    }
+}
+
+/// <summary>One audit row: who (the API key's name), what (action and ids) and when; never a personal attribute.</summary>
+/// <param name="Id">Sequence number.</param>
+/// <param name="At">When (UTC, ISO 8601).</param>
+/// <param name="Actor">The API key's name.</param>
+/// <param name="Action">What was done, e.g. <c>match.accepted</c>.</param>
+/// <param name="SubjectType">newcomer, offer, match or profile.</param>
+/// <param name="SubjectId">The id, or null once a newcomer is erased.</param>
+/// <param name="Detail">Ids and codes only.</param>
+public sealed record AuditEntry(long Id, string At, string Actor, string Action, string SubjectType, string? SubjectId, string? Detail);

@@ -59,9 +59,9 @@ public sealed record OutcomeHistory(
 /// Generates past matches with outcomes, deterministically by seed: a world of its own (offers and newcomers from
 /// <see cref="DemoDataGenerator"/> as of <see cref="OutcomeHistoryOptions.PeriodDays"/> ago), hidden traits per
 /// newcomer, one proposal per newcomer on a day of the intake among the offers feasible that day (the engine's hard
-/// constraints with a tolerance of one Dutch level, as case workers sometimes stretch), and an outcome drawn from
-/// <see cref="GroundTruthModel"/>. Most proposals are a case worker's pick from the top of a noisy ranking; the rest
-/// are any feasible offer, so that learning sees contrast.
+/// constraints, with a tolerance of one Dutch level: case workers stretch when nothing fits, and the random picks do
+/// too), and an outcome drawn from <see cref="GroundTruthModel"/>. Most proposals are a case worker's pick from the top
+/// of a noisy ranking; the rest are any feasible offer, so that learning sees contrast.
 /// </summary>
 /// <remarks>Not thread-safe; create one per use.</remarks>
 public sealed class OutcomeHistoryGenerator
@@ -121,7 +121,8 @@ public sealed class OutcomeHistoryGenerator
             index.Upsert(offer with { Capacity = offer.Capacity * o.PlacesTurnover }, 0);
         }
 
-        var profile = CaseWorkerProfile();
+        var strict = CaseWorkerProfile(levelTolerance: 0);
+        var stretched = CaseWorkerProfile(levelTolerance: 1);
         var draws = new Random(DrawSeed(o.Seed));
         var hiddenRng = new Random(HiddenSeed(o.Seed));
         var held = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -142,11 +143,11 @@ public sealed class OutcomeHistoryGenerator
             var n = world.NextNewcomer($"hist-nc-{drawn:D6}");
             var traits = HiddenTraits.Draw(n, hiddenRng);
             var proposedOn = start.AddDays(draws.Next(o.IntakeDays));
-            var query = NewcomerQuery.Compile(n, profile, proposedOn, null, _taxonomy, _languages);
+            var query = NewcomerQuery.Compile(n, stretched, proposedOn, null, _taxonomy, _languages);
             var feasible = index.Rank(query, index.Count, excluded);
             if (feasible.Count == 0) continue;
 
-            var chosen = byId[Choose(feasible, draws).Id];
+            var chosen = byId[Choose(n, proposedOn, feasible, strict, index, draws).Id];
             held[chosen.Id] = held.GetValueOrDefault(chosen.Id) + 1;
             index.SetHeld(chosen.Id, held[chosen.Id]);
 
@@ -174,23 +175,28 @@ public sealed class OutcomeHistoryGenerator
         return new OutcomeHistory(newcomers, offers, hidden, records);
     }
 
-    /// <summary>The default weights with a tolerance of one level: what case workers ranked with.</summary>
-    private static WeightProfile CaseWorkerProfile()
+    /// <summary>The default weights with a tolerance of levels below an offer's minimum: what case workers ranked with.</summary>
+    private static WeightProfile CaseWorkerProfile(int levelTolerance)
     {
         var document = WeightProfile.Default.ToDocument();
         document.Name = "history-case-worker";
-        document.LevelTolerance = 1;
+        document.LevelTolerance = levelTolerance;
         return WeightProfile.Create(document, out var errors) ?? throw new InvalidOperationException(errors.ToString());
     }
 
     /// <summary>
-    /// A case worker's pick (share <see cref="OutcomeHistoryOptions.CaseWorkerShare"/>): rank by score + N(0, noise),
-    /// keep the top K, take the j-th (0-based) with weight 0.85^j. Otherwise any feasible offer, uniformly.
+    /// A case worker's pick (share <see cref="OutcomeHistoryOptions.CaseWorkerShare"/>): among the offers feasible at the
+    /// newcomer's level (one level below only when none is), rank by score + N(0, noise), keep the top K and take the
+    /// j-th (0-based) with weight 0.85^j. Otherwise any offer of <paramref name="stretched"/> (feasible within one
+    /// level), uniformly.
     /// </summary>
-    private Offer Choose(List<(double Score, Offer Offer, int Held)> feasible, Random rng)
+    private Offer Choose(Newcomer n, DateOnly day, List<(double Score, Offer Offer, int Held)> stretched, WeightProfile strict, OfferIndex index, Random rng)
     {
         var o = _options;
-        if (rng.NextDouble() >= o.CaseWorkerShare) return feasible[rng.Next(feasible.Count)].Offer;
+        if (rng.NextDouble() >= o.CaseWorkerShare) return stretched[rng.Next(stretched.Count)].Offer;
+        Span<int> excluded = stackalloc int[8];
+        var atLevel = index.Rank(NewcomerQuery.Compile(n, strict, day, null, _taxonomy, _languages), index.Count, excluded);
+        var feasible = atLevel.Count > 0 ? atLevel : stretched;
         var noisy = new (double Score, int Index)[feasible.Count];
         for (var i = 0; i < feasible.Count; i++) noisy[i] = (feasible[i].Score + o.CaseWorkerNoise * Gaussian.Next(rng), i);
         // Ties cannot reorder between runs: the index order (score, then offer id) breaks them.

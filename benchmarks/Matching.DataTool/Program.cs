@@ -36,6 +36,7 @@ namespace Matching.DataTool
             catch (FormatException ex) { error.WriteLine(ex.Message); error.WriteLine(Usage); return 2; }
             catch (ArgumentOutOfRangeException ex) { error.WriteLine(ex.Message); return 2; }
             catch (InvalidOperationException ex) { error.WriteLine(ex.Message); return 1; }
+            catch (IOException ex) { error.WriteLine(ex.Message); return 1; }
         }
 
         private static int Generate(Dictionary<string, string> flags, TextWriter output)

@@ -34,6 +34,7 @@ public sealed class Gazetteer : IGazetteer
 {
     private readonly Place[] _places;
     private readonly Dictionary<string, Place> _byKey;
+    private readonly (string Key, Place Place)[] _keys; // every name and alias, for suggestions
 
     private static readonly Lazy<Gazetteer> LazyDefault = new(() =>
     {
@@ -45,6 +46,7 @@ public sealed class Gazetteer : IGazetteer
     {
         _places = places;
         _byKey = byKey;
+        _keys = byKey.Select(e => (e.Key, e.Value)).OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The gazetteer shipped in data/gazetteer.csv.</summary>
@@ -88,17 +90,24 @@ public sealed class Gazetteer : IGazetteer
     public bool TryResolve(string name, out Place place) => _byKey.TryGetValue(Key(name), out place!);
 
     /// <inheritdoc />
+    /// <remarks>Aliases count too (a typo in a French name such as "Ixeles" suggests "Elsene"); the suggestion is always
+    /// the primary, Dutch name, once.</remarks>
     public IReadOnlyList<string> Suggest(string name, int max = 3)
     {
         var key = Key(name);
-        if (key.Length == 0) return [];
-        return _places
-            .Select(p => (p.Name, Distance: Math.Min(Levenshtein(key, Key(p.Name)), PrefixPenalty(key, Key(p.Name)))))
-            .Where(p => p.Distance <= Math.Max(2, key.Length / 3))
-            .OrderBy(p => p.Distance).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => p.Name)
-            .Distinct()
+        if (key.Length == 0 || max <= 0) return [];
+        var limit = Math.Max(2, key.Length / 3);
+        var best = new Dictionary<Place, int>();
+        foreach (var (candidate, place) in _keys)
+        {
+            var distance = Math.Min(Levenshtein(key, candidate), PrefixPenalty(key, candidate));
+            if (distance > limit) continue;
+            if (!best.TryGetValue(place, out var known) || distance < known) best[place] = distance;
+        }
+        return best
+            .OrderBy(p => p.Value).ThenBy(p => p.Key.Name, StringComparer.Ordinal)
             .Take(max)
+            .Select(p => p.Key.Name)
             .ToList();
     }
 

@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Matching.Contracts;
+using Matching.Model;
+using Matching.Validation;
+
+namespace Matching.Data;
+
+/// <summary>One problem found by an import: where it is and what is wrong.</summary>
+/// <param name="Line">1-based line number in the file.</param>
+/// <param name="Field">The offending field's path (e.g. "availability[1].to", "location.place"); empty when the whole line is wrong.</param>
+/// <param name="Message">What is wrong and how to fix it.</param>
+public sealed record ImportError(int Line, string Field, string Message)
+{
+    /// <summary>"line 3, location.place: Unknown place …".</summary>
+    public override string ToString() => Field.Length == 0 ? $"line {Line}: {Message}" : $"line {Line}, {Field}: {Message}";
+}
+
+/// <summary>The outcome of importing one file: every item, or the errors and no item at all.</summary>
+/// <typeparam name="T">The model type.</typeparam>
+public sealed class ImportResult<T>
+{
+    internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<ImportError> errors)
+    {
+        // A batch with a bad row writes nothing: never hand out part of a file.
+        Items = errors.Count == 0 ? items : [];
+        Errors = errors;
+    }
+
+    /// <summary>Whether the whole file was valid.</summary>
+    public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>Every item in file order when <see cref="Succeeded"/>; empty otherwise.</summary>
+    public IReadOnlyList<T> Items { get; }
+
+    /// <summary>The errors in line order (at most <see cref="JsonLinesImporter.MaxErrors"/> and a last one saying so).</summary>
+    public IReadOnlyList<ImportError> Errors { get; }
+}
+
+/// <summary>
+/// Imports JSON Lines files of newcomers, offers and history into validated model objects: the one importer that the
+/// service's seeding and the analysts' harness share. Every document goes through the same validation as the API
+/// (<see cref="DocumentMapper"/>, <see cref="HistoryMapper"/>); unknown fields, malformed lines, missing or repeated
+/// ids and invalid values are reported with their line and field. A file with any error yields no item.
+/// </summary>
+/// <remarks>Thread-safe if the mapper is (the shipped one is); each call reads its own reader.</remarks>
+public sealed class JsonLinesImporter(DocumentMapper mapper)
+{
+    /// <summary>The default limit on lines per file.</summary>
+    public const int DefaultMaxLines = 1_000_000;
+
+    /// <summary>The default limit on characters per line (a newcomer is about 500).</summary>
+    public const int DefaultMaxLineLength = 64 * 1024;
+
+    /// <summary>Lines per file, blank ones included (1..100,000,000; default 1,000,000); a longer file is refused, not truncated.</summary>
+    public int MaxLines { get; init; } = DefaultMaxLines;
+
+    /// <summary>Characters per line (default 65,536).</summary>
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
+
+    /// <summary>Errors reported before the import gives up (default 100): a file broken on every line needs one fix, not a million messages.</summary>
+    public int MaxErrors { get; init; } = 100;
+
+    /// <summary>Creates an importer over the shipped gazetteer, taxonomy and languages.</summary>
+    public static JsonLinesImporter CreateDefault(TimeProvider time) =>
+        new(new DocumentMapper(Geo.Gazetteer.Default, InterestTaxonomy.Default, LanguageRegistry.Default, time));
+
+    /// <summary>Imports newcomers: one <see cref="NewcomerDocument"/> per line, the id in its <c>id</c> field.</summary>
+    public ImportResult<Newcomer> ImportNewcomers(TextReader reader) =>
+        Import<NewcomerDocument, Newcomer>(reader, "id", d => d.Id, (id, d, errors) =>
+        {
+            var n = mapper.ToNewcomer(id, d, out var e);
+            errors.AddAll(e);
+            return n;
+        });
+
+    /// <summary>Imports offers: one <see cref="OfferDocument"/> per line, the id in its <c>id</c> field.</summary>
+    public ImportResult<Offer> ImportOffers(TextReader reader) =>
+        Import<OfferDocument, Offer>(reader, "id", d => d.Id, (id, d, errors) =>
+        {
+            var o = mapper.ToOffer(id, d, out var e);
+            errors.AddAll(e);
+            return o;
+        });
+
+    /// <summary>
+    /// Imports history: one <see cref="HistoryDocument"/> per line, the id in <c>matchId</c>. When the ids of the
+    /// newcomers and offers are given, a record naming another id is an error on <c>newcomerId</c> or <c>offerId</c>.
+    /// </summary>
+    public ImportResult<HistoryRecord> ImportHistory(TextReader reader, IReadOnlySet<string>? newcomerIds = null, IReadOnlySet<string>? offerIds = null) =>
+        Import<HistoryDocument, HistoryRecord>(reader, "matchId", d => d.MatchId, (_, d, errors) =>
+        {
+            var r = HistoryMapper.ToRecord(d, out var e);
+            errors.AddAll(e);
+            if (r is null) return null;
+            if (newcomerIds is not null && !newcomerIds.Contains(r.NewcomerId)) errors.Add("newcomerId", $"Unknown newcomer '{r.NewcomerId}': not among the imported newcomers.");
+            if (offerIds is not null && !offerIds.Contains(r.OfferId)) errors.Add("offerId", $"Unknown offer '{r.OfferId}': not among the imported offers.");
+            return errors.IsEmpty ? r : null;
+        });
+
+    private delegate TItem? Convert<TDoc, TItem>(string id, TDoc document, ValidationErrors errors);
+
+    private ImportResult<TItem> Import<TDoc, TItem>(TextReader reader, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
+        where TDoc : class
+        where TItem : class
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var items = new List<TItem>();
+        var errors = new List<ImportError>();
+        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lines = new LineReader(reader, MaxLineLength);
+        string? text;
+        while ((text = lines.Next(out var tooLong)) is not null)
+        {
+            var line = lines.LineNumber;
+            if (line > MaxLines)
+            {
+                errors.Add(new ImportError(line, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
+                break;
+            }
+            if (tooLong) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
+            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, errors, firstLineOf);
+            if (errors.Count >= MaxErrors)
+            {
+                errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
+                break;
+            }
+        }
+        return new ImportResult<TItem>(items, errors);
+    }
+
+    private static void ImportLine<TDoc, TItem>(string text, int line, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert,
+        List<TItem> items, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+        where TDoc : class
+        where TItem : class
+    {
+        TDoc? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<TDoc>(text, DocumentJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            var (field, message) = Describe(ex);
+            Add(errors, line, field, message);
+            return;
+        }
+        if (document is null)
+        {
+            Add(errors, line, "", "Expected a JSON object, found null.");
+            return;
+        }
+        var id = idOf(document);
+        var validation = new ValidationErrors();
+        if (id is null) Add(errors, line, idField, "Required: every line carries its own id.");
+        else if (firstLineOf.TryGetValue(id, out var first)) Add(errors, line, idField, $"Duplicate id '{id}': already on line {first}.");
+        else firstLineOf[id] = line;
+        var item = convert(id ?? "", document, validation);
+        foreach (var (field, messages) in validation.ToDictionary())
+        {
+            // A missing id is reported once above, not again by the mapper's format rule.
+            if (id is null && field == idField) continue;
+            foreach (var message in messages) Add(errors, line, field, message);
+        }
+        if (item is not null && validation.IsEmpty && errors.Count == 0) items.Add(item);
+    }
+
+    private static void Add(List<ImportError> errors, int line, string field, string message) => errors.Add(new ImportError(line, field, message));
+
+    /// <summary>A field path and a readable message for a JSON error, without the serializer's .NET type names.</summary>
+    internal static (string Field, string Message) Describe(JsonException ex)
+    {
+        var field = ex.Path is { } path ? path.TrimStart('$').TrimStart('.') : "";
+        var raw = ex.Message;
+        var where = ex.BytePositionInLine is long b ? $" (at byte {b + 1} of the line)" : "";
+        const string unmapped = "could not be mapped to any .NET member";
+        if (raw.Contains(unmapped, StringComparison.Ordinal))
+        {
+            // The serializer reports the unknown property's name in quotes and the path of the object holding it.
+            var start = raw.IndexOf('\'', StringComparison.Ordinal);
+            var end = start < 0 ? -1 : raw.IndexOf('\'', start + 1);
+            var name = end > start ? raw[(start + 1)..end] : "?";
+            var prefix = field.Length == 0 || field.EndsWith(name, StringComparison.Ordinal) ? "" : field + ".";
+            var unknown = field.EndsWith(name, StringComparison.Ordinal) ? field : prefix + name;
+            return (unknown, $"Unknown field '{name}': the format has no such field (and never stores names, addresses or national numbers).");
+        }
+        if (raw.Contains("could not be converted to", StringComparison.Ordinal))
+        {
+            return (field, $"Wrong type: expected {Expected(raw)}.");
+        }
+        if (raw.Contains("The input does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            return (field, "Not JSON: the line holds no JSON value.");
+        }
+        var cut = raw.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = raw.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var reason = (cut < 0 ? raw : raw[..cut]).TrimEnd();
+        return (field, $"Malformed JSON{where}: {reason}");
+    }
+
+    private static string Expected(string message)
+    {
+        var at = message.IndexOf("converted to ", StringComparison.Ordinal);
+        var type = at < 0 ? "" : message[(at + "converted to ".Length)..];
+        if (type.StartsWith("System.Nullable`1[System.Int32]", StringComparison.Ordinal) || type.StartsWith("System.Int32", StringComparison.Ordinal)) return "a whole number";
+        if (type.StartsWith("System.Nullable`1[System.Double]", StringComparison.Ordinal) || type.StartsWith("System.Double", StringComparison.Ordinal)) return "a number";
+        if (type.StartsWith("System.Nullable`1[System.Boolean]", StringComparison.Ordinal)) return "true or false";
+        if (type.StartsWith("System.String", StringComparison.Ordinal)) return "a string";
+        if (type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal)) return "an array";
+        return "an object";
+    }
+}

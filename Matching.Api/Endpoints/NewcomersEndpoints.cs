@@ -71,7 +71,7 @@ internal static class NewcomersEndpoints
         return service.EraseNewcomer(id, user.Caller()) ? TypedResults.NoContent() : Problems.NotFound($"No newcomer '{id}'.");
     }
 
-    private static IResult Suggestions(string id, string? limit, string[]? kind, string? profile, string? lang, MatchingService service)
+    private static IResult Suggestions(string id, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, MatchingService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (options, error) = Http.RankingOptions(service, limit, kind, profile, lang);

@@ -30,7 +30,7 @@ internal static class SuggestionsEndpoints
         return group;
     }
 
-    private static async Task<IResult> Post(HttpRequest request, string? limit, string[]? kind, string? profile, string? lang, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Post(HttpRequest request, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, MatchingService service, CancellationToken ct)
     {
         var (options, error) = Http.RankingOptions(service, limit, kind, profile, lang);
         if (error is not null) return error;

@@ -63,7 +63,7 @@ internal static class JsonBody
             var start = ex.Message.IndexOf('\'', StringComparison.Ordinal);
             var end = start < 0 ? -1 : ex.Message.IndexOf('\'', start + 1);
             var name = end > start ? ex.Message[(start + 1)..end] : "";
-            return path.Length == 0 ? name : $"{path}.{name}";
+            return path.Length == 0 || path == name || path.EndsWith('.' + name, StringComparison.Ordinal) ? (path.Length == 0 ? name : path) : $"{path}.{name}";
         }
         return path;
     }

@@ -129,7 +129,7 @@ public sealed class MatchingService
             foreach (var o in offers) held[o.Id] = HeldPlaces(c, t, o.Id);
             Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomers.Count} offers={offers.Count}");
             return true;
-        }, after: () => Engine.UpsertMany(offers.Select(o => (o, held[o.Id]))));
+        }, after: _ => Engine.UpsertMany(offers.Select(o => (o, held[o.Id]))));
     }
 
     // ---------------------------------------------------------------- newcomers
@@ -187,7 +187,7 @@ public sealed class MatchingService
             Audit(c, t, actor, "newcomer.erased", "newcomer", null);
             foreach (var offerId in offers) freed.Add((offerId, HeldPlaces(c, t, offerId)));
             return true;
-        }, after: () => { foreach (var (offerId, held) in freed) Engine.SetHeld(offerId, held); });
+        }, after: _ => { foreach (var (offerId, held) in freed) Engine.SetHeld(offerId, held); });
         return erased;
     }
 
@@ -234,7 +234,7 @@ public sealed class MatchingService
                 new { id, json, kind = stored.Kind, setting = stored.Setting, place = offer.Location.Place, capacity = offer.Capacity, now }, t);
             Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
             return existed ? Outcome.Ok : Outcome.Created;
-        }, after: () => Engine.Upsert(offer, held));
+        }, after: o => { if (o is not null) Engine.Upsert(offer, held); });
         var view = new OfferView(stored, held, offer.Capacity - held);
         return outcome switch
         {
@@ -263,7 +263,7 @@ public sealed class MatchingService
             c.Execute("UPDATE offers SET deleted = 1, updated_at = @now WHERE id = @id", new { id, now = Now() }, t);
             Audit(c, t, actor, "offer.deleted", "offer", id);
             return Result<bool>.Ok(true);
-        }, after: () => Engine.Remove(id));
+        }, after: r => { if (r.Outcome == Outcome.Ok) Engine.Remove(id); });
         return result;
     }
 
@@ -419,7 +419,7 @@ public sealed class MatchingService
             Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
             held = HeldPlaces(c, t, offerId);
             return Result<MatchRecord>.Ok(ReadMatch(c, t, id)!);
-        }, after: () => { if (offerId is not null) Engine.SetHeld(offerId, held); });
+        }, after: r => { if (r.Outcome == Outcome.Ok) Engine.SetHeld(offerId!, held); });
         return result;
     }
 
@@ -468,7 +468,7 @@ public sealed class MatchingService
                 """, new { name = stored.Name, version, json, now = Now() }, t);
             Audit(c, t, actor, "profile.saved", "profile", stored.Name, $"version={version}");
             return current is null;
-        }, after: () => { if (stored is not null) _profiles[stored.Name] = stored; });
+        }, after: _ => { if (stored is not null) _profiles[stored.Name] = stored; });
         return created ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument());
     }
 
@@ -484,12 +484,17 @@ public sealed class MatchingService
 
     // ---------------------------------------------------------------- helpers
 
-    private T Write<T>(Func<SqliteConnection, IDbTransaction, T> write, Action? after = null)
+    /// <summary>
+    /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
+    /// still inside the write gate so that the index sees commits in order. It must check the result: a refused
+    /// write commits nothing and must change nothing.
+    /// </summary>
+    private T Write<T>(Func<SqliteConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         lock (_writeGate)
         {
             var result = _db.Write(write);
-            after?.Invoke();
+            after?.Invoke(result);
             return result;
         }
     }

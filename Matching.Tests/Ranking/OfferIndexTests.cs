@@ -71,8 +71,10 @@ public class OfferIndexTests
         for (var i = 0; i < 200; i++) engine.Upsert(Offer($"stable-{i:D3}"));
         using var cts = new CancellationTokenSource();
         var removed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        using var readersStarted = new CountdownEvent(3);
         var writer = Task.Run(() =>
         {
+            readersStarted.Wait();
             var n = 0;
             while (!cts.IsCancellationRequested && n < 20_000)
             {
@@ -87,6 +89,7 @@ public class OfferIndexTests
         var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
             var reads = 0;
+            readersStarted.Signal();
             while (!writer.IsCompleted)
             {
                 var r = engine.Suggest(Newcomer(), new RankingOptions { Limit = 100 });

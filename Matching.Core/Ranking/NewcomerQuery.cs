@@ -15,11 +15,6 @@ internal sealed class NewcomerQuery
     public required double Y { get; init; }
     public required double Z { get; init; }
     public required double MaxKm { get; init; }
-    /// <summary>
-    /// Chord² of the travel limit plus a margin larger than float rounding (about 6 m): the scan's cheap bound in
-    /// float, which never rejects an offer within the limit; the exact km test in double follows.
-    /// </summary>
-    public required float LimitChordSquaredFloat { get; init; }
     /// <summary>Below this chord² an offer is surely within the travel limit (km is monotonic in chord²).</summary>
     public required double LimitChordSquaredLow { get; init; }
     /// <summary>Above this chord² an offer is surely beyond the travel limit; between the two, km decides.</summary>
@@ -42,6 +37,8 @@ internal sealed class NewcomerQuery
     public required int KindMask { get; init; }
     /// <summary>Gate byte → outcome for this newcomer (see <see cref="OfferIndex.GateTable"/>).</summary>
     public required byte[] GateTable { get; init; }
+    /// <summary>The same for offers beyond the reach (see <see cref="OfferIndex.FarGateTable"/>).</summary>
+    public required byte[] FarGateTable { get; init; }
     /// <summary>Goal score per kind × 10 + setting.</summary>
     public required double[] GoalTable { get; init; }
     public required double BridgingIfShared { get; init; }
@@ -57,6 +54,7 @@ internal sealed class NewcomerQuery
         var kindMask = 0;
         if (kinds is null || kinds.Count == 0) kindMask = 0b11111;
         else foreach (var k in kinds) kindMask |= 1 << (int)k;
+        var gateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance);
         var goalMask = 0;
         foreach (var g in n.Goals) goalMask |= 1 << (int)g;
         var goalTable = new double[50];
@@ -75,7 +73,6 @@ internal sealed class NewcomerQuery
             LevelWithTolerance = n.DutchLevel.Ordinal + profile.LevelTolerance,
             X = x, Y = y, Z = z,
             MaxKm = n.MaxTravelKm,
-            LimitChordSquaredFloat = (float)Math.Pow(Math.Sqrt(GeoPoint.KmToChordSquared(n.MaxTravelKm)) + 1e-6, 2) * (1 + 1e-5f),
             LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - 1e-9),
             LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + 1e-9),
             HorizonDays = profile.HorizonDays,
@@ -92,7 +89,8 @@ internal sealed class NewcomerQuery
             Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
             GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
             KindMask = kindMask,
-            GateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance),
+            GateTable = gateTable,
+            FarGateTable = OfferIndex.FarGateTable(gateTable),
             GoalTable = goalTable,
             BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
             Weights = profile.Weights.ToArray(),

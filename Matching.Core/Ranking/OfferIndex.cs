@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Matching.Model;
 using Matching.Scoring;
 
@@ -8,8 +9,9 @@ namespace Matching.Ranking;
 /// <summary>
 /// The offers in a compact, cache-friendly layout for scanning. Every offer is tested on two columns: a one-byte
 /// <em>gate</em> (kind, remote, full, minimum level, dead) that a per-newcomer 256-entry table turns into an exclusion
-/// reason, and a float unit vector for a chord² distance bound. Only the few survivors read their <see cref="Cold"/>
-/// struct (exact coordinates, hour bitsets and intervals inline, period, hours, interest and language bitsets).
+/// reason, and a unit vector for a chord² distance test. The few survivors read a column of hour bitsets, and only
+/// those with a common hour read their <see cref="Cold"/> struct (intervals inline, period, hours, interest and
+/// language bitsets).
 /// Slots of removed offers are reused, so updates never rebuild; <see cref="Compact"/> re-lays offers out in spatial
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
@@ -31,6 +33,12 @@ internal sealed class OfferIndex
     internal const byte SkipDead = 10;
     internal const int OutcomeSlots = 16;
 
+    // Increment of the packed hot counters per outcome: kind, capacity, level and distance in 16-bit fields.
+    private static readonly ulong[] PackedIncrement = [0, 1, 1UL << 16, 1UL << 32, 1UL << 48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private const int BlockShift = 6;
+    private const int BlockSize = 1 << BlockShift;
+    private const int PackedChunk = 1024 * BlockSize; // whole blocks, and no 16-bit field can overflow within a chunk
+
     /// <summary>Up to six merged weekly intervals stored inside the offer's struct, so a survivor costs no pointer chase.</summary>
     [InlineArray(InlineBounds)]
     private struct BoundsBuffer
@@ -40,12 +48,12 @@ internal sealed class OfferIndex
 
     private const int InlineBounds = 12;
     private const byte OverflowBounds = 255;
+    private const ulong RestrictedBit = 1UL << 63; // hours use 168 bits: bits 40..63 of the third word are free
 
     // Everything a survivor of the gate and the distance bound needs, in one struct: the exact distance and the time
     // checks first (the first cache lines), the bitsets for scoring after.
     private struct Cold
     {
-        public double X, Y, Z;
         public ulong H0, H1, H2;
         public int StartsOnDay; // int.MinValue when open
         public int EndsOnDay; // int.MaxValue when open
@@ -69,7 +77,10 @@ internal sealed class OfferIndex
 
     private int _length; // slots in use or dead, [0, _length)
     private byte[] _gate = [];
-    private float[] _xyz = []; // unit vectors in float: half the bytes of double for the scan's bound
+    private double[] _xyz = []; // unit vectors, three per offer
+    private double[] _blockCentre = []; // per block of 64 slots: a centre on the unit sphere (three per block)
+    private double[] _blockRadius = []; // and the largest chord from it to a member; −1 while the block is empty
+    private ulong[] _hours = []; // hours of the week the schedule touches, three words per offer; bit 63 of the third: age or gender restricted
     private int[] _capacity = [];
     private int[] _held = [];
     private Cold[] _cold = [];
@@ -110,6 +121,10 @@ internal sealed class OfferIndex
         return table;
     }
 
+    /// <summary>The gate table for offers known to lie beyond the reach: what needed the distance test is excluded by it.</summary>
+    internal static byte[] FarGateTable(byte[] gateTable) =>
+        gateTable.Select(o => o == NeedsDistance ? (byte)ExclusionReason.Distance : o).ToArray();
+
     /// <summary>Adds or replaces an offer; <paramref name="held"/> places are taken by accepted matches.</summary>
     public void Upsert(Offer offer, int held)
     {
@@ -149,7 +164,25 @@ internal sealed class OfferIndex
             _freeSlots.Clear();
             _length = 0;
             _gate = [];
+            _blockRadius = [];
+            _blockCentre = [];
             EnsureCapacity(live.Count);
+            // Centre each block on its members' mean direction, for the tightest spheres.
+            for (var b = 0; b * BlockSize < live.Count; b++)
+            {
+                double sx = 0, sy = 0, sz = 0;
+                for (var j = b * BlockSize; j < Math.Min(live.Count, (b + 1) * BlockSize); j++)
+                {
+                    var (x, y, z) = live[j].Offer.Location.Point.ToUnitVector();
+                    sx += x; sy += y; sz += z;
+                }
+                var norm = Math.Sqrt(sx * sx + sy * sy + sz * sz);
+                if (norm == 0) continue;
+                _blockCentre[3 * b] = sx / norm;
+                _blockCentre[3 * b + 1] = sy / norm;
+                _blockCentre[3 * b + 2] = sz / norm;
+                _blockRadius[b] = 0;
+            }
             foreach (var (_, offer, held) in live)
             {
                 var slot = _length++;
@@ -227,51 +260,119 @@ internal sealed class OfferIndex
             var ids = _offers;
             var top = new TopK(k, (a, b) => string.CompareOrdinal(ids[a]!.Id, ids[b]!.Id));
             Span<double> criteria = stackalloc double[Criteria.Count];
-            // The hot outcomes are counted in registers: an increment in memory per offer would chain each iteration
-            // to the last through store forwarding. The survivors' outcomes are rare and counted in memory.
-            int kindCount = 0, capacityCount = 0, levelCount = 0, distanceCount = 0;
             var weights = q.Weights;
             var gates = _gate;
             var xyz = _xyz;
             var table = q.GateTable;
-            float qx = (float)q.X, qy = (float)q.Y, qz = (float)q.Z;
-            var limit = q.LimitChordSquaredFloat;
+            double qx = q.X, qy = q.Y, qz = q.Z;
+            var limit = q.LimitChordSquaredHigh;
             var length = Math.Min(_length, Math.Min(gates.Length, xyz.Length / 3));
-            for (var i = 0; i < length; i++)
+            // The loop reads through refs: the bounds are checked once above (the table has 256 entries for a byte,
+            // the increments 16 for an outcome), not five times per offer.
+            if (table.Length != 256 || q.FarGateTable.Length != 256) throw new InvalidOperationException("A gate table has 256 entries.");
+            ref var gate0 = ref MemoryMarshal.GetArrayDataReference(gates);
+            ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(xyz);
+            ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+            ref var farTable0 = ref MemoryMarshal.GetArrayDataReference(q.FarGateTable);
+            ref var increment0 = ref MemoryMarshal.GetArrayDataReference(PackedIncrement);
+            Span<int> survivors = stackalloc int[BlockSize];
+            ref var survivor0 = ref MemoryMarshal.GetReference(survivors);
+            var reach = Math.Sqrt(limit);
+            var blocks = _blockCentre;
+            var radii = _blockRadius;
+            for (var start = 0; start < length; start += PackedChunk)
             {
-                int outcome = table[gates[i]];
-                var p = 3 * i;
-                var dx = qx - xyz[p];
-                var dy = qy - xyz[p + 1];
-                var dz = qz - xyz[p + 2];
-                // Computed for every offer and selected without a branch: the gate's outcome is unpredictable.
-                var beyond = dx * dx + dy * dy + dz * dz > limit;
-                outcome = outcome == NeedsDistance ? (beyond ? (int)ExclusionReason.Distance : Survivor) : outcome;
-                kindCount += outcome == (int)ExclusionReason.Kind ? 1 : 0;
-                capacityCount += outcome == (int)ExclusionReason.Capacity ? 1 : 0;
-                levelCount += outcome == (int)ExclusionReason.DutchLevel ? 1 : 0;
-                distanceCount += outcome == (int)ExclusionReason.Distance ? 1 : 0;
-                if (outcome != Survivor) continue;
-
-                var reason = ColdReason(q, i, criteria, out _, out _, out _);
-                if (reason != ExclusionReason.None)
+                // The hot outcomes are counted in four 16-bit fields of one register: an increment in memory per offer
+                // would chain each iteration to the last through store forwarding.
+                ulong packed = 0;
+                var end = Math.Min(length, start + PackedChunk);
+                for (var blockStart = start; blockStart < end; blockStart += BlockSize)
                 {
-                    excluded[(int)reason]++;
-                    continue;
+                    var blockEnd = Math.Min(end, blockStart + BlockSize);
+                    var b = blockStart >> BlockShift;
+                    var cx = qx - blocks[3 * b];
+                    var cy = qy - blocks[3 * b + 1];
+                    var cz = qz - blocks[3 * b + 2];
+                    // Two passes per block of 64: a tight loop without calls that counts outcomes and collects the
+                    // survivors (appended without a branch), then the survivors' checks and scores.
+                    // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it
+                    // is within it and only the gate matters (remote offers still go on).
+                    var found = Math.Sqrt(cx * cx + cy * cy + cz * cz) > reach + radii[b]
+                        ? ScanFarBlock(ref gate0, ref farTable0, ref increment0, ref survivor0, blockStart, blockEnd, ref packed)
+                        : ScanNearBlock(ref gate0, ref table0, ref xyz0, ref increment0, ref survivor0, blockStart, blockEnd, qx, qy, qz, limit, ref packed);
+                    for (var j = 0; j < found; j++)
+                    {
+                        var i = survivors[j];
+                        var reason = SurvivorReason(q, i, criteria, out _, out _, out _);
+                        if (reason != ExclusionReason.None)
+                        {
+                            excluded[(int)reason]++;
+                            continue;
+                        }
+                        var score = 0.0;
+                        for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
+                        if (top.CouldEnter(score)) top.Offer(score, i);
+                    }
                 }
-                var score = 0.0;
-                for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
-                if (top.CouldEnter(score)) top.Offer(score, i);
+                excluded[(int)ExclusionReason.Kind] += (int)(packed & 0xFFFF);
+                excluded[(int)ExclusionReason.Capacity] += (int)((packed >> 16) & 0xFFFF);
+                excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> 32) & 0xFFFF);
+                excluded[(int)ExclusionReason.Distance] += (int)(packed >> 48);
             }
-            excluded[(int)ExclusionReason.Kind] += kindCount;
-            excluded[(int)ExclusionReason.Capacity] += capacityCount;
-            excluded[(int)ExclusionReason.DutchLevel] += levelCount;
-            excluded[(int)ExclusionReason.Distance] += distanceCount;
             var result = new List<(double, Offer, int)>(top.Count);
             foreach (var (score, slot) in top.ToSortedList()) result.Add((score, _offers[slot]!, _held[slot]));
             return result;
         }
         finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// First pass over a block beyond the reach: each offer's outcome from the far table alone, counted in the packed
+    /// fields; survivors (remote offers) appended without a branch. Returns how many survived.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ScanFarBlock(ref byte gate0, ref byte farTable0, ref ulong increment0, ref int survivor0, int start, int end, ref ulong packed)
+    {
+        var counts = 0UL;
+        var found = 0;
+        for (var i = start; i < end; i++)
+        {
+            int outcome = Unsafe.Add(ref farTable0, Unsafe.Add(ref gate0, i));
+            counts += Unsafe.Add(ref increment0, outcome);
+            Unsafe.Add(ref survivor0, found) = i;
+            found += outcome == Survivor ? 1 : 0;
+        }
+        packed += counts;
+        return found;
+    }
+
+    /// <summary>
+    /// First pass over a block within reach: the gate's outcome, and for those that need it the chord² test, chosen
+    /// with arithmetic instead of branches (the outcomes come in no predictable order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref ulong increment0, ref int survivor0,
+        int start, int end, double qx, double qy, double qz, double limit, ref ulong packed)
+    {
+        var counts = 0UL;
+        var found = 0;
+        for (var i = start; i < end; i++)
+        {
+            int outcome = Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i));
+            ref var v = ref Unsafe.Add(ref xyz0, 3 * i);
+            var dx = qx - v;
+            var dy = qy - Unsafe.Add(ref v, 1);
+            var dz = qz - Unsafe.Add(ref v, 2);
+            var beyond = dx * dx + dy * dy + dz * dz > limit ? 1 : 0;
+            var needs = outcome == NeedsDistance ? 1 : 0;
+            // NeedsDistance (8) becomes Distance (4) when beyond, Survivor (9) when not.
+            outcome += needs * (1 - 5 * beyond);
+            counts += Unsafe.Add(ref increment0, outcome);
+            Unsafe.Add(ref survivor0, found) = i;
+            found += outcome == Survivor ? 1 : 0;
+        }
+        packed += counts;
+        return found;
     }
 
     /// <summary>Evaluates one newcomer against one stored offer: the reason it is excluded, or its criterion scores.</summary>
@@ -294,38 +395,39 @@ internal sealed class OfferIndex
         overlap = 0;
         days = 0;
         int outcome = q.GateTable[_gate[i]];
-        if (outcome == NeedsDistance)
-        {
-            var p = 3 * i;
-            float dx = (float)q.X - _xyz[p], dy = (float)q.Y - _xyz[p + 1], dz = (float)q.Z - _xyz[p + 2];
-            outcome = dx * dx + dy * dy + dz * dz > q.LimitChordSquaredFloat ? (int)ExclusionReason.Distance : Survivor;
-        }
-        return outcome == Survivor ? ColdReason(q, i, s, out km, out overlap, out days) : (ExclusionReason)outcome;
+        var p = 3 * i;
+        var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+        if (outcome == NeedsDistance) outcome = chord2 > q.LimitChordSquaredHigh ? (int)ExclusionReason.Distance : Survivor;
+        return outcome == Survivor ? SurvivorReason(q, i, s, out km, out overlap, out days) : (ExclusionReason)outcome;
     }
 
     /// <summary>
-    /// The rest, for the few offers that pass the gate and the distance bound: exact distance in double, age, gender,
-    /// time; then the criterion scores of an offer that passes.
+    /// The rest, for the few offers that pass the gate and the distance bound: the exact distance where chord² alone
+    /// cannot tell, then age, gender and time, the commonest time failure (no common hour) first from the hours column
+    /// without touching the offer's struct; then the criterion scores of an offer that passes.
     /// </summary>
-    private ExclusionReason ColdReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days)
+    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days)
     {
         overlap = 0;
         days = 0;
+        km = -1;
         var gate = _gate[i];
         var remote = (gate & RemoteBit) != 0;
-        ref readonly var cold = ref _cold[i];
-        // The exact test is km ≤ limit; chord² decides it without the arcsine except in a hair-thin band at the limit.
-        var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, cold.X, cold.Y, cold.Z);
-        km = -1;
+        var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[3 * i], _xyz[3 * i + 1], _xyz[3 * i + 2]);
         if (!remote && chord2 >= q.LimitChordSquaredLow)
         {
-            if (chord2 > q.LimitChordSquaredHigh) return ExclusionReason.Distance;
             km = GeoPoint.ChordToKm(chord2);
             if (km > q.MaxKm) return ExclusionReason.Distance;
         }
+        var p = 3 * i;
+        var h2 = _hours[p + 2];
+        var commonHours = (q.H0 & _hours[p]) | (q.H1 & _hours[p + 1]) | (q.H2 & h2);
+        if (commonHours == 0 && (h2 & RestrictedBit) == 0) return ExclusionReason.Time;
+
+        ref readonly var cold = ref _cold[i];
         if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
         if (cold.GenderMask != 0 && q.GenderBit != 0 && (cold.GenderMask & q.GenderBit) == 0) return ExclusionReason.Gender;
-        if (((q.H0 & cold.H0) | (q.H1 & cold.H1) | (q.H2 & cold.H2)) == 0) return ExclusionReason.Time; // no common hour at all
+        if (commonHours == 0) return ExclusionReason.Time;
         days = Formulas.AvailableDays(q.TodayDay,
             cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay,
             cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay,
@@ -370,15 +472,18 @@ internal sealed class OfferIndex
             | (offer.Remote ? RemoteBit : 0)
             | (offer.Capacity - held <= 0 ? FullBit : 0)
             | (offer.DutchLevel.Min.Ordinal << LevelShift));
-        _xyz[3 * slot] = (float)x;
-        _xyz[3 * slot + 1] = (float)y;
-        _xyz[3 * slot + 2] = (float)z;
+        _xyz[3 * slot] = x;
+        _xyz[3 * slot + 1] = y;
+        _xyz[3 * slot + 2] = z;
+        IncludeInBlock(slot, x, y, z);
+        _hours[3 * slot] = h0;
+        _hours[3 * slot + 1] = h1;
+        _hours[3 * slot + 2] = h2 | (offer.AgeRange is not null || genderMask != 0 ? RestrictedBit : 0);
         _capacity[slot] = offer.Capacity;
         _held[slot] = held;
         var bounds = offer.Schedule.Bounds;
         var cold = new Cold
         {
-            X = x, Y = y, Z = z,
             H0 = h0, H1 = h1, H2 = h2,
             StartsOnDay = offer.StartsOn?.DayNumber ?? int.MinValue,
             EndsOnDay = offer.EndsOn?.DayNumber ?? int.MaxValue,
@@ -407,12 +512,34 @@ internal sealed class OfferIndex
         _offers[slot] = offer;
     }
 
+    /// <summary>Grows the slot's block sphere to hold the point (it never shrinks until <see cref="Compact"/>).</summary>
+    private void IncludeInBlock(int slot, double x, double y, double z)
+    {
+        var b = slot >> BlockShift;
+        if (_blockRadius[b] < 0)
+        {
+            _blockCentre[3 * b] = x;
+            _blockCentre[3 * b + 1] = y;
+            _blockCentre[3 * b + 2] = z;
+            _blockRadius[b] = 0;
+            return;
+        }
+        var chord = Math.Sqrt(GeoPoint.ChordSquared(_blockCentre[3 * b], _blockCentre[3 * b + 1], _blockCentre[3 * b + 2], x, y, z));
+        // A hair of margin: the scan's test must never be tighter than the arithmetic that built the sphere.
+        _blockRadius[b] = Math.Max(_blockRadius[b], chord * (1 + 1e-12) + 1e-12);
+    }
+
     private void EnsureCapacity(int needed)
     {
         if (needed <= _gate.Length) return;
         var size = (int)Math.Max(64, BitOperations.RoundUpToPowerOf2((uint)needed));
         Array.Resize(ref _gate, size);
         Array.Resize(ref _xyz, 3 * size);
+        var oldBlocks = _blockRadius.Length;
+        Array.Resize(ref _blockCentre, 3 * (size >> BlockShift));
+        Array.Resize(ref _blockRadius, size >> BlockShift);
+        Array.Fill(_blockRadius, -1, oldBlocks, _blockRadius.Length - oldBlocks);
+        Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _capacity, size);
         Array.Resize(ref _held, size);
         Array.Resize(ref _cold, size);

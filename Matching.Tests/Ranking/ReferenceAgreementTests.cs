@@ -58,20 +58,45 @@ public class ReferenceAgreementTests
         included.Should().BeGreaterThan(300, "the data must exercise the scored path, not only exclusions");
     }
 
-    [Test]
-    public void Rankings_SameOrderAndScores()
+    [TestCase(false, TestName = "Rankings_SingleUpserts_SameOrderScoresAndExclusions")]
+    [TestCase(true, TestName = "Rankings_BulkLoadCompactedThenChurned_SameOrderScoresAndExclusions")]
+    public void Rankings_SameOrderScoresAndExclusions(bool bulk)
     {
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = 5, Newcomers = 100, Offers = 1500, Today = Today }).Generate();
         var engine = new MatchingEngine(Clock());
-        foreach (var o in data.Offers) engine.Upsert(o);
+        var rng = new Random(3);
+        var held = data.Offers.ToDictionary(o => o.Id, o => rng.Next(0, o.Capacity + 1));
+        var offers = data.Offers.ToList();
+        if (bulk)
+        {
+            engine.UpsertMany(offers.Select(o => (o, held[o.Id])));
+            // Churn after the spatial layout: removals leave holes, new offers land anywhere and stretch block spheres.
+            foreach (var o in offers.Where((_, i) => i % 7 == 0).ToList())
+            {
+                engine.Remove(o.Id);
+                offers.Remove(o);
+            }
+            var extra = new DemoDataGenerator(new DemoDataOptions { Seed = 99, Newcomers = 0, Offers = 120, Today = Today }).Generate().Offers
+                .Select(o => o with { Id = "extra-" + o.Id }).ToList();
+            foreach (var o in extra) { engine.Upsert(o, 0); held[o.Id] = 0; offers.Add(o); }
+        }
+        else
+        {
+            foreach (var o in offers) engine.Upsert(o, held[o.Id]);
+        }
         var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
-        var offers = data.Offers.Select(o => (o, 0)).ToList();
         foreach (var n in data.Newcomers)
         {
-            var expected = reference.Rank(n, offers, WeightProfile.Default, Today, null, 10);
+            var expected = reference.Rank(n, offers.Select(o => (o, held[o.Id])), WeightProfile.Default, Today, null, 10);
+            var expectedExcluded = offers
+                .Select(o => reference.Evaluate(n, o, held[o.Id], WeightProfile.Default, Today, null).Reason)
+                .Where(r => r != ExclusionReason.None)
+                .GroupBy(r => Matching.Model.WireNames.Of(r))
+                .ToDictionary(g => g.Key, g => g.Count());
             var actual = engine.Suggest(n, new RankingOptions { Limit = 10 });
             actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
             actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (a, b) => Math.Abs(a - b) < 1e-12);
+            actual.Excluded.ByReason.Should().BeEquivalentTo(expectedExcluded, n.Id);
         }
     }
 }

@@ -158,6 +158,8 @@ internal static class Hosting
         app.MapSuggestions();
         app.MapMatches();
         app.MapWeightProfiles();
+        app.MapAssignments();
+        app.MapReports();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
         return app;

@@ -160,11 +160,22 @@ public sealed class MatchingEngine
             _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language));
     }
 
-    internal NewcomerQuery Compile(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds)
+    internal NewcomerQuery Compile(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds, bool ignoreCapacity = false)
     {
         ArgumentNullException.ThrowIfNull(newcomer);
         if (!Identifiers.IsValid(newcomer.Id)) throw new ArgumentException("The newcomer's id is not valid.", nameof(newcomer));
-        return NewcomerQuery.Compile(newcomer, profile, Today, kinds, Taxonomy, Languages);
+        return NewcomerQuery.Compile(newcomer, profile, Today, kinds, Taxonomy, Languages, ignoreCapacity);
+    }
+
+    /// <summary>
+    /// The k best feasible offers for a newcomer, without explanations: the candidates of an allocation. With
+    /// <paramref name="ignoreCapacity"/>, full offers are candidates too (to see where extra places would help).
+    /// </summary>
+    internal List<(double Score, Offer Offer, int Held)> TopCandidates(Newcomer newcomer, WeightProfile profile,
+        IReadOnlyCollection<OfferKind>? kinds, int k, bool ignoreCapacity = false)
+    {
+        Span<int> excluded = stackalloc int[OfferIndex.OutcomeSlots];
+        return _index.Rank(Compile(newcomer, profile, kinds, ignoreCapacity), k, excluded);
     }
 
     private static ExclusionSummary Summarise(ReadOnlySpan<int> excluded)

@@ -45,7 +45,7 @@ internal sealed class NewcomerQuery
     public required double[] Weights { get; init; }
 
     public static NewcomerQuery Compile(Newcomer n, WeightProfile profile, DateOnly today, IReadOnlyCollection<OfferKind>? kinds,
-        InterestTaxonomy taxonomy, LanguageRegistry languages)
+        InterestTaxonomy taxonomy, LanguageRegistry languages, bool ignoreCapacity = false)
     {
         var (x, y, z) = n.Location.Point.ToUnitVector();
         var interests = taxonomy.MaskOf(n.Interests);
@@ -54,7 +54,7 @@ internal sealed class NewcomerQuery
         var kindMask = 0;
         if (kinds is null || kinds.Count == 0) kindMask = 0b11111;
         else foreach (var k in kinds) kindMask |= 1 << (int)k;
-        var gateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance);
+        var gateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
         var goalMask = 0;
         foreach (var g in n.Goals) goalMask |= 1 << (int)g;
         var goalTable = new double[50];

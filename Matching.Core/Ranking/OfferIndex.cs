@@ -104,8 +104,11 @@ internal sealed class OfferIndex
         }
     }
 
-    /// <summary>The table that turns a gate byte into an outcome for one query: dead, excluded (1..3), or on to the distance bound.</summary>
-    internal static byte[] GateTable(int kindMask, int levelWithTolerance)
+    /// <summary>
+    /// The table that turns a gate byte into an outcome for one query: dead, excluded (1..3), or on to the distance
+    /// bound. With <paramref name="ignoreCapacity"/> full offers count as open (what extra places would make feasible).
+    /// </summary>
+    internal static byte[] GateTable(int kindMask, int levelWithTolerance, bool ignoreCapacity = false)
     {
         var table = new byte[256];
         for (var g = 0; g < 256; g++)
@@ -113,7 +116,7 @@ internal sealed class OfferIndex
             var kind = g & 7;
             table[g] = kind == DeadKind ? SkipDead
                 : (kindMask & (1 << kind)) == 0 ? (byte)ExclusionReason.Kind
-                : (g & FullBit) != 0 ? (byte)ExclusionReason.Capacity
+                : (g & FullBit) != 0 && !ignoreCapacity ? (byte)ExclusionReason.Capacity
                 : levelWithTolerance < g >> LevelShift ? (byte)ExclusionReason.DutchLevel
                 : (g & RemoteBit) != 0 ? Survivor
                 : NeedsDistance;

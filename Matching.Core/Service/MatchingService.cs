@@ -3,7 +3,9 @@ using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Matching.Allocation;
 using Matching.Contracts;
+using Matching.Geo;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -55,14 +57,16 @@ public sealed class MatchingService
 {
     private readonly SqliteDatabase _db;
     private readonly DocumentMapper _mapper;
+    private readonly IGazetteer _gazetteer;
     private readonly TimeProvider _time;
     private readonly Lock _writeGate = new();
     private readonly ConcurrentDictionary<string, WeightProfile> _profiles = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service; call <see cref="Start"/> before use.</summary>
-    public MatchingService(SqliteDatabase db, MatchingEngine engine, DocumentMapper mapper, TimeProvider time)
+    public MatchingService(SqliteDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time)
     {
         _db = db;
+        _gazetteer = gazetteer;
         Engine = engine;
         _mapper = mapper;
         _time = time;
@@ -191,14 +195,17 @@ public sealed class MatchingService
         return erased;
     }
 
-    /// <summary>Streams every stored newcomer that holds no place yet (for the reverse ranking and allocation).</summary>
-    public IEnumerable<Newcomer> UnplacedNewcomers()
+    /// <summary>Streams every stored newcomer that holds no place yet (for the reverse ranking and the gap report).</summary>
+    public IEnumerable<Newcomer> UnplacedNewcomers() => StreamNewcomers("'accepted','started'");
+
+    /// <summary>Streams, ordered by id, the newcomers with no match in the given statuses (a fixed SQL list).</summary>
+    private IEnumerable<Newcomer> StreamNewcomers(string statuses)
     {
         using var connection = _db.Open();
         var rows = connection.Query<(string Id, string Document)>(
-            """
+            $"""
             SELECT n.id, n.document FROM newcomers n
-            WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.newcomer_id = n.id AND m.status IN ('accepted','started'))
+            WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.newcomer_id = n.id AND m.status IN ({statuses}))
             ORDER BY n.id
             """, buffered: false);
         foreach (var (id, json) in rows)
@@ -422,6 +429,127 @@ public sealed class MatchingService
         }, after: r => { if (r.Outcome == Outcome.Ok) Engine.SetHeld(offerId!, held); });
         return result;
     }
+
+    // ---------------------------------------------------------------- allocation
+
+    /// <summary>
+    /// Allocates a cohort (the given ids, or every newcomer without an open match) and stores the proposal; nothing
+    /// is held until it is confirmed.
+    /// </summary>
+    public Result<AllocationPlan> ProposeAllocation(IReadOnlyList<string>? newcomerIds, AllocationRequest request, string actor)
+    {
+        List<Newcomer> cohort;
+        if (newcomerIds is { Count: > 0 })
+        {
+            var errors = new ValidationErrors();
+            cohort = [];
+            foreach (var (newcomerId, i) in newcomerIds.Select((id, i) => (id, i)))
+            {
+                if (!Identifiers.IsValid(newcomerId)) { errors.Add($"newcomerIds[{i}]", "Not a valid id."); continue; }
+                if (LoadNewcomer(newcomerId) is { } n) cohort.Add(n);
+                else errors.Add($"newcomerIds[{i}]", $"No newcomer '{newcomerId}'.");
+            }
+            if (newcomerIds.Distinct(StringComparer.Ordinal).Count() != newcomerIds.Count) errors.Add("newcomerIds", "Ids must not repeat.");
+            if (!errors.IsEmpty) return Result<AllocationPlan>.Invalid(errors);
+        }
+        else
+        {
+            cohort = NewcomersWithoutOpenMatch().ToList();
+        }
+        var plan = new AllocationPlanner(Engine).Plan(cohort, request);
+        var id = "a-" + Guid.NewGuid().ToString("N");
+        plan = plan with { Id = id };
+        var json = JsonSerializer.Serialize(plan, PlanJson);
+        Write((c, t) =>
+        {
+            c.Execute(
+                """
+                INSERT INTO assignments (id, mode, profile_name, profile_version, status, document, created_by, created_at)
+                VALUES (@id, @mode, @name, @version, 'proposed', @json, @actor, @now)
+                """, new { id, mode = plan.Mode, name = plan.Profile.Name, version = plan.Profile.Version, json, actor, now = Now() }, t);
+            Audit(c, t, actor, "assignment.proposed", "assignment", id, $"placed={plan.Placed} unplaced={plan.Unassigned.Count}");
+            return true;
+        });
+        return Result<AllocationPlan>.Created(plan);
+    }
+
+    /// <summary>A stored proposal, with its status, or null.</summary>
+    public (AllocationPlan Plan, string Status)? GetAllocation(string id)
+    {
+        var row = _db.Read(c => c.QuerySingleOrDefault<(string Document, string Status)>("SELECT document, status FROM assignments WHERE id = @id", new { id }));
+        return row.Document is null ? null : (JsonSerializer.Deserialize<AllocationPlan>(row.Document, PlanJson)!, row.Status);
+    }
+
+    /// <summary>
+    /// Turns a proposal into accepted matches in one transaction, or changes nothing: a conflict when a place was
+    /// taken, an offer or newcomer went away, or a newcomer got a place in between.
+    /// </summary>
+    public Result<IReadOnlyList<MatchRecord>> ConfirmAllocation(string id, string actor)
+    {
+        var touched = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            return Write((c, t) =>
+            {
+                var row = c.QuerySingleOrDefault<(string Document, string Status)>("SELECT document, status FROM assignments WHERE id = @id", new { id }, t);
+                if (row.Document is null) return Result<IReadOnlyList<MatchRecord>>.NotFound($"No assignment '{id}'.");
+                if (row.Status != "proposed") return Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed.");
+                var plan = JsonSerializer.Deserialize<AllocationPlan>(row.Document, PlanJson)!;
+                var problems = new List<string>();
+                var now = Now();
+                var matches = new List<MatchRecord>();
+                foreach (var byOffer in plan.Assignments.GroupBy(a => a.OfferId))
+                {
+                    var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @id AND deleted = 0", new { id = byOffer.Key }, t);
+                    if (capacity is null) { problems.Add($"offer {byOffer.Key} no longer exists"); continue; }
+                    var free = capacity.Value - HeldPlaces(c, t, byOffer.Key);
+                    if (free < byOffer.Count()) problems.Add($"offer {byOffer.Key} has {Math.Max(0, free)} free places, {byOffer.Count()} needed");
+                }
+                foreach (var a in plan.Assignments)
+                {
+                    var state = c.QuerySingleOrDefault<long?>(
+                        """
+                        SELECT (SELECT COUNT(*) FROM matches m WHERE m.newcomer_id = n.id AND m.status IN ('accepted','started'))
+                        FROM newcomers n WHERE n.id = @id
+                        """, new { id = a.NewcomerId }, t);
+                    if (state is null) problems.Add($"newcomer {a.NewcomerId} no longer exists");
+                    else if (state > 0) problems.Add($"newcomer {a.NewcomerId} got a place in the meantime");
+                }
+                if (problems.Count > 0) throw new AllocationConflict("Nothing was confirmed: " + string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $"; and {problems.Count - 20} more" : "") + ".");
+                foreach (var a in plan.Assignments)
+                {
+                    var matchId = "m-" + Guid.NewGuid().ToString("N");
+                    c.Execute(
+                        """
+                        INSERT INTO matches (id, newcomer_id, offer_id, status, score, profile_name, profile_version, created_by, created_at, updated_at, accepted_at)
+                        VALUES (@matchId, @newcomerId, @offerId, 'accepted', @score, @name, @version, @actor, @now, @now, @now)
+                        """,
+                        new { matchId, newcomerId = a.NewcomerId, offerId = a.OfferId, score = a.Score, name = plan.Profile.Name, version = plan.Profile.Version, actor, now }, t);
+                    matches.Add(ReadMatch(c, t, matchId)!);
+                }
+                c.Execute("UPDATE assignments SET status = 'confirmed', confirmed_at = @now WHERE id = @id", new { id, now }, t);
+                Audit(c, t, actor, "assignment.confirmed", "assignment", id, $"matches={matches.Count}");
+                foreach (var offerId in plan.Assignments.Select(a => a.OfferId).Distinct()) touched[offerId] = HeldPlaces(c, t, offerId);
+                return Result<IReadOnlyList<MatchRecord>>.Ok(matches);
+            }, after: r => { if (r.Outcome == Outcome.Ok) foreach (var (offerId, held) in touched) Engine.SetHeld(offerId, held); });
+        }
+        catch (AllocationConflict conflict)
+        {
+            return Result<IReadOnlyList<MatchRecord>>.Conflict(conflict.Message);
+        }
+    }
+
+    /// <summary>The gap report over the newcomers who hold no place yet.</summary>
+    public GapReportResult GapReport(GapGrouping grouping, OfferKind? kind, WeightProfile profile) =>
+        new GapReportBuilder(Engine, _gazetteer).Build(UnplacedNewcomers().ToList(), grouping, kind, profile);
+
+    /// <summary>Streams every stored newcomer with no proposed, accepted or started match: the default cohort of an allocation.</summary>
+    public IEnumerable<Newcomer> NewcomersWithoutOpenMatch() => StreamNewcomers("'proposed','accepted','started'");
+
+    private static readonly JsonSerializerOptions PlanJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Thrown inside a confirm transaction to roll it back whole.</summary>
+    private sealed class AllocationConflict(string message) : Exception(message);
 
     // ---------------------------------------------------------------- weight profiles
 

@@ -39,6 +39,10 @@ public class AuthMatrixTests
         ("GET", "/api/v1/weight-profiles", null, ["analyst", "caseWorker", "caseManagement", "admin"]),
         ("GET", "/api/v1/weight-profiles/default", null, ["analyst", "caseWorker", "caseManagement", "admin"]),
         ("PUT", "/api/v1/weight-profiles/p1", new { weights = new { distance = 1 } }, ["analyst", "admin"]),
+        ("POST", "/api/v1/assignments", new { mode = "greedy" }, ["caseWorker", "caseManagement", "admin"]),
+        ("GET", "/api/v1/assignments/a-1", null, ["caseWorker", "caseManagement", "admin"]),
+        ("POST", "/api/v1/assignments/a-1/confirm", null, ["caseWorker", "caseManagement", "admin"]),
+        ("GET", "/api/v1/reports/gaps", null, ["analyst", "admin"]),
     ];
 
     private static IEnumerable<TestCaseData> Cases()

@@ -1,0 +1,226 @@
+using Google.OrTools.Graph;
+
+namespace Matching.Allocation;
+
+/// <summary>How to allocate.</summary>
+public enum AllocationMode
+{
+    /// <summary>Place as many newcomers as possible, then maximise the total score (min-cost flow, OR-Tools).</summary>
+    Optimal,
+    /// <summary>Newcomer-proposing deferred acceptance: no newcomer and offer both prefer each other to what they got.</summary>
+    Stable,
+    /// <summary>Pairs by descending score, each taken if both are free: the baseline.</summary>
+    Greedy,
+}
+
+/// <summary>Why a newcomer was left without a place.</summary>
+public enum UnplacedReason
+{
+    /// <summary>No offer was feasible for the newcomer at all.</summary>
+    NoFeasibleOffer,
+    /// <summary>Feasible offers existed, but their places went to others.</summary>
+    FeasibleOffersTaken,
+}
+
+/// <summary>One candidate pair of an allocation problem.</summary>
+/// <param name="Newcomer">Index of the newcomer, 0 ≤ Newcomer &lt; newcomer count.</param>
+/// <param name="Offer">Index of the offer, 0 ≤ Offer &lt; offer count.</param>
+/// <param name="Score">The pair's score in [0, 1] (the newcomer's side).</param>
+/// <param name="OfferSideScore">How the offer ranks the newcomer, in [0, 1], for the stable mode (often the same score).</param>
+public readonly record struct CandidatePair(int Newcomer, int Offer, double Score, double OfferSideScore);
+
+/// <summary>
+/// An allocation problem over explicit candidates and capacities: the generic entry point for tests and analysts.
+/// Only the listed pairs may be assigned (they are the feasible ones); an offer takes at most its capacity.
+/// </summary>
+/// <param name="NewcomerCount">Newcomers, indexed 0..n−1 (ties break by index, so order them by id).</param>
+/// <param name="Capacities">Free places per offer, indexed 0..m−1 (ties break by index).</param>
+/// <param name="Candidates">The feasible pairs; at most one per newcomer and offer.</param>
+public sealed record AllocationProblem(int NewcomerCount, IReadOnlyList<int> Capacities, IReadOnlyList<CandidatePair> Candidates);
+
+/// <summary>The allocation: for each newcomer the offer index or −1, and why the unplaced are unplaced.</summary>
+/// <param name="OfferOf">Per newcomer, the assigned offer's index, or −1.</param>
+/// <param name="Placed">Newcomers placed.</param>
+/// <param name="TotalScore">Sum of the placed pairs' scores.</param>
+/// <param name="Unplaced">Per unplaced newcomer (by index), the reason.</param>
+public sealed record AllocationSolution(int[] OfferOf, int Placed, double TotalScore, IReadOnlyDictionary<int, UnplacedReason> Unplaced);
+
+/// <summary>
+/// Allocates scarce places across many newcomers at once. Deterministic: the same problem gives the same answer.
+/// </summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public static class Allocator
+{
+    /// <summary>
+    /// Integer cost resolution of a score: costs are (Scale − round(score × Scale)), so totals up to 10⁷ pairs stay far
+    /// inside 64 bits, and two allocations whose totals differ by 10⁻⁶ are told apart.
+    /// </summary>
+    public const long Scale = 1_000_000;
+
+    /// <summary>Solves the problem in the given mode.</summary>
+    /// <exception cref="ArgumentException">A pair names an index out of range, repeats, or has a score outside [0, 1].</exception>
+    public static AllocationSolution Solve(AllocationProblem problem, AllocationMode mode)
+    {
+        Validate(problem);
+        var offerOf = mode switch
+        {
+            AllocationMode.Optimal => SolveOptimal(problem),
+            AllocationMode.Stable => SolveStable(problem),
+            _ => SolveGreedy(problem),
+        };
+        return Summarise(problem, offerOf);
+    }
+
+    /// <summary>
+    /// Max flow at min cost on source → newcomer (1) → offer (1 per candidate pair) → sink (capacity). The solver
+    /// maximises the flow first — the number placed — and among maximum flows minimises Σ(Scale − score), which is
+    /// maximising the total score: exactly the lexicographic objective.
+    /// </summary>
+    private static int[] SolveOptimal(AllocationProblem p)
+    {
+        var n = p.NewcomerCount;
+        var m = p.Capacities.Count;
+        var source = n + m;
+        var sink = source + 1;
+        var flow = new MinCostFlow(n + m + 2, 2 * (n + m) + p.Candidates.Count);
+        var pairArcs = new int[p.Candidates.Count];
+        var hasCandidate = new bool[n];
+        foreach (var c in p.Candidates) hasCandidate[c.Newcomer] = true;
+        for (var i = 0; i < n; i++) if (hasCandidate[i]) flow.AddArcWithCapacityAndUnitCost(source, i, 1, 0);
+        for (var k = 0; k < p.Candidates.Count; k++)
+        {
+            var c = p.Candidates[k];
+            pairArcs[k] = flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, Scale - (long)Math.Round(c.Score * Scale));
+        }
+        for (var j = 0; j < m; j++) if (p.Capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, p.Capacities[j], 0);
+        var offerOf = new int[n];
+        Array.Fill(offerOf, -1);
+        if (p.Candidates.Count == 0) return offerOf;
+        // SolveMaxFlowWithMinCost sends as much as it can from the nodes with supply to those with demand.
+        flow.SetNodeSupply(source, n);
+        flow.SetNodeSupply(sink, -n);
+        var status = flow.SolveMaxFlowWithMinCost();
+        if (status != MinCostFlowBase.Status.OPTIMAL) throw new InvalidOperationException($"The min-cost-flow solver ended with {status}.");
+        for (var k = 0; k < pairArcs.Length; k++)
+        {
+            if (flow.Flow(pairArcs[k]) > 0) offerOf[p.Candidates[k].Newcomer] = p.Candidates[k].Offer;
+        }
+        return offerOf;
+    }
+
+    /// <summary>Newcomer-proposing deferred acceptance with capacities (Gale–Shapley, many-to-one).</summary>
+    private static int[] SolveStable(AllocationProblem p)
+    {
+        var n = p.NewcomerCount;
+        var m = p.Capacities.Count;
+        // Each newcomer's list, best first; each offer's view of a proposer as a comparable key.
+        var lists = new List<CandidatePair>[n];
+        for (var i = 0; i < n; i++) lists[i] = [];
+        foreach (var c in p.Candidates) lists[c.Newcomer].Add(c);
+        foreach (var list in lists) list.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Offer.CompareTo(b.Offer));
+        var held = new List<(double Key, int Newcomer)>[m];
+        for (var j = 0; j < m; j++) held[j] = [];
+        var next = new int[n];
+        var offerOf = new int[n];
+        Array.Fill(offerOf, -1);
+        var free = new Queue<int>(Enumerable.Range(0, n));
+        while (free.Count > 0)
+        {
+            var i = free.Dequeue();
+            if (next[i] >= lists[i].Count) continue; // exhausted: stays unplaced
+            var c = lists[i][next[i]++];
+            var j = c.Offer;
+            if (p.Capacities[j] <= 0) { free.Enqueue(i); continue; }
+            var h = held[j];
+            if (h.Count < p.Capacities[j])
+            {
+                h.Add((c.OfferSideScore, i));
+                offerOf[i] = j;
+                continue;
+            }
+            // The offer keeps its best; the worst is the lowest key, and among equal keys the highest index.
+            var worst = 0;
+            for (var k = 1; k < h.Count; k++) if (OfferPrefers(h[worst], h[k])) worst = k;
+            if (OfferPrefers((c.OfferSideScore, i), h[worst]))
+            {
+                var rejected = h[worst].Newcomer;
+                h[worst] = (c.OfferSideScore, i);
+                offerOf[i] = j;
+                offerOf[rejected] = -1;
+                free.Enqueue(rejected);
+            }
+            else
+            {
+                free.Enqueue(i);
+            }
+        }
+        return offerOf;
+    }
+
+    /// <summary>Whether an offer prefers the first proposer to the second: higher score, then lower index.</summary>
+    internal static bool OfferPrefers((double Key, int Newcomer) a, (double Key, int Newcomer) b) =>
+        a.Key > b.Key || (a.Key == b.Key && a.Newcomer < b.Newcomer);
+
+    private static int[] SolveGreedy(AllocationProblem p)
+    {
+        var order = p.Candidates.ToArray();
+        Array.Sort(order, (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score)
+            : a.Newcomer != b.Newcomer ? a.Newcomer.CompareTo(b.Newcomer) : a.Offer.CompareTo(b.Offer));
+        var left = p.Capacities.ToArray();
+        var offerOf = new int[p.NewcomerCount];
+        Array.Fill(offerOf, -1);
+        foreach (var c in order)
+        {
+            if (offerOf[c.Newcomer] >= 0 || left[c.Offer] <= 0) continue;
+            offerOf[c.Newcomer] = c.Offer;
+            left[c.Offer]--;
+        }
+        return offerOf;
+    }
+
+    private static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
+    {
+        var scoreOf = new Dictionary<(int, int), double>(p.Candidates.Count);
+        var hasCandidate = new bool[p.NewcomerCount];
+        foreach (var c in p.Candidates)
+        {
+            scoreOf[(c.Newcomer, c.Offer)] = c.Score;
+            hasCandidate[c.Newcomer] = true;
+        }
+        var placed = 0;
+        var total = 0.0;
+        var unplaced = new SortedDictionary<int, UnplacedReason>();
+        for (var i = 0; i < offerOf.Length; i++)
+        {
+            if (offerOf[i] >= 0)
+            {
+                placed++;
+                total += scoreOf[(i, offerOf[i])];
+            }
+            else
+            {
+                unplaced[i] = hasCandidate[i] ? UnplacedReason.FeasibleOffersTaken : UnplacedReason.NoFeasibleOffer;
+            }
+        }
+        return new AllocationSolution(offerOf, placed, total, unplaced);
+    }
+
+    private static void Validate(AllocationProblem p)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(p.NewcomerCount);
+        if (p.Capacities.Any(c => c < 0)) throw new ArgumentException("Capacities must not be negative.", nameof(p));
+        var seen = new HashSet<(int, int)>();
+        foreach (var c in p.Candidates)
+        {
+            if ((uint)c.Newcomer >= (uint)p.NewcomerCount || (uint)c.Offer >= (uint)p.Capacities.Count)
+            {
+                throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) is out of range.", nameof(p));
+            }
+            if (!(c.Score is >= 0 and <= 1) || !(c.OfferSideScore is >= 0 and <= 1))
+            {
+                throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) has a score outside [0, 1].", nameof(p));
+            }
+            if (!seen.Add((c.Newcomer, c.Offer))) throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) is listed twice.", nameof(p));
+        }
+    }
+}

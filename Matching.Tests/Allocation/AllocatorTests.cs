@@ -1,0 +1,158 @@
+using Matching.Allocation;
+
+namespace Matching.Tests.Allocation;
+
+public class AllocatorTests
+{
+    private static AllocationProblem RandomProblem(Random rng, int newcomers, int offers, double density)
+    {
+        var capacities = Enumerable.Range(0, offers).Select(_ => rng.Next(0, 3)).ToArray();
+        var pairs = new List<CandidatePair>();
+        for (var i = 0; i < newcomers; i++)
+        {
+            for (var j = 0; j < offers; j++)
+            {
+                if (rng.NextDouble() < density) pairs.Add(new CandidatePair(i, j, Math.Round(rng.NextDouble(), 3), Math.Round(rng.NextDouble(), 3)));
+            }
+        }
+        return new AllocationProblem(newcomers, capacities, pairs);
+    }
+
+    /// <summary>The best (placed, then total score) by trying every assignment.</summary>
+    private static (int Placed, double Score) BruteForce(AllocationProblem p)
+    {
+        var byNewcomer = p.Candidates.GroupBy(c => c.Newcomer).ToDictionary(g => g.Key, g => g.ToList());
+        var left = p.Capacities.ToArray();
+        (int, double) best = (0, 0);
+        void Go(int i, int placed, double score)
+        {
+            if (i == p.NewcomerCount)
+            {
+                if (placed > best.Item1 || (placed == best.Item1 && score > best.Item2 + 1e-12)) best = (placed, score);
+                return;
+            }
+            Go(i + 1, placed, score);
+            foreach (var c in byNewcomer.GetValueOrDefault(i, []))
+            {
+                if (left[c.Offer] == 0) continue;
+                left[c.Offer]--;
+                Go(i + 1, placed + 1, score + c.Score);
+                left[c.Offer]++;
+            }
+        }
+        Go(0, 0, 0);
+        return best;
+    }
+
+    private static void ShouldRespectCapacitiesAndCandidates(AllocationProblem p, AllocationSolution s)
+    {
+        var allowed = p.Candidates.Select(c => (c.Newcomer, c.Offer)).ToHashSet();
+        for (var i = 0; i < s.OfferOf.Length; i++)
+        {
+            if (s.OfferOf[i] >= 0) allowed.Should().Contain((i, s.OfferOf[i]), "only feasible pairs may be assigned");
+        }
+        for (var j = 0; j < p.Capacities.Count; j++) s.OfferOf.Count(o => o == j).Should().BeLessThanOrEqualTo(p.Capacities[j]);
+        s.Placed.Should().Be(s.OfferOf.Count(o => o >= 0));
+    }
+
+    [Test]
+    public void Optimal_EqualsBruteForce_OnRandomSmallInstances()
+    {
+        var rng = new Random(2026);
+        for (var round = 0; round < 300; round++)
+        {
+            var p = RandomProblem(rng, rng.Next(1, 8), rng.Next(1, 5), rng.NextDouble());
+            var best = BruteForce(p);
+            var s = Allocator.Solve(p, AllocationMode.Optimal);
+            ShouldRespectCapacitiesAndCandidates(p, s);
+            s.Placed.Should().Be(best.Placed, $"round {round}");
+            s.TotalScore.Should().BeApproximately(best.Score, p.NewcomerCount * 1e-6, $"round {round}");
+        }
+    }
+
+    [Test]
+    public void Optimal_PrefersPlacingMoreOverAHigherScore()
+    {
+        // Newcomer 0 loves offer 0, but only newcomer 0 can take offer 1 and only newcomer 1 can take offer 0.
+        var p = new AllocationProblem(2, [1, 1], [new(0, 0, 1.0, 1), new(0, 1, 0.1, 1), new(1, 0, 0.2, 1)]);
+        var s = Allocator.Solve(p, AllocationMode.Optimal);
+        s.OfferOf.Should().Equal(1, 0);
+        s.Placed.Should().Be(2);
+        Allocator.Solve(p, AllocationMode.Greedy).Placed.Should().Be(1, "greedy gives the best place to the first");
+    }
+
+    [Test]
+    public void EveryMode_RespectsCapacitiesAndCandidates_AndGreedyNeverBeatsOptimal()
+    {
+        var rng = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            var p = RandomProblem(rng, rng.Next(1, 30), rng.Next(1, 10), rng.NextDouble() * 0.6);
+            var optimal = Allocator.Solve(p, AllocationMode.Optimal);
+            foreach (var mode in Enum.GetValues<AllocationMode>())
+            {
+                var s = Allocator.Solve(p, mode);
+                ShouldRespectCapacitiesAndCandidates(p, s);
+                (s.Placed < optimal.Placed || (s.Placed == optimal.Placed && s.TotalScore <= optimal.TotalScore + p.NewcomerCount * 1e-6))
+                    .Should().BeTrue($"{mode} must not beat optimal (round {round})");
+            }
+        }
+    }
+
+    [Test]
+    public void Stable_HasNoBlockingPair()
+    {
+        var rng = new Random(11);
+        for (var round = 0; round < 300; round++)
+        {
+            var p = RandomProblem(rng, rng.Next(1, 12), rng.Next(1, 6), rng.NextDouble());
+            var s = Allocator.Solve(p, AllocationMode.Stable);
+            ShouldRespectCapacitiesAndCandidates(p, s);
+            var pair = p.Candidates.ToDictionary(c => (c.Newcomer, c.Offer));
+            foreach (var c in p.Candidates)
+            {
+                var current = s.OfferOf[c.Newcomer];
+                var newcomerPrefers = current < 0 || c.Score > pair[(c.Newcomer, current)].Score
+                    || (c.Score == pair[(c.Newcomer, current)].Score && c.Offer < current);
+                if (!newcomerPrefers || current == c.Offer) continue;
+                var heldBy = Enumerable.Range(0, p.NewcomerCount).Where(i => s.OfferOf[i] == c.Offer).ToList();
+                var hasRoom = heldBy.Count < p.Capacities[c.Offer];
+                var prefersToSomeone = heldBy.Any(i => Allocator.OfferPrefers((c.OfferSideScore, c.Newcomer), (pair[(i, c.Offer)].OfferSideScore, i)));
+                (hasRoom || prefersToSomeone).Should().BeFalse($"({c.Newcomer}, {c.Offer}) blocks in round {round}");
+            }
+        }
+    }
+
+    [Test]
+    public void Unplaced_ReasonsAreRight()
+    {
+        var p = new AllocationProblem(3, [1], [new(0, 0, 0.9, 0.9), new(1, 0, 0.5, 0.5)]);
+        foreach (var mode in Enum.GetValues<AllocationMode>())
+        {
+            var s = Allocator.Solve(p, mode);
+            s.Unplaced.Should().Equal(new Dictionary<int, UnplacedReason>
+            {
+                [1] = UnplacedReason.FeasibleOffersTaken,
+                [2] = UnplacedReason.NoFeasibleOffer,
+            }, mode.ToString());
+        }
+    }
+
+    [Test]
+    public void Solve_SameInput_SameAnswer()
+    {
+        var p = RandomProblem(new Random(5), 200, 40, 0.2);
+        foreach (var mode in Enum.GetValues<AllocationMode>())
+        {
+            Allocator.Solve(p, mode).OfferOf.Should().Equal(Allocator.Solve(p, mode).OfferOf);
+        }
+    }
+
+    [Test]
+    public void Solve_BadPairs_Throw()
+    {
+        FluentActions.Invoking(() => Allocator.Solve(new AllocationProblem(1, [1], [new(0, 3, 0.5, 0.5)]), AllocationMode.Optimal)).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => Allocator.Solve(new AllocationProblem(1, [1], [new(0, 0, 1.5, 0.5)]), AllocationMode.Optimal)).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => Allocator.Solve(new AllocationProblem(1, [1], [new(0, 0, 0.5, 0.5), new(0, 0, 0.4, 0.4)]), AllocationMode.Greedy)).Should().Throw<ArgumentException>();
+    }
+}

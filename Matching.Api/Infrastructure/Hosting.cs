@@ -28,6 +28,15 @@ internal sealed class StorageOptions
     public string Provider { get; set; } = "sqlite";
 }
 
+/// <summary>The <c>Matching</c> section.</summary>
+internal sealed class MatchingOptions
+{
+    public const string Section = "Matching";
+
+    /// <summary>A folder of weight profiles (*.json, as PUT /api/v1/weight-profiles accepts) loaded at start; a newer version replaces the stored one.</summary>
+    public string? WeightProfilesPath { get; set; }
+}
+
 /// <summary>The <c>Demo</c> section.</summary>
 internal sealed class DemoOptions
 {
@@ -67,6 +76,7 @@ internal static class Hosting
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.Section);
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<IGazetteer>(_ => Gazetteer.Default);
@@ -168,12 +178,12 @@ internal static class Hosting
 
 /// <summary>Migrates, loads the index, and seeds demo data into an empty database when asked; then says where to look.</summary>
 internal sealed class StartupWork(
-    MatchingService service, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
+    MatchingService service, IOptions<MatchingOptions> matching, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
     TimeProvider time, ILogger<StartupWork> logger, IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        service.Start();
+        service.Start(LoadProfiles(matching.Value.WeightProfilesPath));
         var seed = demo.Value.Seed ?? environment.IsDevelopment();
         if (seed && service.Engine.OfferCount == 0 && !service.UnplacedNewcomers().Any())
         {
@@ -203,6 +213,22 @@ internal sealed class StartupWork(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Every *.json profile in the folder, validated; a bad file stops the start with its name and fields.</summary>
+    private List<WeightProfile> LoadProfiles(string? folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder)) return [];
+        if (!Directory.Exists(folder)) throw new InvalidOperationException($"Matching:WeightProfilesPath '{folder}' does not exist.");
+        var profiles = new List<WeightProfile>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            var profile = WeightProfile.Parse(File.ReadAllText(file), out var errors)
+                ?? throw new InvalidOperationException($"Weight profile {Path.GetFileName(file)} is invalid: {errors}");
+            profiles.Add(profile);
+            logger.LogInformation("Weight profile {Name} version {Version} from {File}.", profile.Name, profile.Version, Path.GetFileName(file));
+        }
+        return profiles;
+    }
 }
 
 /// <summary>Ready when the database answers, every migration is applied and the offer index is loaded.</summary>

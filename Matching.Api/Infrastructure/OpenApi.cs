@@ -19,10 +19,10 @@ internal static class OpenApi
                 Version = "v1",
                 Description = "Matches newcomers (inburgeraars) to fourth-pillar offers on Dutch level, interests, location and availability, "
                     + "explains every score, and keeps the match lifecycle. Authenticate with the X-Api-Key header.",
-                License = new OpenApiLicense { Name = "Proprietary: Agency for Integration and Civic Integration" },
+                License = new OpenApiLicense { Name = "Proprietary: Agency for Integration and Civic Integration", Url = new Uri("https://www.integratie-inburgering.be") },
                 Contact = new OpenApiContact { Name = "Matching team" },
             });
-            options.AddServer(new OpenApiServer { Url = "http://localhost:5080", Description = "Local development" });
+            options.AddServer(new OpenApiServer { Url = "/", Description = "This service" });
             options.AddSecurityDefinition(ApiKeyHandler.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -35,6 +35,15 @@ internal static class OpenApi
                 [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [],
             });
             options.SchemaFilter<ExampleSchemaFilter>();
+            options.OperationFilter<AuthResponsesFilter>();
+            options.DocumentFilter<TagDescriptionsFilter>();
+            // Operation ids from the group and the handler: "NewcomersPut", "OffersCandidates" …
+            options.CustomOperationIds(api =>
+            {
+                var handler = api.ActionDescriptor.EndpointMetadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
+                var tag = api.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().FirstOrDefault()?.Tags.FirstOrDefault() ?? "";
+                return handler is null ? null : tag.Replace(" ", "", StringComparison.Ordinal) + handler.Name;
+            });
             options.CustomSchemaIds(t => t.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace("Api.Endpoints.", "", StringComparison.Ordinal).Replace('+', '.'));
             var xml = Path.Combine(AppContext.BaseDirectory, "Matching.Core.xml");
             if (File.Exists(xml)) options.IncludeXmlComments(xml);
@@ -51,6 +60,46 @@ internal static class OpenApi
             options.DocumentTitle = "Matching API";
         });
         return app;
+    }
+
+    /// <summary>Every operation but the health checks can answer 401, 403 and 429 with problem details.</summary>
+    private sealed class AuthResponsesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            operation.Responses ??= new OpenApiResponses();
+            foreach (var (code, text) in new[] { ("401", "No or an unknown API key"), ("403", "The key's role may not do this"), ("429", "Too many requests for this key") })
+            {
+                operation.Responses.TryAdd(code, new OpenApiResponse
+                {
+                    Description = text,
+                    Content = new Dictionary<string, IOpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
+                    },
+                });
+            }
+        }
+    }
+
+    /// <summary>A sentence per tag, for the document's readers.</summary>
+    private sealed class TagDescriptionsFilter : IDocumentFilter
+    {
+        private static readonly Dictionary<string, string> Descriptions = new()
+        {
+            ["Newcomers"] = "Newcomers (inburgeraars) by the caller's pseudonymous id: matching attributes only, erasure on DELETE.",
+            ["Offers"] = "Fourth-pillar offers and the reverse ranking for an organisation.",
+            ["Suggestions"] = "Ranked, explained offers for a newcomer given inline; nothing stored.",
+            ["Matches"] = "The match lifecycle: proposed, accepted, started, completed, stopped or declined.",
+            ["Weight profiles"] = "Named, versioned weights of the criteria.",
+            ["Assignments"] = "One allocation for a whole cohort, confirmed whole.",
+            ["Reports"] = "Where demand and supply do not meet.",
+        };
+
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            document.Tags = new HashSet<OpenApiTag>(Descriptions.Select(d => new OpenApiTag { Name = d.Key, Description = d.Value }));
+        }
     }
 
     /// <summary>Realistic examples for the documents callers send.</summary>

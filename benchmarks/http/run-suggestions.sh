@@ -15,7 +15,7 @@ ASPNETCORE_ENVIRONMENT=Development \
 ConnectionStrings__Matching="Data Source=$dir/matching.db" \
 RateLimiting__PermitLimit=1000000 RateLimiting__PermitsPerSecond=1000000 \
 Logging__LogLevel__Default=Warning \
-  dotnet "$dir/app/Matching.Api.dll" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+  dotnet "$dir/app/Matching.Api.dll" --contentRoot "$dir/app" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 120); do

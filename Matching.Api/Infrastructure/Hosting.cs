@@ -23,9 +23,13 @@ internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>sqlite (the embedded default).</summary>
-    [System.ComponentModel.DataAnnotations.RegularExpression("^sqlite$", ErrorMessage = "Storage:Provider must be 'sqlite'.")]
+    /// <summary>sqlite (the embedded default) or postgres (for several instances on one database).</summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Storage:Provider must be 'sqlite' or 'postgres'.")]
     public string Provider { get; set; } = "sqlite";
+
+    /// <summary>How often, in milliseconds, an instance reads the change feed for other instances' writes (100..60000, default 500).</summary>
+    [System.ComponentModel.DataAnnotations.Range(100, 60_000)]
+    public int SyncIntervalMs { get; set; } = 500;
 }
 
 /// <summary>The <c>Matching</c> section.</summary>
@@ -85,14 +89,20 @@ internal static class Hosting
         services.AddSingleton(sp => new DocumentMapper(sp.GetRequiredService<IGazetteer>(), sp.GetRequiredService<InterestTaxonomy>(),
             sp.GetRequiredService<LanguageRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MatchingEngine(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InterestTaxonomy>(), sp.GetRequiredService<LanguageRegistry>()));
-        services.AddSingleton(sp =>
+        services.AddSingleton<IMatchingDatabase>(sp =>
         {
-            var connectionString = builder.Configuration.GetConnectionString("Matching")
-                ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "matching.db")}";
-            return new SqliteDatabase(connectionString);
+            var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+            var connectionString = builder.Configuration.GetConnectionString("Matching");
+            if (provider == "postgres")
+            {
+                return new PostgresDatabase(connectionString
+                    ?? throw new InvalidOperationException("Storage:Provider 'postgres' needs ConnectionStrings:Matching."));
+            }
+            return new SqliteDatabase(connectionString ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "matching.db")}");
         });
         services.AddSingleton<MatchingService>();
         services.AddHostedService<StartupWork>();
+        services.AddHostedService<ChangeFeedSync>();
 
         services.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
         services.AddAuthorization(options =>
@@ -231,6 +241,40 @@ internal sealed class StartupWork(
     }
 }
 
+/// <summary>
+/// Applies other instances' writes to this instance's offer index: reads the change feed every
+/// <c>Storage:SyncIntervalMs</c>, and prunes feed rows older than a day once an hour.
+/// </summary>
+internal sealed class ChangeFeedSync(MatchingService service, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ChangeFeedSync> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastPrune = time.GetUtcNow();
+        // The feed is polled on the real clock, whatever clock the business logic is given (tests fix that one).
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(storage.Value.SyncIntervalMs), TimeProvider.System);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (!service.IndexLoaded) continue;
+            try
+            {
+                var applied = service.SyncChanges();
+                if (applied > 0) logger.LogDebug("Applied {Count} changes from the feed.", applied);
+                if (time.GetUtcNow() - lastPrune > TimeSpan.FromHours(1))
+                {
+                    service.PruneChanges(TimeSpan.FromDays(1));
+                    lastPrune = time.GetUtcNow();
+                }
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                // The database may be briefly unreachable; the next tick tries again. Logged without data.
+                logger.LogWarning("Change feed sync failed: {Error}", ex.GetType().Name);
+            }
+        }
+    }
+}
+
 /// <summary>Ready when the database answers, every migration is applied and the offer index is loaded.</summary>
 internal sealed class ReadinessCheck(MatchingService service) : IHealthCheck
 {
@@ -239,11 +283,12 @@ internal sealed class ReadinessCheck(MatchingService service) : IHealthCheck
         try
         {
             var version = service.Database.SchemaVersion();
-            if (version < SqliteDatabase.LatestVersion) return Task.FromResult(HealthCheckResult.Unhealthy($"Schema at {version}, expected {SqliteDatabase.LatestVersion}."));
+            var latest = service.Database.LatestVersion;
+            if (version < latest) return Task.FromResult(HealthCheckResult.Unhealthy($"Schema at {version}, expected {latest}."));
             if (!service.IndexLoaded) return Task.FromResult(HealthCheckResult.Unhealthy("Offer index not loaded."));
             return Task.FromResult(HealthCheckResult.Healthy($"Schema {version}, {service.Engine.OfferCount} offers indexed."));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("Database unreachable."));
         }

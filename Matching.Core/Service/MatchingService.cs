@@ -11,7 +11,7 @@ using Matching.Ranking;
 using Matching.Scoring;
 using Matching.Storage;
 using Matching.Validation;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Matching.Service;
 
@@ -55,7 +55,7 @@ public sealed record OfferFilter
 /// </remarks>
 public sealed class MatchingService
 {
-    private readonly SqliteDatabase _db;
+    private readonly IMatchingDatabase _db;
     private readonly DocumentMapper _mapper;
     private readonly IGazetteer _gazetteer;
     private readonly TimeProvider _time;
@@ -63,7 +63,7 @@ public sealed class MatchingService
     private readonly ConcurrentDictionary<string, WeightProfile> _profiles = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service; call <see cref="Start"/> before use.</summary>
-    public MatchingService(SqliteDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time)
+    public MatchingService(IMatchingDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time)
     {
         _db = db;
         _gazetteer = gazetteer;
@@ -79,12 +79,14 @@ public sealed class MatchingService
     public bool IndexLoaded { get; private set; }
 
     /// <summary>The database.</summary>
-    public SqliteDatabase Database => _db;
+    public IMatchingDatabase Database => _db;
 
     /// <summary>Migrates the database, stores the shipped default profile when none is stored, and loads the offer index.</summary>
     public void Start(IEnumerable<WeightProfile>? extraProfiles = null)
     {
         _db.Migrate();
+        // Read the feed's position before the index: a change committed in between is applied again, harmlessly.
+        _lastChange = _db.Read(c => c.ExecuteScalar<long?>("SELECT MAX(seq) FROM changes")) ?? 0;
         if (GetProfile(WeightProfile.Default.Name) is null) PutProfile(WeightProfile.Default.ToDocument(), "system", keepVersion: true);
         foreach (var profile in extraProfiles ?? []) PutProfile(profile.ToDocument(), "system", keepVersion: true);
         var offers = _db.Read(c => c.Query<(string Id, string Document, long Held)>(
@@ -130,11 +132,66 @@ public sealed class MatchingService
                     o.Capacity,
                     Now = now,
                 }), t);
-            foreach (var o in offers) held[o.Id] = HeldPlaces(c, t, o.Id);
+            foreach (var o in offers)
+            {
+                held[o.Id] = HeldPlaces(c, t, o.Id);
+                Changed(c, t, "offer", o.Id);
+            }
             Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomers.Count} offers={offers.Count}");
             return true;
         }, after: _ => Engine.UpsertMany(offers.Select(o => (o, held[o.Id]))));
     }
+
+    // ---------------------------------------------------------------- other instances
+
+    /// <summary>
+    /// Catches up with writes of other instances on the same database: reloads every offer and profile named in the
+    /// change feed since the last call. Feed rows may commit out of sequence order (PostgreSQL hands out numbers before
+    /// commit), so a window of recent rows is read again and only rows not yet applied are applied; applying reloads
+    /// the current state, so applying twice is harmless.
+    /// </summary>
+    /// <returns>How many changes were applied.</returns>
+    public int SyncChanges()
+    {
+        lock (_writeGate)
+        {
+            var since = Math.Max(0, _lastChange - ChangeWindow);
+            var rows = _db.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(
+                "SELECT seq, subject_type, subject_id FROM changes WHERE seq > @since ORDER BY seq", new { since }).ToList());
+            var pending = rows.Where(r => !_appliedChanges.Contains(r.Seq) && r.Seq > since).ToList();
+            if (pending.Count == 0) return 0;
+            foreach (var offerId in pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
+            {
+                var row = _db.Read(c => c.QuerySingleOrDefault<(string Document, long Deleted, long Held)>(
+                    """
+                    SELECT o.document, o.deleted,
+                           (SELECT COUNT(*) FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted','started'))
+                    FROM offers o WHERE o.id = @offerId
+                    """, new { offerId }));
+                if (row.Document is null || row.Deleted != 0) Engine.Remove(offerId);
+                else Engine.Upsert(ParseOffer(offerId, row.Document), (int)row.Held);
+            }
+            foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
+            {
+                _profiles.TryRemove(name, out _);
+            }
+            foreach (var r in pending) _appliedChanges.Add(r.Seq);
+            _lastChange = Math.Max(_lastChange, rows.Max(r => r.Seq));
+            _appliedChanges.RemoveWhere(seq => seq <= _lastChange - ChangeWindow);
+            return pending.Count;
+        }
+    }
+
+    /// <summary>Deletes change-feed rows older than <paramref name="age"/>; every instance has long applied them.</summary>
+    public int PruneChanges(TimeSpan age)
+    {
+        var cutoff = _time.GetUtcNow().Subtract(age).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        return Write((c, t) => c.Execute("DELETE FROM changes WHERE at < @cutoff", new { cutoff }, t));
+    }
+
+    private const long ChangeWindow = 1000;
+    private long _lastChange;
+    private readonly HashSet<long> _appliedChanges = [];
 
     // ---------------------------------------------------------------- newcomers
 
@@ -189,7 +246,11 @@ public sealed class MatchingService
             c.Execute("DELETE FROM newcomers WHERE id = @id", new { id }, t);
             c.Execute("UPDATE audit SET subject_id = NULL, detail = NULL WHERE subject_type = 'newcomer' AND subject_id = @id", new { id }, t);
             Audit(c, t, actor, "newcomer.erased", "newcomer", null);
-            foreach (var offerId in offers) freed.Add((offerId, HeldPlaces(c, t, offerId)));
+            foreach (var offerId in offers)
+            {
+                freed.Add((offerId, HeldPlaces(c, t, offerId)));
+                Changed(c, t, "offer", offerId);
+            }
             return true;
         }, after: _ => { foreach (var (offerId, held) in freed) Engine.SetHeld(offerId, held); });
         return erased;
@@ -228,7 +289,7 @@ public sealed class MatchingService
         var held = 0;
         var outcome = Write((c, t) =>
         {
-            var existed = c.ExecuteScalar<long>("SELECT COUNT(*) FROM offers WHERE id = @id AND deleted = 0", new { id }, t) > 0;
+            var existed = c.QuerySingleOrDefault<long?>("SELECT deleted FROM offers WHERE id = @id" + _db.ForUpdate, new { id }, t) == 0;
             held = HeldPlaces(c, t, id);
             if (held > offer.Capacity) return (Outcome?)null;
             c.Execute(
@@ -240,6 +301,7 @@ public sealed class MatchingService
                 """,
                 new { id, json, kind = stored.Kind, setting = stored.Setting, place = offer.Location.Place, capacity = offer.Capacity, now }, t);
             Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
+            Changed(c, t, "offer", id);
             return existed ? Outcome.Ok : Outcome.Created;
         }, after: o => { if (o is not null) Engine.Upsert(offer, held); });
         var view = new OfferView(stored, held, offer.Capacity - held);
@@ -263,12 +325,13 @@ public sealed class MatchingService
     {
         var result = Write((c, t) =>
         {
-            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM offers WHERE id = @id AND deleted = 0", new { id }, t) == 0) return Result<bool>.NotFound($"No offer '{id}'.");
+            if (c.QuerySingleOrDefault<long?>("SELECT deleted FROM offers WHERE id = @id" + _db.ForUpdate, new { id }, t) != 0) return Result<bool>.NotFound($"No offer '{id}'.");
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             c.Execute("UPDATE matches SET status = 'declined', reason = 'offerEnded', updated_at = @now, ended_at = @now WHERE offer_id = @id AND status = 'proposed'",
                 new { id, now = Now() }, t);
             c.Execute("UPDATE offers SET deleted = 1, updated_at = @now WHERE id = @id", new { id, now = Now() }, t);
             Audit(c, t, actor, "offer.deleted", "offer", id);
+            Changed(c, t, "offer", id);
             return Result<bool>.Ok(true);
         }, after: r => { if (r.Outcome == Outcome.Ok) Engine.Remove(id); });
         return result;
@@ -409,7 +472,8 @@ public sealed class MatchingService
             offerId = current.OfferId;
             if (MatchLifecycle.HoldsPlace(to) && !MatchLifecycle.HoldsPlace(from))
             {
-                var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @offerId AND deleted = 0", new { offerId }, t);
+                // Locked until commit: another instance accepting on this offer waits, then counts this one.
+                var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @offerId AND deleted = 0" + _db.ForUpdate, new { offerId }, t);
                 if (capacity is null) return Result<MatchRecord>.Conflict("The offer no longer exists.");
                 if (HeldPlaces(c, t, offerId) >= capacity) return Result<MatchRecord>.Conflict("The offer is full: no place is free.");
             }
@@ -424,6 +488,7 @@ public sealed class MatchingService
                 """,
                 new { id, status = WireNames.Of(to), hoursDone, reason = endReason is null ? null : WireNames.Of(endReason.Value), now }, t);
             Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
+            Changed(c, t, "offer", offerId);
             held = HeldPlaces(c, t, offerId);
             return Result<MatchRecord>.Ok(ReadMatch(c, t, id)!);
         }, after: r => { if (r.Outcome == Outcome.Ok) Engine.SetHeld(offerId!, held); });
@@ -500,7 +565,7 @@ public sealed class MatchingService
                 var matches = new List<MatchRecord>();
                 foreach (var byOffer in plan.Assignments.GroupBy(a => a.OfferId))
                 {
-                    var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @id AND deleted = 0", new { id = byOffer.Key }, t);
+                    var capacity = c.ExecuteScalar<long?>("SELECT capacity FROM offers WHERE id = @id AND deleted = 0" + _db.ForUpdate, new { id = byOffer.Key }, t);
                     if (capacity is null) { problems.Add($"offer {byOffer.Key} no longer exists"); continue; }
                     var free = capacity.Value - HeldPlaces(c, t, byOffer.Key);
                     if (free < byOffer.Count()) problems.Add($"offer {byOffer.Key} has {Math.Max(0, free)} free places, {byOffer.Count()} needed");
@@ -529,7 +594,11 @@ public sealed class MatchingService
                 }
                 c.Execute("UPDATE assignments SET status = 'confirmed', confirmed_at = @now WHERE id = @id", new { id, now }, t);
                 Audit(c, t, actor, "assignment.confirmed", "assignment", id, $"matches={matches.Count}");
-                foreach (var offerId in plan.Assignments.Select(a => a.OfferId).Distinct()) touched[offerId] = HeldPlaces(c, t, offerId);
+                foreach (var offerId in plan.Assignments.Select(a => a.OfferId).Distinct())
+                {
+                    touched[offerId] = HeldPlaces(c, t, offerId);
+                    Changed(c, t, "offer", offerId);
+                }
                 return Result<IReadOnlyList<MatchRecord>>.Ok(matches);
             }, after: r => { if (r.Outcome == Outcome.Ok) foreach (var (offerId, held) in touched) Engine.SetHeld(offerId, held); });
         }
@@ -595,6 +664,7 @@ public sealed class MatchingService
                 ON CONFLICT (name) DO UPDATE SET version = excluded.version, document = excluded.document, updated_at = excluded.updated_at
                 """, new { name = stored.Name, version, json, now = Now() }, t);
             Audit(c, t, actor, "profile.saved", "profile", stored.Name, $"version={version}");
+            Changed(c, t, "profile", stored.Name);
             return current is null;
         }, after: _ => { if (stored is not null) _profiles[stored.Name] = stored; });
         return created ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument());
@@ -617,7 +687,7 @@ public sealed class MatchingService
     /// still inside the write gate so that the index sees commits in order. It must check the result: a refused
     /// write commits nothing and must change nothing.
     /// </summary>
-    private T Write<T>(Func<SqliteConnection, IDbTransaction, T> write, Action<T>? after = null)
+    private T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         lock (_writeGate)
         {
@@ -627,14 +697,17 @@ public sealed class MatchingService
         }
     }
 
-    private static int HeldPlaces(SqliteConnection c, IDbTransaction t, string offerId) =>
+    private void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
+        c.Execute("INSERT INTO changes (at, subject_type, subject_id) VALUES (@at, @subjectType, @subjectId)", new { at = Now(), subjectType, subjectId }, t);
+
+    private static int HeldPlaces(DbConnection c, IDbTransaction t, string offerId) =>
         (int)c.ExecuteScalar<long>("SELECT COUNT(*) FROM matches WHERE offer_id = @offerId AND status IN ('accepted','started')", new { offerId }, t);
 
-    private void Audit(SqliteConnection c, IDbTransaction t, string actor, string action, string subjectType, string? subjectId, string? detail = null) =>
+    private void Audit(DbConnection c, IDbTransaction t, string actor, string action, string subjectType, string? subjectId, string? detail = null) =>
         c.Execute("INSERT INTO audit (at, actor, action, subject_type, subject_id, detail) VALUES (@at, @actor, @action, @subjectType, @subjectId, @detail)",
             new { at = Now(), actor, action, subjectType, subjectId, detail }, t);
 
-    private static MatchRecord? ReadMatch(SqliteConnection c, IDbTransaction? t, string id)
+    private static MatchRecord? ReadMatch(DbConnection c, IDbTransaction? t, string id)
     {
         var row = c.QuerySingleOrDefault<MatchRow>("SELECT * FROM matches WHERE id = @id", new { id }, t);
         return row?.ToRecord();

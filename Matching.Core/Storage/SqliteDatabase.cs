@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -12,7 +13,7 @@ namespace Matching.Storage;
 /// SQLITE_BUSY or SQLITE_LOCKED only, never on a constraint error.
 /// </summary>
 /// <remarks>Thread-safe: every call opens its own pooled connection.</remarks>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IMatchingDatabase
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -46,6 +47,16 @@ public sealed class SqliteDatabase
             .Build();
     }
 
+    /// <inheritdoc />
+    public string Provider => "sqlite";
+
+    /// <inheritdoc />
+    /// <remarks>Empty: <c>BEGIN IMMEDIATE</c> already serialises every writer.</remarks>
+    public string ForUpdate => "";
+
+    /// <inheritdoc />
+    DbConnection IMatchingDatabase.Open() => Open();
+
     /// <summary>Opens a connection with the per-connection pragmas set.</summary>
     public SqliteConnection Open()
     {
@@ -57,15 +68,15 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>Runs a read on its own connection.</summary>
-    public T Read<T>(Func<SqliteConnection, T> read)
+    /// <inheritdoc />
+    public T Read<T>(Func<DbConnection, T> read)
     {
         using var connection = Open();
         return read(connection);
     }
 
     /// <summary>Runs a write in one <c>BEGIN IMMEDIATE</c> transaction, retried whole on a busy or locked database.</summary>
-    public T Write<T>(Func<SqliteConnection, IDbTransaction, T> write) =>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write) =>
         _retry.Execute(() =>
         {
             using var connection = Open();
@@ -82,44 +93,14 @@ public sealed class SqliteDatabase
         using (var connection = Open())
         {
             connection.Execute("PRAGMA journal_mode = WAL;");
-            connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
         }
-        var applied = new List<int>();
-        foreach (var (version, name, sql) in Migrations.All())
-        {
-            var ran = Write((c, t) =>
-            {
-                if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, t) > 0) return false;
-                c.Execute(sql, transaction: t);
-                c.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                    new { version, name }, t);
-                return true;
-            });
-            if (ran) applied.Add(version);
-        }
-        return applied;
+        Write((c, t) => c.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);", transaction: t));
+        return Migrations.Apply(this, Provider, "strftime('%Y-%m-%dT%H:%M:%fZ','now')");
     }
 
-    /// <summary>The highest migration applied, or 0.</summary>
+    /// <inheritdoc />
     public int SchemaVersion() => Read(c => c.ExecuteScalar<int?>("SELECT MAX(version) FROM schema_migrations") ?? 0);
 
-    /// <summary>The highest migration this build ships.</summary>
-    public static int LatestVersion => Migrations.All().Max(m => m.Version);
-}
-
-/// <summary>The SQL migrations embedded from Storage/Migrations, named NNNN_description.sql.</summary>
-internal static class Migrations
-{
-    public static IEnumerable<(int Version, string Name, string Sql)> All()
-    {
-        var assembly = typeof(Migrations).Assembly;
-        const string prefix = "Matching.Migrations.";
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[prefix.Length..];
-            var version = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            yield return (version, name, reader.ReadToEnd());
-        }
-    }
+    /// <inheritdoc />
+    public int LatestVersion => Migrations.For(Provider).Max(m => m.Version);
 }

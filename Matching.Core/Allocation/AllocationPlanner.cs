@@ -68,7 +68,16 @@ public sealed class AllocationPlanner(MatchingEngine engine)
             var e = engine.Evaluate(n, offer.Id, profile, request.Language);
             assignments[k] = new Assignment(n.Id, offer.Id, e?.Score ?? 0, e?.Criteria ?? [], e?.Reasons ?? []);
         });
-        var unassigned = solution.Unplaced.Select(u => new Unassigned(cohort[u.Key].Id, WireNames.Of(u.Value))).ToList();
+        // Candidates leave full offers out, so "no feasible offer" is checked again with capacity ignored: a newcomer
+        // whose feasible offers are all full is told so, not that nothing fits.
+        var unassigned = solution.Unplaced.Select(u =>
+        {
+            var reason = u.Value == UnplacedReason.NoFeasibleOffer
+                && engine.TopCandidates(cohort[u.Key], profile, request.Kinds, 1, ignoreCapacity: true).Count > 0
+                ? UnplacedReason.FeasibleOffersTaken
+                : u.Value;
+            return new Unassigned(cohort[u.Key].Id, WireNames.Of(reason));
+        }).ToList();
         return new AllocationPlan("", WireNames.Of(request.Mode), new ProfileRef(profile.Name, profile.Version), solution.Placed,
             solution.TotalScore, assignments, unassigned);
     }

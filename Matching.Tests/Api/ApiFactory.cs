@@ -17,12 +17,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public ApiFactory(string? databaseFile = null, IDictionary<string, string?>? settings = null)
+    public ApiFactory(string? databaseFile = null, IDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
     {
         DatabaseFile = databaseFile ?? Path.Combine(Path.GetTempPath(), "matching-tests", Guid.NewGuid().ToString("N"), "matching.db");
         _settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Matching"] = $"Data Source={DatabaseFile}",
+            ["ConnectionStrings:Matching"] = postgresConnectionString ?? $"Data Source={DatabaseFile}",
+            ["Storage:Provider"] = postgresConnectionString is null ? "sqlite" : "postgres",
+            ["Storage:SyncIntervalMs"] = "100",
             ["Demo:Seed"] = "false",
             ["RateLimiting:PermitLimit"] = "100000",
             ["RateLimiting:PermitsPerSecond"] = "100000",

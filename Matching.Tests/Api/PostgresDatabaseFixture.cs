@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace Matching.Tests.Api;
+
+/// <summary>
+/// A fresh PostgreSQL database per test, on the server named by <c>MATCHING_TEST_POSTGRES</c> (CI starts one on
+/// loopback). Without it the PostgreSQL tests are skipped locally, and fail under CI, so a missing server never hides.
+/// </summary>
+internal sealed class PostgresDatabaseFixture : IDisposable
+{
+    private readonly string _admin;
+
+    public PostgresDatabaseFixture()
+    {
+        var admin = Environment.GetEnvironmentVariable("MATCHING_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(admin))
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail("MATCHING_TEST_POSTGRES is not set under CI.");
+            Assert.Ignore("MATCHING_TEST_POSTGRES is not set: no PostgreSQL server to test against.");
+        }
+        _admin = admin!;
+        Name = "matching_test_" + Guid.NewGuid().ToString("N");
+        using var connection = new NpgsqlConnection(_admin);
+        connection.Open();
+        using var command = new NpgsqlCommand($"CREATE DATABASE {Name}", connection);
+        command.ExecuteNonQuery();
+        ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = Name }.ToString();
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(_admin);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
+        command.ExecuteNonQuery();
+    }
+}

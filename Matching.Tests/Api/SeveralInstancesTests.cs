@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Matching.Tests.Api;
+
+/// <summary>Two service instances on one database: capacity holds across them and each index catches up with the other.</summary>
+public class SeveralInstancesTests
+{
+    private PostgresDatabaseFixture? _postgres;
+
+    [TearDown]
+    public void TearDown() => _postgres?.Dispose();
+
+    private (ApiFactory A, ApiFactory B) TwoInstances(string provider)
+    {
+        if (provider == "postgres")
+        {
+            _postgres = new PostgresDatabaseFixture();
+            return (new ApiFactory(postgresConnectionString: _postgres.ConnectionString), new ApiFactory(postgresConnectionString: _postgres.ConnectionString));
+        }
+        var a = new ApiFactory();
+        return (a, new ApiFactory(a.DatabaseFile));
+    }
+
+    [TestCase("sqlite", 2, 12)]
+    [TestCase("postgres", 2, 12)]
+    [TestCase("postgres", 5, 30)]
+    public async Task ParallelAccepts_SplitOverTwoInstances_ExactlyCapacitySucceed(string provider, int capacity, int newcomers)
+    {
+        var (a, b) = TwoInstances(provider);
+        using (a)
+        using (b)
+        {
+            using var cmsA = a.Client(ApiFactory.CaseManagementKey);
+            using var cmsB = b.Client(ApiFactory.CaseManagementKey);
+            (await cmsA.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity))).EnsureSuccessStatusCode();
+            var ids = new List<string>();
+            for (var i = 0; i < newcomers; i++)
+            {
+                (await cmsA.PutAsJsonAsync($"/api/v1/newcomers/nc-{i}", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+                ids.Add((await (await cmsA.PostAsJsonAsync("/api/v1/matches", new { newcomerId = $"nc-{i}", offerId = "offer-1" })).Json(HttpStatusCode.Created))
+                    .GetProperty("id").GetString()!);
+            }
+            using var go = new ManualResetEventSlim();
+            var tasks = ids.Select((id, i) => Task.Run(async () =>
+            {
+                var client = i % 2 == 0 ? cmsA : cmsB;
+                go.Wait();
+                return (await client.PatchAsJsonAsync($"/api/v1/matches/{id}", new { status = "accepted" })).StatusCode;
+            })).ToList();
+            go.Set();
+            var statuses = await Task.WhenAll(tasks);
+            statuses.Count(s => s == HttpStatusCode.OK).Should().Be(capacity);
+            statuses.Count(s => s == HttpStatusCode.Conflict).Should().Be(newcomers - capacity);
+            // Both indexes agree with the database within about a second.
+            foreach (var client in new[] { cmsA, cmsB })
+            {
+                await Eventually(async () => (await (await client.GetAsync("/api/v1/offers/offer-1")).Json()).GetProperty("placesTaken").GetInt32() == capacity);
+            }
+        }
+    }
+
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task WritesOnOneInstance_ReachTheOthersIndex_WithinASecond(string provider)
+    {
+        var (a, b) = TwoInstances(provider);
+        using (a)
+        using (b)
+        {
+            using var cmsA = a.Client(ApiFactory.CaseManagementKey);
+            using var workerB = b.Client(ApiFactory.CaseWorkerKey);
+            (await workerB.GetAsync("/api/v1/offers")).EnsureSuccessStatusCode(); // instance B is up before A writes
+            (await cmsA.PutAsJsonAsync("/api/v1/newcomers/nc-1", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+
+            (await cmsA.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 1))).EnsureSuccessStatusCode();
+            var seen = await Eventually(async () => (await workerB.GetAsync("/api/v1/offers/offer-1")).StatusCode == HttpStatusCode.OK);
+            seen.Should().BeLessThan(TimeSpan.FromSeconds(1.5), "a new offer reaches the other instance within about a second");
+            (await (await workerB.GetAsync("/api/v1/newcomers/nc-1/suggestions")).Json()).GetProperty("suggestions").GetArrayLength().Should().Be(1);
+
+            var match = await (await cmsA.PostAsJsonAsync("/api/v1/matches", new { newcomerId = "nc-1", offerId = "offer-1" })).Json(HttpStatusCode.Created);
+            await (await cmsA.PatchAsJsonAsync($"/api/v1/matches/{match.GetProperty("id").GetString()}", new { status = "accepted" })).Json();
+            var full = await Eventually(async () => (await (await workerB.GetAsync("/api/v1/newcomers/nc-1/suggestions")).Json()).GetProperty("suggestions").GetArrayLength() == 0);
+            full.Should().BeLessThan(TimeSpan.FromSeconds(1.5), "a place taken on one instance is not suggested by the other");
+
+            (await a.Client(ApiFactory.AnalystKey).PutAsJsonAsync("/api/v1/weight-profiles/default", new { weights = new { distance = 1 } })).EnsureSuccessStatusCode();
+            await Eventually(async () => (await (await workerB.GetAsync("/api/v1/weight-profiles/default")).Json()).GetProperty("version").GetInt32() == 2);
+        }
+    }
+
+    [Test]
+    public async Task Postgres_Lifecycle_EraseAndRestart()
+    {
+        _postgres = new PostgresDatabaseFixture();
+        string matchId;
+        using (var first = new ApiFactory(postgresConnectionString: _postgres.ConnectionString))
+        {
+            using var cms = first.Client(ApiFactory.CaseManagementKey);
+            await first.SeedPairAsync(capacity: 1);
+            (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-gone", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+            (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-2", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+            matchId = (await (await cms.PostAsJsonAsync("/api/v1/matches", new { newcomerId = "nc-1", offerId = "offer-1" })).Json(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+            await (await cms.PatchAsJsonAsync($"/api/v1/matches/{matchId}", new { status = "accepted" })).Json();
+            (await cms.DeleteAsync("/api/v1/newcomers/nc-gone")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+            var plan = await (await cms.PostAsJsonAsync("/api/v1/assignments", new { mode = "optimal" })).Json(HttpStatusCode.Created);
+            plan.GetProperty("placed").GetInt32().Should().Be(0);
+            plan.GetProperty("unassigned")[0].GetProperty("newcomerId").GetString().Should().Be("nc-2");
+            plan.GetProperty("unassigned")[0].GetProperty("reason").GetString().Should().Be("feasibleOffersTaken", "its only feasible offer is full");
+        }
+        using var second = new ApiFactory(postgresConnectionString: _postgres.ConnectionString);
+        using var client = second.Client(ApiFactory.AdminKey);
+        (await (await client.GetAsync($"/api/v1/matches/{matchId}")).Json()).GetProperty("status").GetString().Should().Be("accepted");
+        (await (await client.GetAsync("/api/v1/offers/offer-1")).Json()).GetProperty("placesFree").GetInt32().Should().Be(0);
+        await (await client.GetAsync("/api/v1/newcomers/nc-gone")).ShouldBeProblem(HttpStatusCode.NotFound);
+        using var db = new NpgsqlConnection(_postgres.ConnectionString);
+        db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit WHERE subject_id = 'nc-gone'").Should().Be(0);
+        db.ExecuteScalar<int>("SELECT MAX(version) FROM schema_migrations").Should().Be(3);
+    }
+
+    /// <summary>Polls until the condition holds (at most 5 s) and returns how long it took.</summary>
+    private static async Task<TimeSpan> Eventually(Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            if (await condition()) return clock.Elapsed;
+            await Task.Delay(25);
+        }
+        Assert.Fail("The condition did not hold within 5 seconds.");
+        return clock.Elapsed;
+    }
+}

@@ -26,9 +26,21 @@ internal sealed class ApiKeyEntry
     [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
     public string Name { get; set; } = "";
 
-    /// <summary>The secret, at least 16 characters.</summary>
-    [Required, MinLength(16)]
-    public string Key { get; set; } = "";
+    /// <summary>The secret, at least 16 characters; or leave it out and give <see cref="KeyHash"/>.</summary>
+    [MinLength(16)]
+    public string? Key { get; set; }
+
+    /// <summary>"sha256:" and the hex SHA-256 of the key, so that configuration never holds the secret itself.</summary>
+    [RegularExpression("^sha256:[0-9a-fA-F]{64}$", ErrorMessage = "KeyHash must be 'sha256:' and 64 hex digits.")]
+    public string? KeyHash { get; set; }
+
+    /// <summary>Whether <see cref="KeyHash"/> is absent or well formed (the annotation names a bad one).</summary>
+    public bool HashWellFormed => KeyHash is null || System.Text.RegularExpressions.Regex.IsMatch(KeyHash, "^sha256:[0-9a-fA-F]{64}$");
+
+    /// <summary>The SHA-256 digest the presented key is compared with.</summary>
+    public byte[] Digest() => KeyHash is { } hash
+        ? Convert.FromHexString(hash["sha256:".Length..])
+        : SHA256.HashData(Encoding.UTF8.GetBytes(Key ?? ""));
 
     /// <summary>caseManagement, caseWorker, analyst and/or admin.</summary>
     [Required, MinLength(1)]
@@ -58,17 +70,20 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
     {
         var failures = new List<string>();
         if (options.ApiKeys.Count == 0) failures.Add("Auth:ApiKeys must name at least one key.");
-        foreach (var key in options.ApiKeys)
+        var wellFormed = options.ApiKeys.Where(k => k.HashWellFormed).ToList();
+        foreach (var key in options.ApiKeys.Where(k => !k.HashWellFormed)) failures.Add($"Auth:ApiKeys '{key.Name}' has a KeyHash that is not 'sha256:' and 64 hex digits.");
+        foreach (var key in wellFormed)
         {
+            if ((key.Key is null) == (key.KeyHash is null)) failures.Add($"Auth:ApiKeys '{key.Name}' needs exactly one of Key and KeyHash.");
             var unknown = key.Roles.Where(r => !Roles.All.Contains(r, StringComparer.Ordinal)).ToList();
             if (unknown.Count > 0) failures.Add($"Auth:ApiKeys '{key.Name}' has unknown roles: {string.Join(", ", unknown)}.");
-            if (!environment.IsDevelopment() && AuthOptions.DemoKeys.Contains(key.Key, StringComparer.Ordinal))
+            if (!environment.IsDevelopment() && AuthOptions.DemoKeys.Any(demo => CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(demo)), key.Digest())))
             {
                 failures.Add($"Auth:ApiKeys '{key.Name}' uses a demo key; demo keys work only in Development.");
             }
         }
         if (options.ApiKeys.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count() != options.ApiKeys.Count) failures.Add("Auth:ApiKeys names must be unique.");
-        if (options.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() != options.ApiKeys.Count) failures.Add("Auth:ApiKeys keys must be unique.");
+        if (wellFormed.Select(k => Convert.ToHexString(k.Digest())).Distinct(StringComparer.Ordinal).Count() != wellFormed.Count) failures.Add("Auth:ApiKeys keys must be unique.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
@@ -95,8 +110,7 @@ internal sealed class ApiKeyHandler(
         ApiKeyEntry? match = null;
         foreach (var entry in keys.CurrentValue.ApiKeys)
         {
-            var expected = SHA256.HashData(Encoding.UTF8.GetBytes(entry.Key));
-            if (CryptographicOperations.FixedTimeEquals(presented, expected)) match = entry;
+            if (CryptographicOperations.FixedTimeEquals(presented, entry.Digest())) match = entry;
         }
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };

@@ -41,6 +41,25 @@ internal sealed class MatchingOptions
     public string? WeightProfilesPath { get; set; }
 }
 
+/// <summary>The <c>Retention</c> section.</summary>
+internal sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Erase newcomers whose trajectory ended more than this many months ago (checked daily); null keeps them.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 600)]
+    public int? ErasedAfterMonths { get; set; }
+}
+
+/// <summary>The <c>Swagger</c> section.</summary>
+internal sealed class SwaggerOptions
+{
+    public const string Section = "Swagger";
+
+    /// <summary>Serve Swagger UI and the document; default on in Development only.</summary>
+    public bool? Enabled { get; set; }
+}
+
 /// <summary>The <c>Demo</c> section.</summary>
 internal sealed class DemoOptions
 {
@@ -81,6 +100,8 @@ internal static class Hosting
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.Section);
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RetentionJob>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<IGazetteer>(_ => Gazetteer.Default);
@@ -164,10 +185,11 @@ internal static class Hosting
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.UseMatchingOpenApi();
+        if (app.Configuration.GetValue<bool?>($"{SwaggerOptions.Section}:Enabled") ?? app.Environment.IsDevelopment()) app.UseMatchingOpenApi();
         return app;
     }
 
@@ -180,6 +202,7 @@ internal static class Hosting
         app.MapWeightProfiles();
         app.MapAssignments();
         app.MapReports();
+        app.MapAudit();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
         return app;
@@ -272,6 +295,30 @@ internal sealed class ChangeFeedSync(MatchingService service, IOptions<StorageOp
                 logger.LogWarning("Change feed sync failed: {Error}", ex.GetType().Name);
             }
         }
+    }
+}
+
+/// <summary>Once a day, erases newcomers whose trajectory ended longer ago than <c>Retention:ErasedAfterMonths</c>.</summary>
+internal sealed class RetentionJob(MatchingService service, IOptions<RetentionOptions> retention, ILogger<RetentionJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (retention.Value.ErasedAfterMonths is not int months) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromDays(1), TimeProvider.System);
+        do
+        {
+            if (!service.IndexLoaded) { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); continue; }
+            try
+            {
+                var erased = service.EraseEndedTrajectories(months);
+                if (erased > 0) logger.LogInformation("Retention erased {Count} newcomers whose trajectory ended over {Months} months ago.", erased, months);
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                logger.LogWarning("Retention run failed: {Error}", ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

@@ -94,6 +94,7 @@ internal static class OpenApi
             ["Weight profiles"] = "Named, versioned weights of the criteria.",
             ["Assignments"] = "One allocation for a whole cohort, confirmed whole.",
             ["Reports"] = "Where demand and supply do not meet.",
+            ["Audit"] = "Who did what and when, for administrators.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context)

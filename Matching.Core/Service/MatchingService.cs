@@ -111,10 +111,16 @@ public sealed class MatchingService
         {
             c.Execute(
                 """
-                INSERT INTO newcomers (id, document, created_at, updated_at) VALUES (@Id, @Json, @Now, @Now)
-                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
+                INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at) VALUES (@Id, @Json, @End, @Now, @Now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at
                 """,
-                newcomers.Select(n => new { n.Id, Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options), Now = now }), t);
+                newcomers.Select(n => new
+                {
+                    n.Id,
+                    Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
+                    End = n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Now = now,
+                }), t);
             c.Execute(
                 """
                 INSERT INTO offers (id, document, kind, setting, place, capacity, deleted, created_at, updated_at)
@@ -208,9 +214,9 @@ public sealed class MatchingService
             var existed = c.ExecuteScalar<long>("SELECT COUNT(*) FROM newcomers WHERE id = @id", new { id }, t) > 0;
             c.Execute(
                 """
-                INSERT INTO newcomers (id, document, created_at, updated_at) VALUES (@id, @json, @now, @now)
-                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
-                """, new { id, json, now }, t);
+                INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at) VALUES (@id, @json, @end, @now, @now)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at
+                """, new { id, json, end = stored.TrajectoryEnd, now }, t);
             Audit(c, t, actor, existed ? "newcomer.updated" : "newcomer.created", "newcomer", id);
             return !existed;
         });
@@ -668,6 +674,21 @@ public sealed class MatchingService
             return current is null;
         }, after: _ => { if (stored is not null) _profiles[stored.Name] = stored; });
         return created ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument());
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /// <summary>
+    /// Erases every newcomer whose trajectory ended more than <paramref name="months"/> months before today, as
+    /// <see cref="EraseNewcomer"/> does (actor <c>retention</c>). Newcomers without a trajectory end are kept.
+    /// </summary>
+    /// <returns>How many were erased.</returns>
+    public int EraseEndedTrajectories(int months)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(months);
+        var cutoff = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime).AddMonths(-months).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var ids = _db.Read(c => c.Query<string>("SELECT id FROM newcomers WHERE trajectory_end < @cutoff ORDER BY id", new { cutoff }).ToList());
+        return ids.Count(id => EraseNewcomer(id, "retention"));
     }
 
     // ---------------------------------------------------------------- audit

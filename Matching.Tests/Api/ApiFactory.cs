@@ -26,6 +26,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Storage:Provider"] = postgresConnectionString is null ? "sqlite" : "postgres",
             ["Storage:SyncIntervalMs"] = "100",
             ["Demo:Seed"] = "false",
+            ["Swagger:Enabled"] = "true",
             ["RateLimiting:PermitLimit"] = "100000",
             ["RateLimiting:PermitsPerSecond"] = "100000",
             ["Auth:ApiKeys:0:Name"] = "cms", ["Auth:ApiKeys:0:Key"] = CaseManagementKey, ["Auth:ApiKeys:0:Roles:0"] = "caseManagement",

@@ -43,6 +43,7 @@ public class AuthMatrixTests
         ("GET", "/api/v1/assignments/a-1", null, ["caseWorker", "caseManagement", "admin"]),
         ("POST", "/api/v1/assignments/a-1/confirm", null, ["caseWorker", "caseManagement", "admin"]),
         ("GET", "/api/v1/reports/gaps", null, ["analyst", "admin"]),
+        ("GET", "/api/v1/audit", null, ["admin"]),
     ];
 
     private static IEnumerable<TestCaseData> Cases()

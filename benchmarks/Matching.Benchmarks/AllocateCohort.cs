@@ -45,8 +45,4 @@ internal static class AllocateCohort
         return -1;
     }
 
-    private sealed class FixedTime(DateOnly day) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
-    }
 }

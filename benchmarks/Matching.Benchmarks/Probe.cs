@@ -12,7 +12,7 @@ internal static class Probe
     {
         var today = new DateOnly(2026, 11, 2);
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = offers, Newcomers = 64, Today = today }).Generate();
-        var engine = new MatchingEngine(TimeProvider.System);
+        var engine = new MatchingEngine(new FixedTime(today));
         engine.UpsertMany(data.Offers.Select(o => (o, 0)));
         var queries = data.Newcomers.Select(n => engine.Compile(n, WeightProfile.Default, null)).ToArray();
         var excluded = new int[OfferIndex.OutcomeSlots];

@@ -64,8 +64,4 @@ public class RankOneNewcomer
         return _engine.Suggest(n).Suggestions.Count;
     }
 
-    private sealed class FixedTime(DateOnly day) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
-    }
 }

@@ -421,7 +421,20 @@ public sealed class MatchingService
         }
         var id = "m-" + Guid.NewGuid().ToString("N");
         var now = Now();
-        return Write((c, t) =>
+        try
+        {
+            return CreateMatchRow(id, now, newcomerId!, offerId!, overrideReason, profile, evaluation, actor);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            // Another instance proposed the same pair between our check and our insert.
+            return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+        }
+    }
+
+    private Result<MatchRecord> CreateMatchRow(string id, string now, string newcomerId, string offerId, string? overrideReason,
+        WeightProfile profile, PairEvaluation evaluation, string actor) =>
+        Write((c, t) =>
         {
             var open = c.ExecuteScalar<long>(
                 "SELECT COUNT(*) FROM matches WHERE newcomer_id = @newcomerId AND offer_id = @offerId AND status IN ('proposed','accepted','started')",
@@ -437,7 +450,10 @@ public sealed class MatchingService
             if (evaluation.Excluded is not null) Audit(c, t, actor, "match.override", "match", id, $"constraint={evaluation.Excluded}");
             return Result<MatchRecord>.Created(ReadMatch(c, t, id)!);
         });
-    }
+
+    /// <summary>SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or PostgreSQL's unique_violation (23505).</summary>
+    private static bool IsUniqueViolation(DbException e) =>
+        e.SqlState == "23505" || (e is Microsoft.Data.Sqlite.SqliteException sqlite && sqlite.SqliteExtendedErrorCode == 2067);
 
     /// <summary>A match, or null.</summary>
     public MatchRecord? GetMatch(string id) => _db.Read(c => ReadMatch(c, null, id));

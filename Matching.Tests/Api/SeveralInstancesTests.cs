@@ -92,6 +92,30 @@ public class SeveralInstancesTests
         }
     }
 
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task SamePairProposedOnBothInstancesAtOnce_OneOpenMatch(string provider)
+    {
+        var (a, b) = TwoInstances(provider);
+        using (a)
+        using (b)
+        {
+            await a.SeedPairAsync();
+            using var workerA = a.Client(ApiFactory.CaseWorkerKey);
+            using var workerB = b.Client(ApiFactory.CaseWorkerKey);
+            using var go = new ManualResetEventSlim();
+            var tasks = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            {
+                go.Wait();
+                return (await (i % 2 == 0 ? workerA : workerB).PostAsJsonAsync("/api/v1/matches", new { newcomerId = "nc-1", offerId = "offer-1" })).StatusCode;
+            })).ToList();
+            go.Set();
+            var statuses = await Task.WhenAll(tasks);
+            statuses.Count(s => s == HttpStatusCode.Created).Should().Be(1);
+            statuses.Count(s => s == HttpStatusCode.Conflict).Should().Be(7);
+        }
+    }
+
     [Test]
     public async Task Postgres_Lifecycle_EraseAndRestart()
     {

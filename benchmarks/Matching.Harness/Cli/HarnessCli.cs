@@ -145,6 +145,8 @@ internal static class HarnessCli
         var progress = new Progress(error, flags.Has("quiet"));
         try
         {
+            // Every verb reads a history: say so before touching any other file.
+            flags.Require("history");
             return verb switch
             {
                 "evaluate" => Evaluate(flags, output, progress),

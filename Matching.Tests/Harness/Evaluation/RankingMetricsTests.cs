@@ -100,11 +100,4 @@ public class RankingMetricsTests
         RankingMetrics.Top(scores, wide).Should().Be(6);
         wide.Take(6).Should().Equal(RankingMetrics.Order(scores));
     }
-
-    [Test]
-    public void RankOf_OneBased_ZeroWhenAbsent()
-    {
-        RankingMetrics.RankOf([4, 2, 7], 7).Should().Be(3);
-        RankingMetrics.RankOf([4, 2, 7], 5).Should().Be(0);
-    }
 }

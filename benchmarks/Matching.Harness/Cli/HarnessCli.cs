@@ -295,10 +295,9 @@ internal static class HarnessCli
         folds.Add("mean", TextTable.Num(result.FoldObjectives.Average()), TextTable.Num(result.FoldDefaultObjectives.Average()));
         output.WriteLine("Cross-validation by newcomer (each fold scored with the profile searched on the other folds):");
         output.Write(folds.ToText());
-        if (result.FoldObjectives.Average() <= result.FoldDefaultObjectives.Average())
-        {
-            output.WriteLine("The search does not beat the default on newcomers it did not see: keep the default, or bring more history.");
-        }
+        var gain = result.FoldObjectives.Average() - result.FoldDefaultObjectives.Average();
+        if (gain <= 0) output.WriteLine("The search does not beat the default on newcomers it did not see: keep the default, or bring more history.");
+        else if (gain < 0.01) output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The cross-validated gain ({gain:+0.0000}) is within the noise of this much history: trust the tuned weights little."));
         output.WriteLine();
         output.Write(Reports.WeightTable([("default", WeightProfile.Default), (name, profile)]).ToText());
         output.WriteLine();

@@ -82,7 +82,7 @@ internal static class Evaluator
 
     /// <summary>The metrics of one newcomer; NaN where it does not count.</summary>
     private readonly record struct QueryMetrics(
-        bool Covered, bool? Completed, double Ndcg5, double Ndcg10, double Precision5, double Rr, double MatchedScore,
+        int Shown, bool? Completed, double Ndcg5, double Ndcg10, double Precision5, double Rr, double MatchedScore,
         double OracleNdcg5, double OracleNdcg10, double OraclePrecision5, double OracleRr);
 
     /// <summary>Scores the ranker and computes every metric.</summary>
@@ -191,7 +191,7 @@ internal static class Evaluator
             for (var i = 0; i < shown; i++) isBest[i] = ranked[i] == best ? 1 : 0;
             orr = RankingMetrics.ReciprocalRank(isBest);
         }
-        return new QueryMetrics(shown > 0, completed, ndcg5, ndcg10, p5, rr, matchedScore, ondcg5, ondcg10, op5, orr);
+        return new QueryMetrics(shown, completed, ndcg5, ndcg10, p5, rr, matchedScore, ondcg5, ondcg10, op5, orr);
     }
 
     // Every candidate has a positive probability, so the ideal DCG is positive; NaN only for an empty candidate list.
@@ -199,13 +199,11 @@ internal static class Evaluator
 
     private static MetricSet Aggregate(IReadOnlyList<ReplayQuery> queries, QueryMetrics[] per, int[] members)
     {
-        var covered = 0;
         var completed = new List<int>();
         var stopped = new List<int>();
         var matched = new List<int>();
         foreach (var i in members)
         {
-            if (per[i].Covered) covered++;
             if (per[i].Completed is true) completed.Add(i);
             if (per[i].Completed is false) stopped.Add(i);
             if (per[i].Completed is not null) matched.Add(i);
@@ -216,7 +214,7 @@ internal static class Evaluator
         var withOracle = members.Where(i => queries[i].Oracle is not null).ToArray();
         return new MetricSet(
             members.Length,
-            members.Length == 0 ? double.NaN : covered / (double)members.Length,
+            RankingMetrics.Coverage(members.Select(i => per[i].Shown).ToArray()),
             completed.Count,
             Mean(completed, i => per[i].Ndcg5), Mean(completed, i => per[i].Ndcg10), Mean(completed, i => per[i].Precision5),
             Mean(completed, i => per[i].Rr), Mean(stopped, i => per[i].Rr), auc,

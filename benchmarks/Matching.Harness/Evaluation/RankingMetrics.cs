@@ -105,13 +105,6 @@ internal static class RankingMetrics
         return filled;
     }
 
-    /// <summary>The 1-based rank of one item in a ranking, or 0 when it is not there.</summary>
-    public static int RankOf(ReadOnlySpan<int> order, int item)
-    {
-        for (var i = 0; i < order.Length; i++) if (order[i] == item) return i + 1;
-        return 0;
-    }
-
     /// <summary>
     /// Area under the ROC curve of scores for positives against negatives (the Mann–Whitney statistic, ties counted
     /// half): the chance that a random completed match scores above a random stopped one. NaN without both classes.

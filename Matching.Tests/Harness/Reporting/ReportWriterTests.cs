@@ -1,0 +1,33 @@
+using Matching.Harness.Reporting;
+using Matching.Harness.Experiments;
+using Matching.Tests.Harness.Experiments;
+
+namespace Matching.Tests.Harness.Reporting;
+
+public class ReportWriterTests
+{
+    [Test]
+    public void Write_SmallRun_EveryChartAndFileWritten()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "matching-tests", "report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ReportWriter.Write(ExperimentTests.Result, dir, "--history test --out dir");
+            foreach (var file in ReportWriter.Files) File.Exists(Path.Combine(dir, file)).Should().BeTrue(file);
+            var markdown = File.ReadAllText(Path.Combine(dir, ReportWriter.MarkdownFile));
+            foreach (var png in ReportWriter.Files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
+            {
+                markdown.Should().Contain($"]({png})", "the report shows every chart");
+                var bytes = File.ReadAllBytes(Path.Combine(dir, png));
+                bytes.Length.Should().BeGreaterThan(5_000, $"{png} holds a drawn chart");
+                bytes.Take(8).Should().Equal(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A);
+            }
+            markdown.Should().Contain("--history test --out dir").And.Contain("gap").And.Contain(Experiment.Learned);
+            Matching.Scoring.WeightProfile.Parse(File.ReadAllText(Path.Combine(dir, "learned.json")), out _).Should().NotBeNull();
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}

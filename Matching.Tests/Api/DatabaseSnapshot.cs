@@ -44,6 +44,27 @@ internal static class DatabaseSnapshot
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
+    /// <summary>
+    /// The hash of the contents, recomputed only when another connection committed since the last call: SQLite's
+    /// data_version moves on every such commit, so an unchanged version proves unchanged contents for free.
+    /// </summary>
+    public sealed class Watch(SqliteConnection connection)
+    {
+        private long _version = -1;
+        private string _hash = "";
+
+        public string Hash()
+        {
+            var version = connection.ExecuteScalar<long>("PRAGMA data_version");
+            if (version != _version)
+            {
+                _hash = DatabaseSnapshot.Hash(connection);
+                _version = version;
+            }
+            return _hash;
+        }
+    }
+
     /// <summary>PRAGMA integrity_check's answer: "ok" for a sound file.</summary>
     public static string IntegrityCheck(SqliteConnection connection) =>
         string.Join("; ", connection.Query<string>("PRAGMA integrity_check"));

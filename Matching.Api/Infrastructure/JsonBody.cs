@@ -37,7 +37,10 @@ internal static class JsonBody
         }
         catch (BadHttpRequestException ex)
         {
-            return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read."));
+            // Kestrel stops a body without Content-Length at its own limit: the same answer as a declared length past it.
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read."));
         }
         if (bytes.Length == 0) return (null, Problems.Invalid("", "A JSON body is required."));
         try

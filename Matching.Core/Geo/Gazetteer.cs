@@ -100,7 +100,11 @@ public sealed class Gazetteer : IGazetteer
         var best = new Dictionary<Place, int>();
         foreach (var (candidate, place) in _keys)
         {
-            var distance = Math.Min(Levenshtein(key, candidate), PrefixPenalty(key, candidate));
+            // The edit distance is at least the difference in length: skip the quadratic work when that alone is too
+            // far, or a 200 KB unknown place would cost seconds of Levenshtein against every name.
+            var distance = Math.Abs(key.Length - candidate.Length) > limit
+                ? PrefixPenalty(key, candidate)
+                : Math.Min(Levenshtein(key, candidate), PrefixPenalty(key, candidate));
             if (distance > limit) continue;
             if (!best.TryGetValue(place, out var known) || distance < known) best[place] = distance;
         }

@@ -99,13 +99,18 @@ public static class WireNames
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    /// <summary>Parses a camelCase (or any-case) wire name; numbers are refused.</summary>
+    /// <summary>Parses one camelCase (or any-case) wire name; numbers, lists and names with blanks are refused.</summary>
     public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
     {
         value = default;
-        if (string.IsNullOrEmpty(text) || !char.IsLetter(text[0])) return false;
+        // Letters only: Enum.TryParse alone trims blanks and ORs a comma-separated list, so "buddy,volunteering"
+        // would silently become volunteering and "en\t" en, where the contract says an unknown value is a 400.
+        if (string.IsNullOrEmpty(text) || text.AsSpan().ContainsAnyExcept(AsciiLetters)) return false;
         return Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value);
     }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     /// <summary>All wire names of an enum, for error messages.</summary>
     public static string List<TEnum>() where TEnum : struct, Enum =>

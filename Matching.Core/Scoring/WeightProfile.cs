@@ -130,7 +130,9 @@ public sealed class WeightProfile
             }
             var sum = weights.Sum();
             if (errors.IsEmpty && sum <= 0) errors.Add("weights", "At least one weight must be above 0.");
-            if (sum > 0) for (var i = 0; i < weights.Length; i++) weights[i] /= sum;
+            // Finite weights can still overflow the sum (two of 1e308): normalising by infinity would store all zeros.
+            if (errors.IsEmpty && !double.IsFinite(sum)) errors.Add("weights", "The weights are too large; they are relative, so smaller numbers do.");
+            if (sum > 0 && double.IsFinite(sum)) for (var i = 0; i < weights.Length; i++) weights[i] /= sum;
         }
 
         var tolerance = document.LevelTolerance ?? 0;

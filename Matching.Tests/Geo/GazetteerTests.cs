@@ -146,6 +146,10 @@ public class GazetteerTests
     [TestCase("qqqqqqqqqqqq")]
     public void Suggest_NothingClose_ReturnsEmpty(string typed) => G.Suggest(typed).Should().BeEmpty();
 
+    /// <summary>Found while fuzzing: a 200,000-letter place took seconds; the length bound now skips every name at once.</summary>
+    [Test]
+    public void Suggest_HugeName_ReturnsEmpty() => G.Suggest(new string('x', 200_000) + "Gent").Should().BeEmpty();
+
     [Test]
     public void Suggest_MaxGiven_ReturnsAtMostThatMany() => G.Suggest("Sint", max: 2).Should().HaveCountLessThanOrEqualTo(2);
 

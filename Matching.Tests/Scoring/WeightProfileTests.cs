@@ -31,6 +31,22 @@ public class WeightProfileTests
         errors.ToDictionary().Should().ContainKey("weights.nationality");
     }
 
+    [Test]
+    public void Create_WeightsWhoseSumOverflows_IsRejected()
+    {
+        var profile = WeightProfile.Create(new WeightProfileDocument { Name = "p", Weights = new() { ["distance"] = 1e308, ["interests"] = 1e308 } }, out var errors);
+        profile.Should().BeNull("normalising by an infinite sum would leave every weight 0");
+        errors.ToDictionary().Should().ContainKey("weights");
+    }
+
+    [Test]
+    public void Create_HugeButFiniteSum_IsNormalised()
+    {
+        var profile = WeightProfile.Create(new WeightProfileDocument { Name = "p", Weights = new() { ["distance"] = 1e307, ["interests"] = 1e307 } }, out var errors);
+        errors.IsEmpty.Should().BeTrue();
+        profile!.Weight(Criterion.Distance).Should().Be(0.5);
+    }
+
     [TestCase(-0.1)]
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]

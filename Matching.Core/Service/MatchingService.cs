@@ -721,11 +721,14 @@ public sealed class MatchingService
 
     /// <summary>
     /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
-    /// still inside the write gate so that the index sees commits in order. It must check the result: a refused
+    /// inside the write gate so that the index sees commits in order. It must check the result: a refused
     /// write commits nothing and must change nothing.
     /// </summary>
     private T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
+        // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
+        // run side by side and leave ordering to the database.
+        if (after is null) return _db.Write(write);
         lock (_writeGate)
         {
             var result = _db.Write(write);

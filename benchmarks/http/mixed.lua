@@ -15,7 +15,6 @@ function init(args)
   counts = {}
   errors = 0
   pending = {}
-  last = nil
   upsert_body = '{"dutchLevel":"A2","languages":["ar","en"],"interests":["football","cooking"],"location":{"place":"Gent"},'
     .. '"maxTravelKm":15,"availability":[{"day":"tue","from":"18:00","to":"21:00"},{"day":"wed","from":"14:00","to":"17:00"}],'
     .. '"birthYear":1994,"gender":"female","goals":["work"],"trajectoryEnd":"2027-06-30"}'
@@ -24,20 +23,16 @@ end
 request = function()
   local r = math.random(100)
   if r <= 80 then
-    last = "suggest"
     local nc = string.format("nc-%06d", math.random(1, 2000))
     return wrk.format("GET", "/api/v1/newcomers/" .. nc .. "/suggestions?limit=10", { ["X-Api-Key"] = worker_key })
   elseif r <= 95 then
-    last = "upsert"
     local nc = string.format("load-%d-%03d", id, math.random(1, 200))
     return wrk.format("PUT", "/api/v1/newcomers/" .. nc, { ["X-Api-Key"] = cms_key, ["Content-Type"] = "application/json" }, upsert_body)
   elseif #pending > 0 then
-    last = "decline"
     local m = table.remove(pending)
     return wrk.format("PATCH", "/api/v1/matches/" .. m, { ["X-Api-Key"] = worker_key, ["Content-Type"] = "application/json" },
       '{"status":"declined","reason":"other"}')
   else
-    last = "propose"
     local body = string.format('{"newcomerId":"nc-%06d","offerId":"offer-%06d","override":{"reason":"load test"}}',
       math.random(1, 2000), math.random(1, 600))
     return wrk.format("POST", "/api/v1/matches", { ["X-Api-Key"] = worker_key, ["Content-Type"] = "application/json" }, body)
@@ -46,7 +41,8 @@ end
 
 response = function(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
-  if status == 201 and last == "propose" then
+  -- Answers of a thread's connections interleave, so a proposal is recognised by its body, not by the last request.
+  if status == 201 then
     local m = string.match(body, '"id":"(m%-%x+)"')
     if m then table.insert(pending, m) end
   end

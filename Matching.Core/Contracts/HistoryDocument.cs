@@ -1,3 +1,4 @@
+using Matching.Service;
 using System.Globalization;
 using Matching.Data;
 using Matching.Model;
@@ -52,16 +53,16 @@ public static class HistoryMapper
         if (d.HoursDone is null) errors.Add("hoursDone", $"Required: whole hours 0..{MaxHours}.");
         else if (d.HoursDone is < 0 or > MaxHours) errors.Add("hoursDone", $"Must be between 0 and {MaxHours}.");
         else if (outcomeKnown && outcome == HistoryOutcome.Completed && d.HoursDone == 0) errors.Add("hoursDone", "A completed match has at least 1 hour done.");
-        StopReason? reason = null;
+        EndReason? reason = null;
         if (d.StopReason is not null)
         {
-            if (!WireNames.TryParse<StopReason>(d.StopReason, out var r)) errors.Add("stopReason", $"Unknown reason '{d.StopReason}'; use one of {WireNames.List<StopReason>()}.");
+            if (!WireNames.TryParse<EndReason>(d.StopReason, out var r)) errors.Add("stopReason", $"Unknown reason '{d.StopReason}'; use one of {WireNames.List<EndReason>()}.");
             else if (outcomeKnown && outcome == HistoryOutcome.Completed) errors.Add("stopReason", "Only a stopped match has a reason.");
             else reason = r;
         }
         else if (outcomeKnown && outcome == HistoryOutcome.Stopped)
         {
-            errors.Add("stopReason", $"Required when stopped: one of {WireNames.List<StopReason>()}.");
+            errors.Add("stopReason", $"Required when stopped: one of {WireNames.List<EndReason>()}.");
         }
         if (!errors.IsEmpty) return null;
         return new HistoryRecord

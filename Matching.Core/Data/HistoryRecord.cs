@@ -1,3 +1,5 @@
+using Matching.Service;
+
 namespace Matching.Data;
 
 /// <summary>How a past match ended.</summary>
@@ -7,29 +9,6 @@ public enum HistoryOutcome : byte
     Completed = 0,
     /// <summary>The newcomer stopped before the end, with some hours done and a reason.</summary>
     Stopped = 1,
-}
-
-/// <summary>Why a newcomer stopped early. The list is fixed so that analysts can count reasons across sources.</summary>
-public enum StopReason : byte
-{
-    /// <summary>Found work (a good reason to stop).</summary>
-    Work = 0,
-    /// <summary>Moved house.</summary>
-    Moved = 1,
-    /// <summary>Illness or health.</summary>
-    Health = 2,
-    /// <summary>Care for children or family.</summary>
-    CareDuties = 3,
-    /// <summary>The hours did not fit the week.</summary>
-    Schedule = 4,
-    /// <summary>Too far to travel.</summary>
-    Distance = 5,
-    /// <summary>No longer interested.</summary>
-    LostInterest = 6,
-    /// <summary>The Dutch was too hard.</summary>
-    LanguageTooHard = 7,
-    /// <summary>Anything else.</summary>
-    Other = 8,
 }
 
 /// <summary>
@@ -51,5 +30,5 @@ public sealed record HistoryRecord
     /// <summary>Whole hours done: the offer's hours when completed, fewer when stopped.</summary>
     public required int HoursDone { get; init; }
     /// <summary>Why it stopped; null when completed.</summary>
-    public StopReason? StopReason { get; init; }
+    public EndReason? StopReason { get; init; }
 }

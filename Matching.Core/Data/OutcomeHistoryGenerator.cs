@@ -1,3 +1,4 @@
+using Matching.Service;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -213,34 +214,41 @@ public sealed class OutcomeHistoryGenerator
         return feasible[noisy[k - 1].Index].Offer;
     }
 
+    /// <summary>The reasons a generated match stops for, in the order of the weights below (the draws depend on it).</summary>
+    private static readonly EndReason[] StopReasons =
+    [
+        EndReason.Work, EndReason.Moved, EndReason.Health, EndReason.CareDuties, EndReason.Schedule, EndReason.Distance,
+        EndReason.LostInterest, EndReason.LanguageTooHard, EndReason.Other,
+    ];
+
     /// <summary>
     /// Why a stopped match stopped, with weights from the pair's terms: distance −T_distance; languageTooHard
     /// −T_level + 0.4 at A0/A1 without a shared language; schedule 0.15 + max(0, 0.6 − T_slack); careDuties
     /// 0.4 − T_care with care duties; lostInterest 0.2 + 0.4 × (1.4 − T_interests) + max(0, −T_goal); work 0.3 +
     /// 0.4 with a work goal + 0.1 × level; moved 0.25; health 0.25; other 0.2.
     /// </summary>
-    internal static StopReason DrawStopReason(Newcomer n, HiddenTraits h, GroundTruthTerms t, Random rng)
+    internal static EndReason DrawStopReason(Newcomer n, HiddenTraits h, GroundTruthTerms t, Random rng)
     {
         var level = (int)n.DutchLevel.Ordinal;
-        Span<double> w = stackalloc double[9];
-        w[(int)StopReason.Work] = 0.3 + (Has(n.Goals, Goal.Work) ? 0.4 : 0) + 0.1 * level;
-        w[(int)StopReason.Moved] = 0.25;
-        w[(int)StopReason.Health] = 0.25;
-        w[(int)StopReason.CareDuties] = h.CareDuties ? 0.4 - t.CareDuties : 0;
-        w[(int)StopReason.Schedule] = 0.15 + Math.Max(0, 0.6 - t.Slack);
-        w[(int)StopReason.Distance] = -t.Distance;
-        w[(int)StopReason.LostInterest] = 0.2 + 0.4 * (GroundTruthModel.InterestsMax - t.Interests) + Math.Max(0, -t.Goal);
-        w[(int)StopReason.LanguageTooHard] = -t.Level + (level <= 1 && t.SharedLanguage == 0 ? 0.4 : 0);
-        w[(int)StopReason.Other] = 0.2;
+        Span<double> w = stackalloc double[StopReasons.Length];
+        w[0] = 0.3 + (Has(n.Goals, Goal.Work) ? 0.4 : 0) + 0.1 * level; // work
+        w[1] = 0.25; // moved
+        w[2] = 0.25; // health
+        w[3] = h.CareDuties ? 0.4 - t.CareDuties : 0; // careDuties
+        w[4] = 0.15 + Math.Max(0, 0.6 - t.Slack); // schedule
+        w[5] = -t.Distance; // distance
+        w[6] = 0.2 + 0.4 * (GroundTruthModel.InterestsMax - t.Interests) + Math.Max(0, -t.Goal); // lostInterest
+        w[7] = -t.Level + (level <= 1 && t.SharedLanguage == 0 ? 0.4 : 0); // languageTooHard
+        w[8] = 0.2; // other
         var total = 0.0;
         foreach (var x in w) total += x;
         var pick = rng.NextDouble() * total;
         for (var i = 0; i < w.Length; i++)
         {
             pick -= w[i];
-            if (pick < 0) return (StopReason)i;
+            if (pick < 0) return StopReasons[i];
         }
-        return StopReason.Other;
+        return EndReason.Other;
     }
 
     /// <summary>
@@ -248,13 +256,13 @@ public sealed class OutcomeHistoryGenerator
     /// early (distance, languageTooHard, lostInterest, schedule) have f = 0.05 + 0.5·U²; work f = 0.2 + 0.75·√U (people
     /// find work later on); the others f = 0.05 + 0.9·U, U uniform on [0, 1).
     /// </summary>
-    internal static int DrawHoursDone(StopReason reason, int hours, Random rng)
+    internal static int DrawHoursDone(EndReason reason, int hours, Random rng)
     {
         var u = rng.NextDouble();
         var f = reason switch
         {
-            StopReason.Distance or StopReason.LanguageTooHard or StopReason.LostInterest or StopReason.Schedule => 0.05 + 0.5 * u * u,
-            StopReason.Work => 0.2 + 0.75 * Math.Sqrt(u),
+            EndReason.Distance or EndReason.LanguageTooHard or EndReason.LostInterest or EndReason.Schedule => 0.05 + 0.5 * u * u,
+            EndReason.Work => 0.2 + 0.75 * Math.Sqrt(u),
             _ => 0.05 + 0.9 * u,
         };
         return Math.Clamp((int)Math.Floor(f * hours), 0, Math.Max(0, hours - 1));

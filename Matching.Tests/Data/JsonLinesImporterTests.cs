@@ -1,3 +1,4 @@
+using Matching.Service;
 using Matching.Contracts;
 using Matching.Data;
 using Matching.Geo;
@@ -191,7 +192,7 @@ public class JsonLinesImporterTests
         result.Items[0].Should().Be(new HistoryRecord
         {
             MatchId = "m-1", NewcomerId = "nc-1", OfferId = "o-1", ProposedOn = new DateOnly(2026, 1, 5),
-            Outcome = HistoryOutcome.Stopped, HoursDone = 12, StopReason = StopReason.Distance,
+            Outcome = HistoryOutcome.Stopped, HoursDone = 12, StopReason = EndReason.Distance,
         });
         result.Items[1].StopReason.Should().BeNull();
     }

@@ -1,3 +1,4 @@
+using Matching.Service;
 using Matching.Data;
 using Matching.Harness.Learning;
 using Matching.Harness.Replay;
@@ -53,7 +54,7 @@ internal static class HarnessTestData
                 ProposedOn = TestData.Today,
                 Outcome = completed ? HistoryOutcome.Completed : HistoryOutcome.Stopped,
                 HoursDone = completed ? 40 : 3,
-                StopReason = completed ? null : StopReason.Other,
+                StopReason = completed ? null : EndReason.Other,
             },
             Groups = [gender, level, region, language],
             OfferIds = Enumerable.Range(0, count).Select(i => $"offer-{i:D2}").ToArray(),

@@ -38,9 +38,12 @@ internal sealed class ApiKeyEntry
     public bool HashWellFormed => KeyHash is null || System.Text.RegularExpressions.Regex.IsMatch(KeyHash, "^sha256:[0-9a-fA-F]{64}$");
 
     /// <summary>The SHA-256 digest the presented key is compared with.</summary>
-    public byte[] Digest() => KeyHash is { } hash
+    /// <remarks>Computed once per bound entry (a configuration reload binds new entries), not on every request.</remarks>
+    public byte[] Digest() => _digest ??= KeyHash is { } hash
         ? Convert.FromHexString(hash["sha256:".Length..])
         : SHA256.HashData(Encoding.UTF8.GetBytes(Key ?? ""));
+
+    private byte[]? _digest;
 
     /// <summary>caseManagement, caseWorker, analyst and/or admin.</summary>
     [Required, MinLength(1)]

@@ -78,7 +78,7 @@ internal static class JsonBody
         {
             return "Unknown field. Only the documented fields are accepted (never names, addresses or national numbers).";
         }
-        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal)) return "Wrong type of value for this field.";
+        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal)) return Matching.Data.JsonLinesImporter.Describe(ex).Message;
         if (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)) return "The JSON is nested too deeply.";
         return $"Malformed JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}).";
     }

@@ -109,13 +109,18 @@ public sealed class OfferDocument
     public List<string>? Genders { get; set; }
 }
 
-/// <summary>The JSON settings of every document: camelCase, unknown members refused (so no personal field slips in).</summary>
+/// <summary>
+/// The JSON settings of every document: camelCase, unknown members refused (so no personal field slips in), and a
+/// number only as a JSON number ("12" is refused where the contract declares a number, as the OpenAPI document says).
+/// </summary>
 public static class DocumentJson
 {
     /// <summary>Options for reading and writing documents.</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // The web defaults would read "12" as 12.
+        NumberHandling = JsonNumberHandling.Strict,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 16,
     };

@@ -24,10 +24,11 @@ public sealed class WeightProfileDocument
     /// <summary>Days assumed left when a newcomer has no trajectory end and the offer no end (7..730, default 182).</summary>
     public int? HorizonDays { get; set; }
 
-    /// <summary>JSON options of every profile document: camelCase, unknown members refused.</summary>
+    /// <summary>JSON options of every profile document: camelCase, unknown members refused, numbers only as JSON numbers.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

@@ -287,7 +287,8 @@ internal sealed class BadRequestGenerator(Random rng, FuzzTargets targets)
         JsonObject => Pick<JsonNode>(new JsonArray(), "x", 1, true),
         JsonArray => Pick<JsonNode>(new JsonObject(), "x", 1),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => Pick<JsonNode>(42, true, new JsonObject(), new JsonArray()),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => Pick<JsonNode>("abc", true, new JsonObject(), new JsonArray()),
+        // The number's own digits as a string ("15" for 15): the contract declares a number, so it is refused too.
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => Pick<JsonNode>("abc", v.ToJsonString(), true, new JsonObject(), new JsonArray()),
         JsonValue => Pick<JsonNode>("yes", 1, new JsonObject(), new JsonArray()),
         // null: any object is the wrong type for the scalar or list it stands for… except a nested object; an array of arrays is wrong everywhere.
         _ => new JsonArray(new JsonArray()),

@@ -39,4 +39,13 @@ public class WeightProfilesFolderTests
         var failure = ApiFactory.StartFailure(() => new ApiFactory(settings: new Dictionary<string, string?> { ["Matching:WeightProfilesPath"] = folder }));
         failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Match("*bad.json*weights.nationality*");
     }
+
+    [Test]
+    public void Start_ProfileFileWithNumberAsString_RefusesToStart_NamingFileAndField()
+    {
+        // "1.5" is not 1.5: profile files read numbers as strictly as the API does.
+        var folder = Folder(("quoted.json", """{ "name": "quoted", "weights": { "distance": 1, "goals": "1.5" } }"""));
+        var failure = ApiFactory.StartFailure(() => new ApiFactory(settings: new Dictionary<string, string?> { ["Matching:WeightProfilesPath"] = folder }));
+        failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Match("*quoted.json*weights.goals*");
+    }
 }

@@ -87,6 +87,12 @@ public class JsonLinesImporterTests
         ShouldFailWith(ImportNewcomers(Lines(Newcomer("a").Replace("\"maxTravelKm\":15", "\"maxTravelKm\":\"far\"", StringComparison.Ordinal))),
             1, "maxTravelKm", "expected a number");
 
+    [TestCase("\"maxTravelKm\":15", "\"maxTravelKm\":\"15\"", "maxTravelKm", "expected a number")]
+    [TestCase("\"birthYear\":1994", "\"birthYear\":\"1994\"", "birthYear", "expected a whole number")]
+    [TestCase("{\"place\":\"Gent\"}", "{\"lat\":\"51.05\",\"lon\":3.72}", "location.lat", "expected a number")]
+    public void ImportNewcomers_NumberAsString_ReportsTheLineAndFieldAndImportsNothing(string from, string to, string field, string message) =>
+        ShouldFailWith(ImportNewcomers(Lines(Newcomer("a"), Newcomer("b").Replace(from, to, StringComparison.Ordinal))), 2, field, message);
+
     [Test]
     public void ImportNewcomers_BadLevel_ReportsLineAndField() =>
         ShouldFailWith(ImportNewcomers(Lines(Newcomer("a"), Newcomer("b"), Newcomer("c").Replace("\"A2\"", "\"B3\"", StringComparison.Ordinal))),
@@ -177,6 +183,26 @@ public class JsonLinesImporterTests
         result.Errors.Select(e => e.Field).Should().BeEquivalentTo("kind", "location.place");
         result.Errors.Single(e => e.Field == "location.place").Message.Should().Contain("Antwerpen");
     }
+
+    [TestCase("\"capacity\":2", "\"capacity\":\"2\"", "capacity")]
+    [TestCase("\"capacity\":2", "\"capacity\":2,\"hours\":\"40\"", "hours")]
+    public void ImportOffers_NumberAsString_ReportsTheLineAndFieldAndImportsNothing(string from, string to, string field)
+    {
+        const string offer =
+            """{"id":"o-1","kind":"buddy","setting":"organisation","title":"Buddy","location":{"place":"Gent"},"schedule":[{"day":"wed","from":"14:00","to":"17:00"}],"capacity":2}""";
+        Importer.ImportOffers(new StringReader(Lines(offer))).Succeeded.Should().BeTrue("the line is good before the change");
+
+        var result = Importer.ImportOffers(new StringReader(Lines(offer.Replace("o-1", "o-0", StringComparison.Ordinal), offer.Replace(from, to, StringComparison.Ordinal))));
+
+        result.Items.Should().BeEmpty();
+        result.Errors.Should().ContainSingle(string.Join("\n", result.Errors))
+            .Which.Should().Match<ImportError>(e => e.Line == 2 && e.Field == field && e.Message.Contains("expected a whole number"));
+    }
+
+    [Test]
+    public void ImportHistory_HoursDoneAsString_ReportsLineAndField() =>
+        ImportHistory(Lines(GoodHistory.Replace("\"hoursDone\":12", "\"hoursDone\":\"12\"", StringComparison.Ordinal))).Errors.Should().ContainSingle()
+            .Which.Should().Match<ImportError>(e => e.Line == 1 && e.Field == "hoursDone" && e.Message.Contains("a whole number"));
 
     private const string GoodHistory = """{"matchId":"m-1","newcomerId":"nc-1","offerId":"o-1","proposedOn":"2026-01-05","outcome":"stopped","hoursDone":12,"stopReason":"distance"}""";
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using Matching.Api.Infrastructure;
 using Matching.Contracts;
 using Matching.Geo;
@@ -83,6 +85,25 @@ public class BackgroundJobsTests
     }
 
     [Test]
+    public async Task RetentionJob_InTheHost_FirstPassRightAfterStart()
+    {
+        string file;
+        using (var first = new ApiFactory())
+        {
+            using var cms = first.Client(ApiFactory.CaseManagementKey);
+            var ended = System.Text.Json.JsonSerializer.SerializeToNode(ApiFactory.NewcomerBody())!;
+            ended["trajectoryEnd"] = "2025-10-31"; // over 12 months before the tests' day, 2026-11-02
+            (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-ended", ended)).EnsureSuccessStatusCode();
+            (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-open", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+            file = first.DatabaseFile;
+        }
+        using var second = new ApiFactory(file, new Dictionary<string, string?> { ["Retention:ErasedAfterMonths"] = "12" });
+        using var caseManagement = second.Client(ApiFactory.CaseManagementKey);
+        await Eventually(async () => (await caseManagement.GetAsync("/api/v1/newcomers/nc-ended")).StatusCode == HttpStatusCode.NotFound);
+        (await caseManagement.GetAsync("/api/v1/newcomers/nc-open")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
     public async Task ChangeFeedSync_OtherInstancesWrites_AppliedOncePerInterval()
     {
         var schedule = new SchedulingClock();
@@ -130,10 +151,12 @@ public class BackgroundJobsTests
     /// Waits until a pass the clock has made due is observed. The jobs run on the thread pool, so the wait is real, but
     /// it bounds only a hang: the schedule itself is asserted through the fake clock.
     /// </summary>
-    private static async Task Eventually(Func<bool> condition)
+    private static Task Eventually(Func<bool> condition) => Eventually(() => Task.FromResult(condition()));
+
+    private static async Task Eventually(Func<Task<bool>> condition)
     {
         var waited = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail("The job's pass was not observed within 30 seconds.");
             await Task.Delay(10);

@@ -121,7 +121,10 @@ internal static class Hosting
             }
             return new SqliteDatabase(connectionString ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "matching.db")}");
         });
-        services.AddSingleton<MatchingService>();
+        services.AddSingleton<MatchingStore>();
+        services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
+        services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
+        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>();
         services.AddHostedService<StartupWork>();
         services.AddHostedService<ChangeFeedSync>();
 
@@ -211,14 +214,14 @@ internal static class Hosting
 
 /// <summary>Migrates, loads the index, and seeds demo data into an empty database when asked; then says where to look.</summary>
 internal sealed class StartupWork(
-    MatchingService service, IOptions<MatchingOptions> matching, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
+    ServiceStartup service, IOptions<MatchingOptions> matching, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
     TimeProvider time, ILogger<StartupWork> logger, IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         service.Start(LoadProfiles(matching.Value.WeightProfilesPath));
         var seed = demo.Value.Seed ?? environment.IsDevelopment();
-        if (seed && service.Engine.OfferCount == 0 && !service.UnplacedNewcomers().Any())
+        if (seed && service.IsEmpty())
         {
             var data = new DemoDataGenerator(new DemoDataOptions
             {
@@ -268,7 +271,7 @@ internal sealed class StartupWork(
 /// Applies other instances' writes to this instance's offer index: reads the change feed every
 /// <c>Storage:SyncIntervalMs</c>, and prunes feed rows older than a day once an hour.
 /// </summary>
-internal sealed class ChangeFeedSync(MatchingService service, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ChangeFeedSync> logger)
+internal sealed class ChangeFeedSync(ChangeFeed service, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ChangeFeedSync> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -299,7 +302,7 @@ internal sealed class ChangeFeedSync(MatchingService service, IOptions<StorageOp
 }
 
 /// <summary>Once a day, erases newcomers whose trajectory ended longer ago than <c>Retention:ErasedAfterMonths</c>.</summary>
-internal sealed class RetentionJob(MatchingService service, IOptions<RetentionOptions> retention, ILogger<RetentionJob> logger) : BackgroundService
+internal sealed class RetentionJob(MatchingStore store, NewcomersService service, IOptions<RetentionOptions> retention, ILogger<RetentionJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -307,7 +310,7 @@ internal sealed class RetentionJob(MatchingService service, IOptions<RetentionOp
         using var timer = new PeriodicTimer(TimeSpan.FromDays(1), TimeProvider.System);
         do
         {
-            if (!service.IndexLoaded) { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); continue; }
+            if (!store.IndexLoaded) { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); continue; }
             try
             {
                 var erased = service.EraseEndedTrajectories(months);
@@ -323,7 +326,7 @@ internal sealed class RetentionJob(MatchingService service, IOptions<RetentionOp
 }
 
 /// <summary>Ready when the database answers, every migration is applied and the offer index is loaded.</summary>
-internal sealed class ReadinessCheck(MatchingService service) : IHealthCheck
+internal sealed class ReadinessCheck(MatchingStore service) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -26,14 +26,14 @@ internal static class JobClock
 
 /// <summary>Migrates, loads the index, and seeds demo data into an empty database when asked; then says where to look.</summary>
 internal sealed class StartupWork(
-    MatchingService service, IOptions<MatchingOptions> matching, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
+    ServiceStartup service, IOptions<MatchingOptions> matching, IOptions<DemoOptions> demo, IOptions<AuthOptions> auth, IHostEnvironment environment,
     TimeProvider time, ILogger<StartupWork> logger, IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         service.Start(LoadProfiles(matching.Value.WeightProfilesPath));
         var seed = demo.Value.Seed ?? environment.IsDevelopment();
-        if (seed && service.Engine.OfferCount == 0 && !service.UnplacedNewcomers().Any())
+        if (seed && service.IsEmpty())
         {
             var data = new DemoDataGenerator(new DemoDataOptions
             {
@@ -83,7 +83,7 @@ internal sealed class StartupWork(
 /// feed every <c>Storage:SyncIntervalMs</c> of the <see cref="JobClock"/>, and prunes feed rows older than a day once an hour.
 /// </summary>
 internal sealed class ChangeFeedSync(
-    MatchingService service, IOptions<StorageOptions> storage, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
+    ChangeFeed service, IOptions<StorageOptions> storage, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
     IHostApplicationLifetime lifetime, ILogger<ChangeFeedSync> logger) : BackgroundService
 {
     /// <summary>How often the feed's old rows are pruned.</summary>
@@ -120,7 +120,7 @@ internal sealed class ChangeFeedSync(
 /// service has started, then once a day of the <see cref="JobClock"/>.
 /// </summary>
 internal sealed class RetentionJob(
-    MatchingService service, IOptions<RetentionOptions> retention, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
+    NewcomersService service, IOptions<RetentionOptions> retention, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
     IHostApplicationLifetime lifetime, ILogger<RetentionJob> logger) : BackgroundService
 {
     /// <summary>How often the job runs after its first pass.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Matching.Api.Infrastructure;
 
 /// <summary>Ready when the database answers, every migration is applied and the offer index is loaded.</summary>
-internal sealed class ReadinessCheck(MatchingService service) : IHealthCheck
+internal sealed class ReadinessCheck(MatchingStore service) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -51,7 +51,10 @@ internal static class Hosting
             }
             return new SqliteDatabase(connectionString ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "matching.db")}");
         });
-        services.AddSingleton<MatchingService>();
+        services.AddSingleton<MatchingStore>();
+        services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
+        services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
+        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>();
         services.AddHostedService<StartupWork>();
         // Both jobs wait for the host's start (StartupWork done), whatever their place in this list.
         services.AddHostedService<ChangeFeedSync>();

@@ -7,6 +7,7 @@ using Matching.Geo;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Service;
+using Matching.Tests.Service;
 using Matching.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
@@ -25,6 +26,7 @@ public class BackgroundJobsTests
     private string _file = null!;
     private ApplicationLifetime _lifetime = null!;
     private readonly List<IHostedService> _jobs = [];
+    private readonly List<ServiceFixture> _fixtures = [];
 
     [SetUp]
     public void SetUp()
@@ -40,6 +42,8 @@ public class BackgroundJobsTests
         foreach (var job in _jobs) await job.StopAsync(CancellationToken.None);
         foreach (var job in _jobs.OfType<IDisposable>()) job.Dispose();
         _lifetime.StopApplication();
+        foreach (var fixture in _fixtures) fixture.Dispose();
+        _fixtures.Clear();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -48,15 +52,14 @@ public class BackgroundJobsTests
     {
         var schedule = new SchedulingClock();
         var service = Service();
-        await Start(new RetentionJob(service, Options.Create(new RetentionOptions { ErasedAfterMonths = 1 }), schedule, _lifetime, NullLogger<RetentionJob>.Instance));
+        await Start(new RetentionJob(service.Newcomers, Options.Create(new RetentionOptions { ErasedAfterMonths = 1 }), schedule, _lifetime, NullLogger<RetentionJob>.Instance));
 
-        // The host's start, in its order: StartupWork loads the index, then the host reports it has started.
-        service.Start();
-        service.Import([Ended("nc-ended")], [], "test");
+        // The host's start, in its order: StartupWork loads the index (the fixture did), then the host reports it has started.
+        service.Startup.Import([Ended("nc-ended")], [], "test");
         _lifetime.NotifyStarted();
 
         // No time passes on the scheduling clock: the first pass does not wait a day.
-        await Eventually(() => service.GetNewcomer("nc-ended") is null);
+        await Eventually(() => service.Newcomers.Get("nc-ended") is null);
     }
 
     [Test]
@@ -64,24 +67,23 @@ public class BackgroundJobsTests
     {
         var schedule = new SchedulingClock();
         var service = Service();
-        service.Start();
-        service.Import([Ended("nc-1"), TestData.Newcomer("nc-current")], [], "test");
+        service.Startup.Import([Ended("nc-1"), TestData.Newcomer("nc-current")], [], "test");
         _lifetime.NotifyStarted();
-        await Start(new RetentionJob(service, Options.Create(new RetentionOptions { ErasedAfterMonths = 1 }), schedule, _lifetime, NullLogger<RetentionJob>.Instance));
-        await Eventually(() => service.GetNewcomer("nc-1") is null);
+        await Start(new RetentionJob(service.Newcomers, Options.Create(new RetentionOptions { ErasedAfterMonths = 1 }), schedule, _lifetime, NullLogger<RetentionJob>.Instance));
+        await Eventually(() => service.Newcomers.Get("nc-1") is null);
         await Eventually(() => schedule.Timers == 1); // the daily timer exists: the first pass is done
 
-        service.Import([Ended("nc-2")], [], "test");
+        service.Startup.Import([Ended("nc-2")], [], "test");
         schedule.Advance(RetentionJob.Every - TimeSpan.FromHours(1));
-        service.GetNewcomer("nc-2").Should().NotBeNull("a day has not passed since the first pass");
+        service.Newcomers.Get("nc-2").Should().NotBeNull("a day has not passed since the first pass");
         schedule.Advance(TimeSpan.FromHours(1));
-        await Eventually(() => service.GetNewcomer("nc-2") is null);
+        await Eventually(() => service.Newcomers.Get("nc-2") is null);
 
-        service.Import([Ended("nc-3")], [], "test");
-        service.GetNewcomer("nc-3").Should().NotBeNull();
+        service.Startup.Import([Ended("nc-3")], [], "test");
+        service.Newcomers.Get("nc-3").Should().NotBeNull();
         schedule.Advance(RetentionJob.Every);
-        await Eventually(() => service.GetNewcomer("nc-3") is null);
-        service.GetNewcomer("nc-current").Should().NotBeNull("its trajectory has not ended");
+        await Eventually(() => service.Newcomers.Get("nc-3") is null);
+        service.Newcomers.Get("nc-current").Should().NotBeNull("its trajectory has not ended");
     }
 
     [Test]
@@ -109,34 +111,30 @@ public class BackgroundJobsTests
         var schedule = new SchedulingClock();
         var writer = Service();
         var reader = Service();
-        writer.Start();
-        reader.Start();
         _lifetime.NotifyStarted();
         var interval = TimeSpan.FromMilliseconds(500);
-        await Start(new ChangeFeedSync(reader, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
+        await Start(new ChangeFeedSync(reader.Feed, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
             NullLogger<ChangeFeedSync>.Instance));
         await Eventually(() => schedule.Timers == 1);
 
-        writer.Import([], [TestData.Offer("offer-1")], "test");
+        writer.Startup.Import([], [TestData.Offer("offer-1")], "test");
         schedule.Advance(interval / 2);
-        reader.Engine.OfferCount.Should().Be(0, "half an interval has passed: no sync yet");
+        reader.Store.Engine.OfferCount.Should().Be(0, "half an interval has passed: no sync yet");
         schedule.Advance(interval / 2);
-        await Eventually(() => reader.Engine.OfferCount == 1);
+        await Eventually(() => reader.Store.Engine.OfferCount == 1);
 
-        writer.Import([], [TestData.Offer("offer-2"), TestData.Offer("offer-3")], "test");
-        reader.Engine.OfferCount.Should().Be(1);
+        writer.Startup.Import([], [TestData.Offer("offer-2"), TestData.Offer("offer-3")], "test");
+        reader.Store.Engine.OfferCount.Should().Be(1);
         schedule.Advance(interval);
-        await Eventually(() => reader.Engine.OfferCount == 3);
+        await Eventually(() => reader.Store.Engine.OfferCount == 3);
     }
 
-    private MatchingService Service()
+    /// <summary>Every room on the test's file with the tests' fixed business clock (started: the index is loaded).</summary>
+    private ServiceFixture Service()
     {
-        // The business clock is the tests' fixed day; the jobs get their own scheduling clock.
-        var time = TestData.Clock();
-        var taxonomy = InterestTaxonomy.Default;
-        var languages = LanguageRegistry.Default;
-        return new MatchingService(new SqliteDatabase($"Data Source={_file}"), new MatchingEngine(time, taxonomy, languages),
-            new DocumentMapper(Gazetteer.Default, taxonomy, languages, time), Gazetteer.Default, time);
+        var fixture = new ServiceFixture(_file);
+        _fixtures.Add(fixture);
+        return fixture;
     }
 
     private static Newcomer Ended(string id) => TestData.Newcomer(id) with { TrajectoryEnd = TestData.Today.AddMonths(-2) };

@@ -61,6 +61,7 @@ public class SeveralInstancesTests
             {
                 await Eventually(async () => (await (await client.GetAsync("/api/v1/offers/offer-1")).Json()).GetProperty("placesTaken").GetInt32() == capacity);
             }
+            foreach (var instance in new[] { a, b }) await Eventually(() => Task.FromResult(instance.HeldInIndex("offer-1") == capacity));
         }
     }
 
@@ -78,7 +79,8 @@ public class SeveralInstancesTests
             (await cmsA.PutAsJsonAsync("/api/v1/newcomers/nc-1", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
 
             (await cmsA.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 1))).EnsureSuccessStatusCode();
-            await Eventually(async () => (await workerB.GetAsync("/api/v1/offers/offer-1")).StatusCode == HttpStatusCode.OK); // a new offer reaches B
+            // GET of the offer reads the database (current at once); the suggestions show B's index has it.
+            await Eventually(async () => (await (await workerB.GetAsync("/api/v1/newcomers/nc-1/suggestions")).Json()).GetProperty("suggestions").GetArrayLength() == 1);
             (await (await workerB.GetAsync("/api/v1/newcomers/nc-1/suggestions")).Json()).GetProperty("suggestions").GetArrayLength().Should().Be(1);
 
             var match = await (await cmsA.PostAsJsonAsync("/api/v1/matches", new { newcomerId = "nc-1", offerId = "offer-1" })).Json(HttpStatusCode.Created);

@@ -27,7 +27,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadNewcomers)
             .WithSummary("Read a newcomer")
-            .WithDescription("The stored fields with the location resolved (lat, lon, and place when one was given).")
+            .WithDescription("The stored fields with the location resolved: lat, lon, the municipality (NIS code and name), and the postcode and place when they were given.")
             .Produces<NewcomerDocument>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -59,10 +59,12 @@ internal static class NewcomersEndpoints
         return service.PutNewcomer(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/newcomers/{id}", created));
     }
 
-    private static IResult Get(string id, MatchingService service)
+    private static IResult Get(string id, MatchingService service, DocumentMapper mapper)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.GetNewcomer(id) is { } newcomer ? TypedResults.Ok(newcomer) : Problems.NotFound($"No newcomer '{id}'.");
+        if (service.GetNewcomer(id) is not { } newcomer) return Problems.NotFound($"No newcomer '{id}'.");
+        mapper.ResolveMunicipality(newcomer.Location); // stored before locations carried their municipality
+        return TypedResults.Ok(newcomer);
     }
 
     private static IResult Erase(string id, ClaimsPrincipal user, MatchingService service)

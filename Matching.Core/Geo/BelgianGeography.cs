@@ -33,13 +33,7 @@ public sealed class BelgianGeography
     /// (Hamme under 1785 Merchtem) 17.3 km.</summary>
     public const double MaxDeelgemeenteKm = 15;
 
-    private static readonly Lazy<BelgianGeography> LazyDefault = new(() =>
-    {
-        using var municipalities = EmbeddedData.OpenText("be-geography.municipalities.csv");
-        using var places = EmbeddedData.OpenText("be-geography.postal_places.csv");
-        using var aliases = EmbeddedData.OpenText("be-geography.aliases.csv");
-        return Load(municipalities, places, aliases, Gazetteer.Default);
-    });
+    private static readonly Lazy<BelgianGeography> LazyDefault = new(() => Embedded(Gazetteer.Default));
 
     private readonly IGazetteer _gazetteer;
     private readonly Municipality[] _municipalities;
@@ -51,7 +45,8 @@ public sealed class BelgianGeography
     private readonly Dictionary<string, PostalPlace[]> _placesByKey;
     private readonly Dictionary<string, Municipality> _aliases;
     private readonly (string Key, string Name)[] _suggestionKeys;
-    private readonly double[] _anchorX, _anchorY, _anchorZ;
+    // Anchors for MunicipalityOf, sorted by latitude so that a query looks only at a band around its own.
+    private readonly double[] _anchorLat, _anchorX, _anchorY, _anchorZ;
     private readonly Municipality[] _anchorMunicipality;
 
     /// <summary>The places of one postcode, and per municipality the point the postcode alone stands for.</summary>
@@ -111,13 +106,16 @@ public sealed class BelgianGeography
         // the merged municipalities, whose centres can lie far from their edges).
         var anchors = municipalities.Where(m => m.Centre is not null).Select(m => (Point: m.Centre!.Value, m))
             .Concat(places.Where(p => p.Point is not null).Select(p => (Point: p.Point!.Value, p.Municipality)))
+            .OrderBy(a => a.Point.Lat).ThenBy(a => a.Point.Lon)
             .ToArray();
+        _anchorLat = new double[anchors.Length];
         _anchorX = new double[anchors.Length];
         _anchorY = new double[anchors.Length];
         _anchorZ = new double[anchors.Length];
         _anchorMunicipality = new Municipality[anchors.Length];
         for (var i = 0; i < anchors.Length; i++)
         {
+            _anchorLat[i] = anchors[i].Point.Lat;
             (_anchorX[i], _anchorY[i], _anchorZ[i]) = anchors[i].Point.ToUnitVector();
             _anchorMunicipality[i] = anchors[i].Item2;
         }
@@ -125,6 +123,21 @@ public sealed class BelgianGeography
 
     /// <summary>The data shipped in data/be-geography/, with the points of <see cref="Gazetteer.Default"/>.</summary>
     public static BelgianGeography Default => LazyDefault.Value;
+
+    /// <summary>The shipped data with the points of another gazetteer; <see cref="Default"/> for the shipped one.</summary>
+    public static BelgianGeography For(IGazetteer gazetteer)
+    {
+        if (ReferenceEquals(gazetteer, Gazetteer.Default)) return Default;
+        return Embedded(gazetteer);
+    }
+
+    private static BelgianGeography Embedded(IGazetteer gazetteer)
+    {
+        using var municipalities = EmbeddedData.OpenText("be-geography.municipalities.csv");
+        using var places = EmbeddedData.OpenText("be-geography.postal_places.csv");
+        using var aliases = EmbeddedData.OpenText("be-geography.aliases.csv");
+        return Load(municipalities, places, aliases, gazetteer);
+    }
 
     /// <summary>Every municipality, sorted by NIS code (565).</summary>
     public IReadOnlyList<Municipality> Municipalities => _municipalities;
@@ -183,20 +196,47 @@ public sealed class BelgianGeography
     }
 
     /// <summary>The municipality a point most likely lies in: the one of the nearest known point, among the
-    /// municipalities' centres and the deelgemeente points the gazetteer gives.</summary>
-    /// <remarks>An approximation (no boundaries are shipped): near a border it can name the neighbour, and a Walloon
-    /// municipality whose centre was withheld and whose places the gazetteer does not know is never returned.</remarks>
-    public Municipality MunicipalityOf(GeoPoint point)
+    /// municipalities' centres and the deelgemeente points the gazetteer gives; null outside Belgium's rough box
+    /// (49.4–51.6 N, 2.5–6.5 E).</summary>
+    /// <remarks>An approximation (no boundaries are shipped): near a border it can name the neighbour, inside the box but
+    /// abroad it names the nearest Belgian municipality, and a Walloon municipality whose centre was withheld and whose
+    /// places the gazetteer does not know is never returned.</remarks>
+    public Municipality? MunicipalityOf(GeoPoint point)
     {
+        if (point.Lat is < 49.4 or > 51.6 || point.Lon is < 2.5 or > 6.5) return null;
         var (x, y, z) = point.ToUnitVector();
-        var best = 0;
+        var start = Array.BinarySearch(_anchorLat, point.Lat);
+        if (start < 0) start = ~start;
+        var best = -1;
         var bestChord = double.MaxValue;
-        for (var i = 0; i < _anchorX.Length; i++)
+        // Walk away from the point's latitude on both sides; a side ends once its latitude difference alone is further
+        // than the best so far (the chord of a latitude difference is a lower bound of the chord).
+        for (int down = start - 1, up = start; down >= 0 || up < _anchorLat.Length;)
+        {
+            if (down >= 0)
+            {
+                if (LatitudeChordSquared(point.Lat - _anchorLat[down]) >= bestChord) down = -1;
+                else Consider(down--);
+            }
+            if (up < _anchorLat.Length)
+            {
+                if (LatitudeChordSquared(_anchorLat[up] - point.Lat) >= bestChord) up = _anchorLat.Length;
+                else Consider(up++);
+            }
+        }
+        return _anchorMunicipality[best];
+
+        void Consider(int i)
         {
             var chord = GeoPoint.ChordSquared(x, y, z, _anchorX[i], _anchorY[i], _anchorZ[i]);
             if (chord < bestChord) { bestChord = chord; best = i; }
         }
-        return _anchorMunicipality[best];
+    }
+
+    private static double LatitudeChordSquared(double degrees)
+    {
+        var chord = 2 * Math.Sin(Math.Abs(degrees) * (Math.PI / 180) / 2);
+        return chord * chord;
     }
 
     /// <summary>The nearest existing postcodes to an unknown one, as "9050 Gent", best first.</summary>
@@ -358,8 +398,11 @@ public sealed class BelgianGeography
             foreach (var m in municipalities ?? []) Consider(m, m.Centre);
             foreach (var p in places ?? []) Consider(p.Municipality, p.Point ?? p.Municipality.Centre);
             if (alias is not null) Consider(alias, alias.Centre);
-            resolution = new GeoResolution(best ?? MunicipalityOf(known.Point), known.Point, null, known.Name);
-            return true;
+            if ((best ?? MunicipalityOf(known.Point)) is { } municipality)
+            {
+                resolution = new GeoResolution(municipality, known.Point, null, known.Name);
+                return true;
+            }
         }
         if (municipalities is { Length: 1 })
         {

@@ -333,14 +333,37 @@ public class BelgianGeographyTests
     [TestCase("Sinaai", "46021")]
     public void MunicipalityOf_DeelgemeentePoint_IsItsMunicipality(string place, string nis)
     {
-        B.MunicipalityOf(GazetteerPoint(place)).Nis.Should().Be(nis);
+        B.MunicipalityOf(GazetteerPoint(place))!.Nis.Should().Be(nis);
+    }
+
+    [Test]
+    public void MunicipalityOf_RandomPoints_AgreesWithAPlainScanOfCentresAndDeelgemeentePoints()
+    {
+        var anchors = B.Municipalities.Where(m => m.Centre != null).Select(m => (Point: m.Centre!.Value, Municipality: m))
+            .Concat(B.PostalPlaces.Where(p => p.Point != null).Select(p => (Point: p.Point!.Value, p.Municipality)))
+            .ToArray();
+        var random = new Random(11);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var point = new GeoPoint(49.45 + random.NextDouble() * 2.1, 2.55 + random.NextDouble() * 3.9);
+            var expected = anchors.MinBy(a => GeoPoint.DistanceKm(point, a.Point)).Municipality;
+            B.MunicipalityOf(point).Should().Be(expected, $"{point}");
+        }
+    }
+
+    [TestCase(48.85, 2.35)]   // Paris
+    [TestCase(52.37, 4.90)]   // Amsterdam
+    [TestCase(0, 0)]
+    public void MunicipalityOf_PointOutsideBelgium_IsNull(double lat, double lon)
+    {
+        B.MunicipalityOf(new GeoPoint(lat, lon)).Should().BeNull();
     }
 
     [Test]
     public void MunicipalityOf_PointNearACentre_IsThatMunicipality()
     {
         // 300 m from the centre of Leuven.
-        B.MunicipalityOf(new GeoPoint(50.88231, 4.70494)).Name.Should().Be("Leuven");
+        B.MunicipalityOf(new GeoPoint(50.88231, 4.70494))!.Name.Should().Be("Leuven");
     }
 
     // --- loading -----------------------------------------------------------------------------------------------

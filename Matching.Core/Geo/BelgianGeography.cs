@@ -44,6 +44,7 @@ public sealed class BelgianGeography
     private readonly Dictionary<string, Municipality[]> _municipalitiesByKey;
     private readonly Dictionary<string, PostalPlace[]> _placesByKey;
     private readonly Dictionary<string, Municipality> _aliases;
+    private readonly Dictionary<string, GeoPoint?> _mainPoint; // by NIS: the gazetteer's point of its name, else its centre
     private readonly (string Key, string Name)[] _suggestionKeys;
     // Anchors for MunicipalityOf, sorted by latitude so that a query looks only at a band around its own.
     private readonly double[] _anchorLat, _anchorX, _anchorY, _anchorZ;
@@ -60,6 +61,9 @@ public sealed class BelgianGeography
         _places = places;
         _aliases = aliases;
         _byNis = municipalities.ToDictionary(m => m.Nis, StringComparer.Ordinal);
+        _mainPoint = municipalities.ToDictionary(m => m.Nis,
+            m => GazetteerPoint(new[] { m.NameNl, m.NameFr, m.NameDe }.OfType<string>().ToArray(), m, gazetteer) ?? m.Centre,
+            StringComparer.Ordinal);
 
         _municipalitiesByKey = municipalities
             .SelectMany(m => new[] { m.NameNl, m.NameFr, m.NameDe }.OfType<string>().Select(n => (Key: Gazetteer.Key(n), m)))
@@ -161,8 +165,9 @@ public sealed class BelgianGeography
     /// or be a place the gazetteer knows in one of its municipalities; anything else is a problem with field "".</para>
     /// <para>A place alone: a place the gazetteer knows keeps the gazetteer's name and point (so every name that
     /// resolved before still resolves to the same point), and gets the municipality among its namesakes nearest to that
-    /// point; otherwise a municipality name, then a postal place, then an alias. A postal place that lies in more than
-    /// one municipality (Ohain: Lasne and Waterloo) is a problem asking for the postcode.</para>
+    /// point; otherwise a municipality name or, last, an alias (at the gazetteer's point of the municipality's own name,
+    /// else its centre), then a postal place (at the municipality's centre). A postal place that lies in more than one
+    /// municipality (Ohain: Lasne and Waterloo) is a problem asking for the postcode.</para>
     /// </remarks>
     /// <returns>True with the resolution, or false with the problem.</returns>
     public bool TryResolve(string? postcode, string? place,
@@ -406,7 +411,7 @@ public sealed class BelgianGeography
         }
         if (municipalities is { Length: 1 })
         {
-            resolution = new GeoResolution(municipalities[0], municipalities[0].Centre, null, municipalities[0].Name);
+            resolution = new GeoResolution(municipalities[0], _mainPoint[municipalities[0].Nis], null, municipalities[0].Name);
             return true;
         }
         if (municipalities is { Length: > 1 })
@@ -433,7 +438,7 @@ public sealed class BelgianGeography
         }
         if (alias is not null)
         {
-            resolution = new GeoResolution(alias, alias.Centre, null, alias.Name);
+            resolution = new GeoResolution(alias, _mainPoint[alias.Nis], null, alias.Name);
             return true;
         }
         var suggestions = SuggestPlaces(place);

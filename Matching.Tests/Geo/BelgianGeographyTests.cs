@@ -179,6 +179,43 @@ public class BelgianGeographyTests
     }
 
     [Test]
+    public void TryResolve_TheCanonicalNameItGives_ResolvesAgainToTheSameLocation()
+    {
+        // A stored document holds the canonical name and is validated again when it is read back.
+        foreach (var p in B.PostalPlaces)
+        {
+            foreach (var label in p.Labels)
+            {
+                var first = Resolve(p.Postcode, label);
+                Resolve(p.Postcode, first.Place).Should().Be(first, $"{p.Postcode} {label}");
+            }
+        }
+        foreach (var m in B.Municipalities)
+        {
+            foreach (var name in new[] { m.NameNl, m.NameFr, m.NameDe }.OfType<string>())
+            {
+                if (!B.TryResolve(null, name, out var first, out _)) continue; // a name of two municipalities
+                Resolve(null, first.Place).Should().Be(first, name);
+            }
+        }
+    }
+
+    [Test]
+    public void TryResolve_EveryMunicipalityName_GivesThatMunicipalityUnlessTheGazetteerMeansAnother()
+    {
+        foreach (var m in B.Municipalities)
+        {
+            foreach (var name in new[] { m.NameNl, m.NameFr, m.NameDe }.OfType<string>())
+            {
+                var r = Resolve(null, name);
+                // Saint-Nicolas (Liège) is also the French name of Sint-Niklaas, which the gazetteer knows by it.
+                if (name == "Saint-Nicolas") r.Municipality.Nis.Should().Be("46021");
+                else r.Municipality.Should().Be(m, name);
+            }
+        }
+    }
+
+    [Test]
     public void TryResolve_PostcodeAndPlaceThatDoNotBelongTogether_IsAProblemWithSuggestions()
     {
         var problem = Refuse("9050", "Borgerhout");

@@ -27,7 +27,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadNewcomers)
             .WithSummary("Read a newcomer")
-            .WithDescription("The stored fields with the location resolved (lat, lon, and place when one was given).")
+            .WithDescription("The stored fields with the location resolved: lat, lon, the municipality (NIS code and name), and the postcode and place when they were given.")
             .Produces<NewcomerDocument>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

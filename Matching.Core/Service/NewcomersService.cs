@@ -34,11 +34,14 @@ public sealed class NewcomersService(MatchingStore store)
         return created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored);
     }
 
-    /// <summary>The stored newcomer, or null.</summary>
+    /// <summary>The stored newcomer, or null; its location carries the municipality also when stored before locations did.</summary>
     public NewcomerDocument? Get(string id)
     {
         var json = _writer.Read(c => c.QuerySingleOrDefault<string>(NewcomerSql.Document, new { id }));
-        return json is null ? null : JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options);
+        if (json is null) return null;
+        var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
+        store.Mapper.ResolveMunicipality(document.Location);
+        return document;
     }
 
     /// <summary>The stored newcomer as the engine's model, or null.</summary>

@@ -78,7 +78,7 @@ public sealed class OffersService(MatchingStore store)
     public OfferView? Get(string id)
     {
         var row = _writer.Read(c => c.QuerySingleOrDefault<OfferRow>(OfferSql.LiveWithHeld, new { id }));
-        return row?.ToView();
+        return row?.ToView(store.Mapper);
     }
 
     /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
@@ -114,7 +114,7 @@ public sealed class OffersService(MatchingStore store)
             ? []
             : _writer.Read(c => c.Query<OfferRow>(OfferSql.ManyWithHeld, new { ids }).ToDictionary(r => r.Id, StringComparer.Ordinal));
         // An offer deleted on another instance since the index last heard of it is left out.
-        var items = ids.Where(rows.ContainsKey).Select(id => rows[id].ToView()).ToList();
+        var items = ids.Where(rows.ContainsKey).Select(id => rows[id].ToView(store.Mapper)).ToList();
         return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
     }
 
@@ -171,7 +171,12 @@ public sealed class OffersService(MatchingStore store)
         public long Capacity { get; set; }
         public long Held { get; set; }
 
-        public OfferView ToView() =>
-            new(JsonSerializer.Deserialize<OfferDocument>(Document, DocumentJson.Options)!, (int)Held, (int)(Capacity - Held));
+        /// <summary>The view; the location carries the municipality also when stored before locations did.</summary>
+        public OfferView ToView(DocumentMapper mapper)
+        {
+            var document = JsonSerializer.Deserialize<OfferDocument>(Document, DocumentJson.Options)!;
+            mapper.ResolveMunicipality(document.Location);
+            return new(document, (int)Held, (int)(Capacity - Held));
+        }
     }
 }

@@ -166,7 +166,7 @@ public sealed class WeeklySlots
         {
             var firstHour = _bounds[i] / TimeSlot.MinutesPerHour;
             var lastHour = (_bounds[i + 1] - 1) / TimeSlot.MinutesPerHour;
-            for (var h = firstHour; h <= lastHour; h++) words[h >> 6] |= 1UL << (h & 63);
+            for (var h = firstHour; h <= lastHour; h++) words[h >> Bits256.WordShift] |= 1UL << (h & Bits256.BitInWord);
         }
         return (words[0], words[1], words[2]);
     }

@@ -30,7 +30,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         var interests = Interests(d.Interests, "interests", errors);
         var location = Location(d.Location, "location", errors);
         var maxKm = d.MaxTravelKm ?? DefaultMaxTravelKm;
-        if (!double.IsFinite(maxKm) || maxKm is < 0 or > 300) errors.Add("maxTravelKm", "Must be between 0 and 300 km.");
+        if (!double.IsFinite(maxKm) || maxKm is < 0 or > Newcomer.TravelKmLimit) errors.Add("maxTravelKm", $"Must be between 0 and {Newcomer.TravelKmLimit} km.");
         var availability = Slots(d.Availability, "availability", errors);
         var year = time.GetUtcNow().Year;
         if (d.BirthYear is int by && (by < 1900 || by > year)) errors.Add("birthYear", $"Must be between 1900 and {year}.");

@@ -39,8 +39,11 @@ public sealed record Newcomer
     public IReadOnlyList<string> Interests { get; init; } = [];
     /// <summary>Where the newcomer lives.</summary>
     public required Location Location { get; init; }
-    /// <summary>How far the newcomer can travel, in km (0..500).</summary>
+    /// <summary>How far the newcomer can travel, in km (0..<see cref="TravelKmLimit"/>).</summary>
     public required double MaxTravelKm { get; init; }
+
+    /// <summary>The largest travel limit the API accepts, in km.</summary>
+    public const double TravelKmLimit = 300;
     /// <summary>When the newcomer is available each week.</summary>
     public required WeeklySlots Availability { get; init; }
     /// <summary>Year of birth, when known.</summary>

@@ -36,7 +36,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         if (profile is null) return Result<MatchRecord>.Invalid("profile", $"No weight profile '{profileName}'.");
         var newcomer = newcomers.Load(newcomerId!);
         if (newcomer is null) return Result<MatchRecord>.NotFound($"No newcomer '{newcomerId}'.");
-        var evaluation = store.Engine.Evaluate(newcomer, offerId!, profile);
+        var evaluation = store.Engine.Evaluate(newcomer, offerId!, profile, withReasons: false); // only the score and the exclusion are stored
         if (evaluation is null) return Result<MatchRecord>.NotFound($"No offer '{offerId}'.");
         if (evaluation.Excluded is not null && overrideReason is null)
         {

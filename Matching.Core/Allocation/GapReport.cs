@@ -58,7 +58,7 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 /// and places, and what an optimal allocation (min-cost flow) over offers of that kind still leaves unplaced, split
 /// into those whom extra places would place and those who need new offers.
 /// </summary>
-public sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
+internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {
     /// <summary>Builds the report for the waiting newcomers.</summary>
     public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile, int candidatesPerNewcomer = 50)

@@ -36,6 +36,7 @@ internal static class OpenApi
             });
             options.SchemaFilter<ExampleSchemaFilter>();
             options.OperationFilter<AuthResponsesFilter>();
+            options.OperationFilter<CsvAlternativeFilter>();
             options.DocumentFilter<TagDescriptionsFilter>();
             // Operation ids from the group and the handler: "NewcomersPut", "OffersCandidates" …
             options.CustomOperationIds(api =>
@@ -79,6 +80,19 @@ internal static class OpenApi
                     },
                 });
             }
+        }
+    }
+
+    /// <summary>The 200 of an endpoint marked <see cref="AlsoAnswersCsv"/> has a text/csv answer beside its JSON one.</summary>
+    private sealed class CsvAlternativeFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<AlsoAnswersCsv>().Any()) return;
+            if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse response) return;
+            response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+            response.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            response.Description = "The report: JSON by default, CSV with Accept: text/csv.";
         }
     }
 
@@ -131,4 +145,10 @@ internal static class OpenApi
             }
         }
     }
+}
+
+/// <summary>Endpoint metadata: the 200 can also be text/csv (on Accept: text/csv).</summary>
+internal sealed class AlsoAnswersCsv
+{
+    public static readonly AlsoAnswersCsv Instance = new();
 }

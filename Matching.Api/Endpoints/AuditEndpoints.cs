@@ -17,7 +17,7 @@ internal static class AuditEndpoints
         return group;
     }
 
-    private static Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem> Read(string? limit, string? before, AuditService service)
+    private static Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem> Read([WireType(typeof(int), Minimum = 1, Maximum = 1000)] string? limit, string? before, AuditService service)
     {
         var errors = new ValidationErrors();
         var n = Wire.Int(limit, "limit", 100, 1, 1000, errors);

@@ -68,7 +68,7 @@ internal static class NewcomersEndpoints
     }
 
     private static Results<Ok<SuggestionResult>, ValidationProblem, NotFoundProblem> Suggestions(
-        string id, [AsParameters] RankingQuery query, [FromQuery] string[]? kind, SuggestionsService service, WeightProfilesService profiles)
+        string id, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles)
     {
         var errors = new ValidationErrors();
         Wire.Id(id, "id", errors);

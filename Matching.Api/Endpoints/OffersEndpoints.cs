@@ -49,17 +49,17 @@ internal static class OffersEndpoints
     internal sealed class ListQuery
     {
         /// <summary>Only this kind.</summary>
-        [FromQuery(Name = "kind")] public string? Kind { get; init; }
+        [FromQuery(Name = "kind"), WireType(typeof(OfferKind))] public string? Kind { get; init; }
         /// <summary>Only this setting.</summary>
-        [FromQuery(Name = "setting")] public string? Setting { get; init; }
+        [FromQuery(Name = "setting"), WireType(typeof(OfferSetting))] public string? Setting { get; init; }
         /// <summary>Only offers at this place (a postcode's place or a municipality).</summary>
         [FromQuery(Name = "place")] public string? Place { get; init; }
         /// <summary>Only offers with (true) or without (false) a free place.</summary>
-        [FromQuery(Name = "hasPlaces")] public string? HasPlaces { get; init; }
+        [FromQuery(Name = "hasPlaces"), WireType(typeof(bool))] public string? HasPlaces { get; init; }
         /// <summary>The page, from 1 (default 1).</summary>
-        [FromQuery(Name = "page")] public string? Page { get; init; }
+        [FromQuery(Name = "page"), WireType(typeof(int), Minimum = 1, Maximum = 1_000_000)] public string? Page { get; init; }
         /// <summary>Items per page, 1..100 (default 20).</summary>
-        [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+        [FromQuery(Name = "pageSize"), WireType(typeof(int), Minimum = 1, Maximum = 100)] public string? PageSize { get; init; }
 
         public OfferFilter Parse(ValidationErrors errors)
         {

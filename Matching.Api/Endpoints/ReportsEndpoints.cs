@@ -25,9 +25,9 @@ internal static class ReportsEndpoints
     internal sealed class GapsQuery
     {
         /// <summary>municipality (default) or province.</summary>
-        [FromQuery(Name = "groupBy")] public string? GroupBy { get; init; }
+        [FromQuery(Name = "groupBy"), WireType(typeof(GapGrouping))] public string? GroupBy { get; init; }
         /// <summary>Only this kind of offer.</summary>
-        [FromQuery(Name = "kind")] public string? Kind { get; init; }
+        [FromQuery(Name = "kind"), WireType(typeof(OfferKind))] public string? Kind { get; init; }
         /// <summary>The weight profile of the allocation (default: default).</summary>
         [FromQuery(Name = "profile")] public string? Profile { get; init; }
     }

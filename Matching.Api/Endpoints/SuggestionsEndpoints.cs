@@ -30,7 +30,7 @@ internal static class SuggestionsEndpoints
     }
 
     private static async Task<Results<Ok<SuggestionResult>, ValidationProblem, BodyRejected>> Post(
-        HttpRequest request, [AsParameters] RankingQuery query, [FromQuery] string[]? kind, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
+        HttpRequest request, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var options = query.Parse(profiles, kind, errors);

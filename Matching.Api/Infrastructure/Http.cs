@@ -26,11 +26,11 @@ internal static class Http
 internal sealed class RankingQuery
 {
     /// <summary>How many results (1..100, default 10).</summary>
-    [FromQuery(Name = "limit")] public string? Limit { get; init; }
+    [FromQuery(Name = "limit"), WireType(typeof(int), Minimum = 1, Maximum = RankingOptions.MaxLimit)] public string? Limit { get; init; }
     /// <summary>The weight profile (default: default).</summary>
     [FromQuery(Name = "profile")] public string? Profile { get; init; }
     /// <summary>The language of the reasons: nl (default) or en.</summary>
-    [FromQuery(Name = "lang")] public string? Lang { get; init; }
+    [FromQuery(Name = "lang"), WireType(typeof(ReasonLanguage))] public string? Lang { get; init; }
 
     /// <summary>The options, or null with every bad value named in the errors; <paramref name="kind"/> repeated or comma-separated.</summary>
     public RankingOptions? Parse(WeightProfilesService profiles, string[]? kind, ValidationErrors errors)

@@ -22,7 +22,6 @@ internal static class OpenApi
                 License = new OpenApiLicense { Name = "Proprietary: Agency for Integration and Civic Integration", Url = new Uri("https://www.integratie-inburgering.be") },
                 Contact = new OpenApiContact { Name = "Matching team" },
             });
-            options.AddServer(new OpenApiServer { Url = "/", Description = "This service" });
             options.AddSecurityDefinition(ApiKeyHandler.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -35,6 +34,9 @@ internal static class OpenApi
                 [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [],
             });
             options.SchemaFilter<ExampleSchemaFilter>();
+            options.SchemaFilter<OpenApiContract.SchemaFilter>();
+            options.OperationFilter<OpenApiContract.ParameterFilter>();
+            options.DocumentFilter<OpenApiContract.ServersFilter>();
             options.OperationFilter<AuthResponsesFilter>();
             options.OperationFilter<CsvAlternativeFilter>();
             options.DocumentFilter<TagDescriptionsFilter>();
@@ -45,11 +47,40 @@ internal static class OpenApi
                 var tag = api.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().FirstOrDefault()?.Tags.FirstOrDefault() ?? "";
                 return handler is null ? null : tag.Replace(" ", "", StringComparison.Ordinal) + handler.Name;
             });
-            options.CustomSchemaIds(t => t.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace("Api.Endpoints.", "", StringComparison.Ordinal).Replace('+', '.'));
+            options.CustomSchemaIds(SchemaName);
             var xml = Path.Combine(AppContext.BaseDirectory, "Matching.Core.xml");
             if (File.Exists(xml)) options.IncludeXmlComments(xml);
         });
         return services;
+    }
+
+    /// <summary>The contract's own words for the schemas, never .NET type names.</summary>
+    private static readonly Dictionary<Type, string> SchemaNames = new()
+    {
+        [typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)] = "Problem",
+        [typeof(HttpValidationProblemDetails)] = "ValidationProblem",
+        [typeof(OfferDocument)] = "Offer",
+        [typeof(Matching.Service.OfferView)] = "OfferWithPlaces",
+        [typeof(Matching.Service.MatchRecord)] = "Match",
+        [typeof(Endpoints.MatchesEndpoints.CreateMatchRequest)] = "MatchProposal",
+        [typeof(Endpoints.MatchesEndpoints.MoveMatchRequest)] = "MatchMove",
+        [typeof(Endpoints.MatchesEndpoints.OverrideRequest)] = "Override",
+        [typeof(Endpoints.AssignmentsEndpoints.AssignmentRequest)] = "AllocationRequest",
+        [typeof(Endpoints.AssignmentsEndpoints.AssignmentView)] = "AllocationProposal",
+        [typeof(Endpoints.SuggestionsEndpoints.InlineSuggestionRequest)] = "SuggestionRequest",
+    };
+
+    /// <summary>"Newcomer" for NewcomerDocument, "Location" for LocationDocument …; the table above for the rest.</summary>
+    internal static string SchemaName(Type type)
+    {
+        if (SchemaNames.TryGetValue(type, out var name)) return name;
+        if (type.IsGenericType) return type.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace('+', '.');
+        name = type.Name;
+        foreach (var suffix in new[] { "Document", "Record", "View" })
+        {
+            if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal)) return name[..^suffix.Length];
+        }
+        return name;
     }
 
     public static WebApplication UseMatchingOpenApi(this WebApplication app)

@@ -50,7 +50,8 @@ internal static class MatchesEndpoints
             .Accepts<CreateMatchRequest>("application/json");
 
         group.MapGet("/{id}", Get)
-            .WithSummary("Read a match");
+            .WithSummary("Read a match")
+            .WithMetadata(Versioned.Instance);
 
         group.MapPatch("/{id}", Move)
             .WithSummary("Move a match along its lifecycle")
@@ -86,13 +87,15 @@ internal static class MatchesEndpoints
         };
     }
 
-    private static Results<Ok<MatchRecord>, ValidationProblem, NotFoundProblem> Get(string id, MatchesService service)
+    private static Results<Ok<MatchRecord>, ValidationProblem, NotFoundProblem> Get(string id, HttpResponse response, MatchesService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Get(id) is { } match ? TypedResults.Ok(match) : Problems.NotFound($"No match '{id}'.");
+        if (service.Get(id) is not { } match) return Problems.NotFound($"No match '{id}'.");
+        response.Tag(MatchesService.TagOf(match));
+        return TypedResults.Ok(match);
     }
 
-    private static async Task<Results<Ok<MatchRecord>, ValidationProblem, BodyRejected, NotFoundProblem, ConflictProblem>> Move(
+    private static async Task<Results<Ok<MatchRecord>, ValidationProblem, BodyRejected, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> Move(
         string id, HttpRequest request, ClaimsPrincipal user, MatchesService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
@@ -105,10 +108,12 @@ internal static class MatchesEndpoints
         var reason = Wire.Enum<EndReason>(body.Reason, "reason", errors, r => r != EndReason.Erased);
         var hours = Wire.Int(body.HoursDone, "hoursDone", 0, 1000, errors);
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
-        var result = service.Move(id, to!.Value, hours, reason, user.Caller());
+        var result = service.Move(id, to!.Value, hours, reason, user.Caller(), request.IfMatch());
+        request.HttpContext.Response.Tag(result.Tag);
         return result.Outcome switch
         {
             Outcome.Ok or Outcome.Created => TypedResults.Ok(result.Value!),
+            Outcome.Stale => Problems.Stale(result.Detail!),
             Outcome.NotFound => Problems.NotFound(result.Detail!),
             Outcome.Conflict => Problems.Conflict(result.Detail!),
             _ => result.Invalid(),

@@ -25,6 +25,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadNewcomers)
             .WithSummary("Read a newcomer")
+            .WithMetadata(Versioned.Instance)
             .WithDescription("The stored fields with the location resolved: lat, lon, the municipality (NIS code and name), and the postcode and place when they were given.");
 
         group.MapDelete("/{id}", Erase)
@@ -40,31 +41,41 @@ internal static class NewcomersEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<NewcomerDocument>, Created<NewcomerDocument>, ValidationProblem, BodyRejected>> Put(
+    private static async Task<Results<Ok<NewcomerDocument>, Created<NewcomerDocument>, ValidationProblem, BodyRejected, PreconditionFailedProblem>> Put(
         string id, HttpRequest request, ClaimsPrincipal user, NewcomersService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (document, error) = await JsonBody.ReadAsync<NewcomerDocument>(request, ct);
         if (error is not null) return error;
-        var result = service.Put(id, document, user.Caller());
+        var result = service.Put(id, document, user.Caller(), request.IfMatch());
+        request.HttpContext.Response.Tag(result.Tag);
         return result.Outcome switch
         {
             Outcome.Ok => TypedResults.Ok(result.Value!),
             Outcome.Created => TypedResults.Created($"/api/v1/newcomers/{id}", result.Value!),
+            Outcome.Stale => Problems.Stale(result.Detail!),
             _ => result.Invalid(),
         };
     }
 
-    private static Results<Ok<NewcomerDocument>, ValidationProblem, NotFoundProblem> Get(string id, NewcomersService service)
+    private static Results<Ok<NewcomerDocument>, ValidationProblem, NotFoundProblem> Get(string id, HttpResponse response, NewcomersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Get(id) is { } newcomer ? TypedResults.Ok(newcomer) : Problems.NotFound($"No newcomer '{id}'.");
+        if (service.GetWithTag(id) is not { } found) return Problems.NotFound($"No newcomer '{id}'.");
+        response.Tag(found.Tag);
+        return TypedResults.Ok(found.Document);
     }
 
-    private static Results<NoContent, ValidationProblem, NotFoundProblem> Erase(string id, ClaimsPrincipal user, NewcomersService service)
+    private static Results<NoContent, ValidationProblem, NotFoundProblem, PreconditionFailedProblem> Erase(string id, HttpRequest request, ClaimsPrincipal user, NewcomersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Erase(id, user.Caller()) ? TypedResults.NoContent() : Problems.NotFound($"No newcomer '{id}'.");
+        var result = service.Erase(id, user.Caller(), request.IfMatch());
+        return result.Outcome switch
+        {
+            Outcome.Ok => TypedResults.NoContent(),
+            Outcome.Stale => Problems.Stale(result.Detail!),
+            _ => Problems.NotFound(result.Detail ?? $"No newcomer '{id}'."),
+        };
     }
 
     private static Results<Ok<SuggestionResult>, ValidationProblem, NotFoundProblem> Suggestions(

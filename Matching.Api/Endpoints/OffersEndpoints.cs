@@ -30,7 +30,8 @@ internal static class OffersEndpoints
 
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadOffers)
-            .WithSummary("Read an offer");
+            .WithSummary("Read an offer")
+            .WithMetadata(Versioned.Instance);
 
         group.MapDelete("/{id}", Delete)
             .RequireAuthorization(Policies.WriteOffers)
@@ -88,35 +89,41 @@ internal static class OffersEndpoints
         return errors.IsEmpty ? TypedResults.Ok(service.List(filter)) : Problems.Invalid(errors.ToDictionary());
     }
 
-    private static async Task<Results<Ok<OfferView>, Created<OfferView>, ValidationProblem, BodyRejected, ConflictProblem>> Put(
+    private static async Task<Results<Ok<OfferView>, Created<OfferView>, ValidationProblem, BodyRejected, ConflictProblem, PreconditionFailedProblem>> Put(
         string id, HttpRequest request, ClaimsPrincipal user, OffersService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (document, error) = await JsonBody.ReadAsync<OfferDocument>(request, ct);
         if (error is not null) return error;
-        var result = service.Put(id, document, user.Caller());
+        var result = service.Put(id, document, user.Caller(), request.IfMatch());
+        request.HttpContext.Response.Tag(result.Tag);
         return result.Outcome switch
         {
             Outcome.Ok => TypedResults.Ok(result.Value!),
             Outcome.Created => TypedResults.Created($"/api/v1/offers/{id}", result.Value!),
             Outcome.Conflict => Problems.Conflict(result.Detail!),
+            Outcome.Stale => Problems.Stale(result.Detail!),
             _ => result.Invalid(),
         };
     }
 
-    private static Results<Ok<OfferView>, ValidationProblem, NotFoundProblem> Get(string id, OffersService service)
+    private static Results<Ok<OfferView>, ValidationProblem, NotFoundProblem> Get(string id, HttpResponse response, OffersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Get(id) is { } offer ? TypedResults.Ok(offer) : Problems.NotFound($"No offer '{id}'.");
+        if (service.GetWithTag(id) is not { } found) return Problems.NotFound($"No offer '{id}'.");
+        response.Tag(found.Tag);
+        return TypedResults.Ok(found.View);
     }
 
-    private static Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem> Delete(string id, ClaimsPrincipal user, OffersService service)
+    private static Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem> Delete(
+        string id, HttpRequest request, ClaimsPrincipal user, OffersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        var result = service.Delete(id, user.Caller());
+        var result = service.Delete(id, user.Caller(), request.IfMatch());
         return result.Outcome switch
         {
             Outcome.Ok => TypedResults.NoContent(),
+            Outcome.Stale => Problems.Stale(result.Detail!),
             Outcome.NotFound => Problems.NotFound(result.Detail!),
             Outcome.Conflict => Problems.Conflict(result.Detail!),
             _ => result.Invalid(),

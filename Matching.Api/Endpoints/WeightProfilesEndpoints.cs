@@ -19,7 +19,8 @@ internal static class WeightProfilesEndpoints
 
         group.MapGet("/{name}", Get)
             .RequireAuthorization(Policies.ReadProfiles)
-            .WithSummary("Read a weight profile");
+            .WithSummary("Read a weight profile")
+            .WithMetadata(Versioned.Instance);
 
         group.MapPut("/{name}", Put)
             .RequireAuthorization(Policies.WriteProfiles)
@@ -32,13 +33,15 @@ internal static class WeightProfilesEndpoints
 
     private static Ok<IReadOnlyList<ProfileRef>> List(WeightProfilesService service) => TypedResults.Ok(service.List());
 
-    private static Results<Ok<WeightProfileDocument>, ValidationProblem, NotFoundProblem> Get(string name, WeightProfilesService service)
+    private static Results<Ok<WeightProfileDocument>, ValidationProblem, NotFoundProblem> Get(string name, HttpResponse response, WeightProfilesService service)
     {
         if (Http.CheckId(name, "name") is { } bad) return bad;
-        return service.Get(name) is { } profile ? TypedResults.Ok(profile.ToDocument()) : Problems.NotFound($"No weight profile '{name}'.");
+        if (service.Get(name) is not { } profile) return Problems.NotFound($"No weight profile '{name}'.");
+        response.Tag(WeightProfilesService.TagOf(profile.Version));
+        return TypedResults.Ok(profile.ToDocument());
     }
 
-    private static async Task<Results<Ok<WeightProfileDocument>, Created<WeightProfileDocument>, ValidationProblem, BodyRejected>> Put(
+    private static async Task<Results<Ok<WeightProfileDocument>, Created<WeightProfileDocument>, ValidationProblem, BodyRejected, PreconditionFailedProblem>> Put(
         string name, HttpRequest request, ClaimsPrincipal user, WeightProfilesService service, CancellationToken ct)
     {
         if (Http.CheckId(name, "name") is { } bad) return bad;
@@ -46,9 +49,11 @@ internal static class WeightProfilesEndpoints
         if (error is not null) return error;
         if (document!.Name is not null && document.Name != name) return Problems.Invalid("name", "Differs from the name in the path.");
         document.Name = name;
-        var result = service.Put(document, user.Caller());
+        var result = service.Put(document, user.Caller(), request.IfMatch());
+        request.HttpContext.Response.Tag(result.Tag);
         return result.Outcome switch
         {
+            Outcome.Stale => Problems.Stale(result.Detail!),
             Outcome.Ok => TypedResults.Ok(result.Value!),
             Outcome.Created => TypedResults.Created($"/api/v1/weight-profiles/{name}", result.Value!),
             _ => result.Invalid(),

@@ -18,6 +18,15 @@ internal static class Http
         return errors.IsEmpty ? null : Problems.Invalid(errors.ToDictionary());
     }
 
+    /// <summary>The If-Match header as sent, or null when there is none.</summary>
+    public static string? IfMatch(this HttpRequest request) => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString();
+
+    /// <summary>Sets the ETag of the answer, when the resource has one.</summary>
+    public static void Tag(this HttpResponse response, string? tag)
+    {
+        if (tag is not null) response.Headers.ETag = tag;
+    }
+
     /// <summary>The field errors of an invalid outcome as a validation problem.</summary>
     public static ValidationProblem Invalid<T>(this Result<T> result) => Problems.Invalid(result.Errors?.ToDictionary() ?? new Dictionary<string, string[]>());
 }

@@ -39,6 +39,7 @@ internal static class OpenApi
             options.DocumentFilter<OpenApiContract.ServersFilter>();
             options.OperationFilter<AuthResponsesFilter>();
             options.OperationFilter<CsvAlternativeFilter>();
+            options.OperationFilter<VersionFilter>();
             options.DocumentFilter<TagDescriptionsFilter>();
             // Operation ids from the group and the handler: "NewcomersPut", "OffersCandidates" …
             options.CustomOperationIds(api =>
@@ -124,6 +125,35 @@ internal static class OpenApi
             response.Content ??= new Dictionary<string, IOpenApiMediaType>();
             response.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
             response.Description = "The report: JSON by default, CSV with Accept: text/csv.";
+        }
+    }
+
+    /// <summary>A <see cref="Versioned"/> resource: its 200 and 201 answers carry an ETag; its writes take If-Match (412 when stale).</summary>
+    private sealed class VersionFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Versioned>().Any()) return;
+            foreach (var (code, response) in operation.Responses ?? [])
+            {
+                if (code is not ("200" or "201") || response is not OpenApiResponse concrete) continue;
+                concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                concrete.Headers["ETag"] = new OpenApiHeader
+                {
+                    Description = "The resource's version; send it back in If-Match to change exactly this version.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+            if (context.ApiDescription.HttpMethod is "GET") return;
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The ETag of the version read: the change is made only to that version (412 when it changed since).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
         }
     }
 

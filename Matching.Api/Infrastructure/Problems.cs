@@ -53,7 +53,17 @@ internal sealed class ConflictProblem(string detail) : ProblemAnswer(StatusCodes
 /// <summary>412 with problem details: If-Match named a version that is no longer the current one.</summary>
 internal sealed class PreconditionFailedProblem(string detail) : ProblemAnswer(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status412PreconditionFailed);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        Problems.Declare(builder, StatusCodes.Status412PreconditionFailed);
+        builder.Metadata.Add(Versioned.Instance);
+    }
+}
+
+/// <summary>Endpoint metadata: the resource has an ETag (reads answer it; writes take If-Match), for the OpenAPI document.</summary>
+internal sealed class Versioned
+{
+    public static readonly Versioned Instance = new();
 }
 
 /// <summary>

@@ -69,6 +69,9 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     private static bool IsUniqueViolation(DbException e) =>
         e.SqlState == "23505" || (e is Microsoft.Data.Sqlite.SqliteException sqlite && sqlite.SqliteExtendedErrorCode == 2067);
 
+    /// <summary>A match's ETag: a hash of its stored state (every move changes its status and time).</summary>
+    public static string TagOf(MatchRecord match) => ETags.Of(System.Text.Json.JsonSerializer.Serialize(match, Matching.Contracts.DocumentJson.Options));
+
     /// <summary>A match, or null.</summary>
     public MatchRecord? Get(string id) => _writer.Read(c => Read(c, null, id));
 
@@ -80,7 +83,8 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     /// The words (status, reason) and the range of the hours are parsed once where the request is read (the API's
     /// MatchesEndpoints); here only the lifecycle's rules on which target needs what.
     /// </remarks>
-    public Result<MatchRecord> Move(string id, MatchStatus to, int? hoursDone, EndReason? endReason, string actor)
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<MatchRecord> Move(string id, MatchStatus to, int? hoursDone, EndReason? endReason, string actor, string? ifMatch = null)
     {
         var errors = new ValidationErrors();
         if (to == MatchStatus.Completed && hoursDone is null) errors.Add("hoursDone", "Required when completing a match.");
@@ -93,8 +97,9 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         var held = 0;
         return _writer.Write((c, t) =>
         {
-            var current = Read(c, t, id);
+            var current = c.QuerySingleOrDefault<MatchRow>(MatchSql.ById + _writer.ForUpdate, new { id }, t)?.ToRecord();
             if (current is null) return Result<MatchRecord>.NotFound($"No match '{id}'.");
+            if (!ETags.Allows(ifMatch, TagOf(current))) return Result<MatchRecord>.Stale();
             WireNames.TryParse<MatchStatus>(current.Status, out var from);
             if (!MatchLifecycle.CanMove(from, to)) return Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}.");
             offerId = current.OfferId;
@@ -109,7 +114,8 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
             _writer.Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
             _writer.Changed(c, t, "offer", offerId);
             held = OffersService.HeldPlaces(c, t, offerId);
-            return Result<MatchRecord>.Ok(Read(c, t, id)!);
+            var moved = Read(c, t, id)!;
+            return Result<MatchRecord>.Ok(moved) with { Tag = TagOf(moved) };
         }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.SetHeld(offerId!, held); });
     }
 

@@ -51,7 +51,6 @@ internal static class OpenApiContract
         [(typeof(Endpoints.AssignmentsEndpoints.AssignmentRequest), "kinds")] = Of<OfferKind>(),
         [(typeof(Endpoints.AssignmentsEndpoints.AssignmentRequest), "mode")] = Of<AllocationMode>(),
         [(typeof(Endpoints.AssignmentsEndpoints.AssignmentRequest), "lang")] = Of<ReasonLanguage>(),
-        [(typeof(ExclusionSummary), "reason")] = Of<ExclusionReason>(),
     };
 
     private static readonly Dictionary<(Type, string), string> Dates = new()
@@ -64,8 +63,8 @@ internal static class OpenApiContract
     /// <summary>Fields a request must carry.</summary>
     private static readonly Dictionary<Type, string[]> Required = new()
     {
-        [typeof(NewcomerDocument)] = ["dutchLevel", "location"],
-        [typeof(OfferDocument)] = ["kind", "title", "capacity"],
+        [typeof(NewcomerDocument)] = ["dutchLevel", "location", "availability"],
+        [typeof(OfferDocument)] = ["kind", "setting", "title", "location", "schedule", "capacity"],
         [typeof(SlotDocument)] = ["day", "from", "to"],
         [typeof(Endpoints.MatchesEndpoints.CreateMatchRequest)] = ["newcomerId", "offerId"],
         [typeof(Endpoints.MatchesEndpoints.OverrideRequest)] = ["reason"],
@@ -87,6 +86,11 @@ internal static class OpenApiContract
         public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
         {
             if (schema is not OpenApiSchema concrete || concrete.Properties is null) return;
+            // The exclusion reasons are the keys of a map, which OpenAPI 3.0 cannot constrain: the description lists them.
+            if (context.Type == typeof(ExclusionSummary) && concrete.Properties.TryGetValue("byReason", out var byReason) && byReason is OpenApiSchema map)
+            {
+                map.Description = $"Count per reason: {string.Join(", ", Of<ExclusionReason>())} (only reasons that occurred).";
+            }
             foreach (var (name, property) in concrete.Properties)
             {
                 if (property is not OpenApiSchema p) continue;

@@ -19,29 +19,35 @@ public sealed class NewcomersService(MatchingStore store)
     private readonly WriteContext _writer = store.Writer;
 
     /// <summary>Creates or replaces a newcomer.</summary>
-    public Result<NewcomerDocument> Put(string id, NewcomerDocument? document, string actor)
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<NewcomerDocument> Put(string id, NewcomerDocument? document, string actor, string? ifMatch = null)
     {
         var newcomer = store.Mapper.ToNewcomer(id, document, out var errors);
         if (newcomer is null) return Result<NewcomerDocument>.Invalid(errors);
-        var created = _writer.Write((c, t) =>
+        var (outcome, tag) = _writer.Write((c, t) =>
         {
-            var existed = c.ExecuteScalar<long>(NewcomerSql.Exists, new { id }, t) > 0;
+            var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
+            if (!ETags.Allows(ifMatch, current is null ? null : ETags.Of(current))) return (Outcome.Stale, null);
             Upsert(c, t, [newcomer]);
-            _writer.Audit(c, t, actor, existed ? "newcomer.updated" : "newcomer.created", "newcomer", id);
-            return !existed;
+            _writer.Audit(c, t, actor, current is not null ? "newcomer.updated" : "newcomer.created", "newcomer", id);
+            return (current is null ? Outcome.Created : Outcome.Ok, ETags.Of(c.QuerySingle<string>(NewcomerSql.Document, new { id }, t)));
         });
+        if (outcome == Outcome.Stale) return Result<NewcomerDocument>.Stale();
         var stored = DocumentMapper.ToDocument(newcomer);
-        return created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored);
+        return (outcome == Outcome.Created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored)) with { Tag = tag };
     }
 
     /// <summary>The stored newcomer, or null; its location carries the municipality also when stored before locations did.</summary>
-    public NewcomerDocument? Get(string id)
+    public NewcomerDocument? Get(string id) => GetWithTag(id)?.Document;
+
+    /// <summary>The stored newcomer and its version (ETag), or null.</summary>
+    public (NewcomerDocument Document, string Tag)? GetWithTag(string id)
     {
         var json = _writer.Read(c => c.QuerySingleOrDefault<string>(NewcomerSql.Document, new { id }));
         if (json is null) return null;
         var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
         store.Mapper.ResolveMunicipality(document.Location);
-        return document;
+        return (document, ETags.Of(json));
     }
 
     /// <summary>The stored newcomer as the engine's model, or null.</summary>
@@ -55,12 +61,17 @@ public sealed class NewcomersService(MatchingStore store)
     /// Erases a newcomer: the attributes are deleted, their matches become anonymous outcome rows (active ones are
     /// stopped with reason <c>erased</c>, freeing their places), and earlier audit rows lose the id.
     /// </summary>
-    public bool Erase(string id, string actor)
+    public bool Erase(string id, string actor) => Erase(id, actor, null).Outcome == Outcome.Ok;
+
+    /// <summary>Erases a newcomer as <see cref="Erase(string, string)"/> does, when <paramref name="ifMatch"/> (if any) names its current version.</summary>
+    public Result<bool> Erase(string id, string actor, string? ifMatch)
     {
         var freed = new List<(string OfferId, int Held)>();
         return _writer.Write((c, t) =>
         {
-            if (c.ExecuteScalar<long>(NewcomerSql.Exists, new { id }, t) == 0) return false;
+            var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
+            if (current is null) return Result<bool>.NotFound($"No newcomer '{id}'.");
+            if (!ETags.Allows(ifMatch, ETags.Of(current))) return Result<bool>.Stale();
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
             c.Execute(NewcomerSql.Delete, new { id }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
@@ -70,13 +81,13 @@ public sealed class NewcomersService(MatchingStore store)
                 freed.Add((offerId, OffersService.HeldPlaces(c, t, offerId)));
                 _writer.Changed(c, t, "offer", offerId);
             }
-            return true;
+            return Result<bool>.Ok(true);
         }, after: _ => { foreach (var (offerId, held) in freed) store.Engine.SetHeld(offerId, held); });
     }
 
     /// <summary>
     /// Erases every newcomer whose trajectory ended more than <paramref name="months"/> months before today, as
-    /// <see cref="Erase"/> does (actor <c>retention</c>). Newcomers without a trajectory end are kept.
+    /// <see cref="Erase(string, string)"/> does (actor <c>retention</c>). Newcomers without a trajectory end are kept.
     /// </summary>
     /// <returns>How many were erased.</returns>
     public int EraseEndedTrajectories(int months)

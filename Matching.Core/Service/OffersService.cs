@@ -49,43 +49,58 @@ public sealed class OffersService(MatchingStore store)
     private readonly WriteContext _writer = store.Writer;
 
     /// <summary>Creates or replaces an offer; a capacity below the places already held is a conflict.</summary>
-    public Result<OfferView> Put(string id, OfferDocument? document, string actor)
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<OfferView> Put(string id, OfferDocument? document, string actor, string? ifMatch = null)
     {
         var offer = store.Mapper.ToOffer(id, document, out var errors);
         if (offer is null) return Result<OfferView>.Invalid(errors);
         var stored = DocumentMapper.ToDocument(offer);
         var held = 0;
+        string? tag = null;
+        var stale = false;
         var outcome = _writer.Write((c, t) =>
         {
             var existed = c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) == 0;
+            if (!ETags.Allows(ifMatch, existed ? ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)) : null))
+            {
+                stale = true;
+                return (Outcome?)null;
+            }
             held = HeldPlaces(c, t, id);
             if (held > offer.Capacity) return (Outcome?)null;
             Upsert(c, t, [offer]);
             _writer.Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
             _writer.Changed(c, t, "offer", id);
+            tag = ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t));
             return existed ? Outcome.Ok : Outcome.Created;
         }, after: o => { if (o is not null) store.Engine.Upsert(offer, held); });
+        if (stale) return Result<OfferView>.Stale();
         var view = new OfferView(stored, held, offer.Capacity - held);
         return outcome switch
         {
             null => Result<OfferView>.Conflict($"The offer holds {held} accepted or started matches; capacity cannot go below that."),
-            Outcome.Created => Result<OfferView>.Created(view),
-            _ => Result<OfferView>.Ok(view),
+            Outcome.Created => Result<OfferView>.Created(view) with { Tag = tag },
+            _ => Result<OfferView>.Ok(view) with { Tag = tag },
         };
     }
 
     /// <summary>The stored offer with its places, read from the database in one query; null when there is none.</summary>
-    public OfferView? Get(string id)
+    public OfferView? Get(string id) => GetWithTag(id)?.View;
+
+    /// <summary>The stored offer with its places and the version (ETag) of its fields, or null.</summary>
+    public (OfferView View, string Tag)? GetWithTag(string id)
     {
         var row = _writer.Read(c => c.QuerySingleOrDefault<OfferRow>(OfferSql.LiveWithHeld, new { id }));
-        return row?.ToView(store.Mapper);
+        return row is null ? null : (row.ToView(store.Mapper), ETags.Of(row.Document));
     }
 
     /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
-    public Result<bool> Delete(string id, string actor) =>
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<bool> Delete(string id, string actor, string? ifMatch = null) =>
         _writer.Write((c, t) =>
         {
             if (c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) != 0) return Result<bool>.NotFound($"No offer '{id}'.");
+            if (!ETags.Allows(ifMatch, ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)))) return Result<bool>.Stale();
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
             MatchesService.DeclineProposalsOn(c, t, id, now);

@@ -30,6 +30,9 @@ internal static class OfferSql
     /// <summary>Some live offers (@ids) with their held places (a page of the list).</summary>
     public const string ManyWithHeld = $"SELECT o.id AS Id, o.document AS Document, o.capacity AS Capacity, {Held} AS Held FROM offers o WHERE o.id IN @ids AND o.deleted = 0";
 
+    /// <summary>The stored document of an offer (its version is this text's hash).</summary>
+    public const string Document = "SELECT document FROM offers WHERE id = @id";
+
     /// <summary>Whether the offer is deleted (0, 1, or no row); append the provider's FOR UPDATE.</summary>
     public const string DeletedFlag = "SELECT deleted FROM offers WHERE id = @id";
 

@@ -26,6 +26,8 @@ public class PublicSurfaceTests
     [TestCase("Matching.Validation.Identifiers")]
     [TestCase("Matching.Contracts.HistoryMapper")]
     [TestCase("Matching.Allocation.GapReportBuilder")]
+    [TestCase("Matching.Contracts.JsonInput")]
+    [TestCase("Matching.Service.ETags")]
     public void CoreType_EngineInternal_IsNotPublic(string name)
     {
         var type = Core.GetType(name);

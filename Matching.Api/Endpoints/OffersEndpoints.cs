@@ -18,7 +18,7 @@ internal static class OffersEndpoints
         group.MapGet("/", List)
             .RequireAuthorization(Policies.ReadOffers)
             .WithSummary("List offers")
-            .WithDescription("Filters: kind, setting, place, hasPlaces; paging with page (from 1) and pageSize (1..100, default 20); ordered by id.")
+            .WithDescription("Filters: kind, setting, place, hasPlaces; paging with page (from 1) and pageSize (1..100, default 20); ordered by id. With changedSince (a change number, 0 for all) instead the reconciliation list from the database: every offer written or deleted after it, in change order, pageSize 1..1000 (see GET /api/v1/newcomers).")
             .Produces<OfferPage>()
             .ProducesValidationProblem();
 
@@ -61,8 +61,9 @@ internal static class OffersEndpoints
         return group;
     }
 
-    private static IResult List(string? kind, string? setting, string? place, string? hasPlaces, string? page, string? pageSize, OffersService service)
+    private static IResult List(string? kind, string? setting, string? place, string? hasPlaces, string? page, string? pageSize, string? changedSince, OffersService service)
     {
+        if (changedSince is not null) return ImportEndpoints.ListOffers(changedSince, pageSize, service);
         var errors = new ValidationErrors();
         OfferKind? k = null;
         if (kind is not null) { if (WireNames.TryParse<OfferKind>(kind, out var v)) k = v; else errors.Add("kind", $"Use {WireNames.List<OfferKind>()}."); }

@@ -96,12 +96,12 @@ public sealed class MatchingEngine
 
         var suggestions = new List<Suggestion>(top.Count);
         Span<double> criteria = stackalloc double[Criteria.Count];
-        foreach (var (score, offer, _) in top)
+        foreach (var (score, offer, held) in top)
         {
             var facts = _index.EvaluatePair(query, offer.Id, criteria);
             // An offer may change between the scan and this step; the scan's score stands, the facts explain it.
             var km = facts?.Km ?? GeoPoint.DistanceKm(newcomer.Location.Point, offer.Location.Point);
-            suggestions.Add(new Suggestion(offer.Id, suggestions.Count + 1, score,
+            suggestions.Add(new Suggestion(offer.Id, suggestions.Count + 1, score, OfferSummary.Of(offer, held, km),
                 Explainer.Breakdown(criteria, profile),
                 _explainer.Reasons(newcomer, offer, criteria, profile, km, options.Language)));
         }
@@ -137,7 +137,7 @@ public sealed class MatchingEngine
         var candidates = scored
             .OrderByDescending(s => s.Score).ThenBy(s => s.Newcomer.Id, StringComparer.Ordinal)
             .Take(limit)
-            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, Explainer.Breakdown(s.Criteria, profile),
+            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
                 _explainer.Reasons(s.Newcomer, stored.Offer, s.Criteria, profile, s.Km, options.Language)))
             .ToList();
         return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));

@@ -49,7 +49,8 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     public int PruneChanges(TimeSpan age)
     {
         var cutoff = WriteContext.Stamp(_writer.Time.GetUtcNow().Subtract(age));
-        return _writer.Write((c, t) => c.Execute(ChangeSql.Prune, new { cutoff }, t));
+        // Erasure tombstones go with the feed: a reconciling client further behind than this resyncs in full.
+        return _writer.Write((c, t) => c.Execute(ChangeSql.Prune, new { cutoff }, t) + c.Execute(ChangeSql.PruneErasures, new { cutoff }, t));
     }
 
     /// <summary>Starts reading the feed after its current end (at start, before the index is loaded).</summary>

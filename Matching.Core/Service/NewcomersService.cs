@@ -63,6 +63,7 @@ public sealed class NewcomersService(MatchingStore store)
             if (c.ExecuteScalar<long>(NewcomerSql.Exists, new { id }, t) == 0) return false;
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
             c.Execute(NewcomerSql.Delete, new { id }, t);
+            c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id, now = _writer.Now() }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
             foreach (var offerId in offers)
@@ -94,16 +95,34 @@ public sealed class NewcomersService(MatchingStore store)
     public IEnumerable<Newcomer> WithoutOpenMatch() => Stream(withoutAnyOpenMatch: true);
 
     /// <summary>Creates or replaces validated newcomers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Newcomer> newcomers)
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> newcomers)
     {
+        if (newcomers.Count == 0) return;
         var now = _writer.Now();
-        c.Execute(NewcomerSql.Upsert, newcomers.Select(n => new
+        var first = _writer.TakeSeqs(c, t, newcomers.Count);
+        c.Execute(NewcomerSql.Upsert, newcomers.Select((n, i) => new
         {
             n.Id,
             Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
             End = n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Now = now,
+            Seq = first + i,
         }), t);
+    }
+
+    /// <summary>
+    /// Newcomers written and erased after change number <paramref name="since"/>, in change order: the reconciliation
+    /// list. An erasure appears as its id with <c>deleted: true</c> and nothing else.
+    /// </summary>
+    public ChangePage<NewcomerDocument> ChangedSince(long since, int limit)
+    {
+        var rows = _writer.Read(c => c.Query<ChangeRow>(NewcomerSql.ChangedSince, new { since, limit }).ToList());
+        return ChangePage<NewcomerDocument>.Of(rows, since, limit, json =>
+        {
+            var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
+            store.Mapper.ResolveMunicipality(document.Location);
+            return document;
+        });
     }
 
     /// <summary>Places a newcomer holds, inside a write; null when the newcomer does not exist.</summary>

@@ -89,7 +89,7 @@ public sealed class OffersService(MatchingStore store)
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
             MatchesService.DeclineProposalsOn(c, t, id, now);
-            c.Execute(OfferSql.MarkDeleted, new { id, now }, t);
+            c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
             return Result<bool>.Ok(true);
@@ -118,11 +118,28 @@ public sealed class OffersService(MatchingStore store)
         return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
     }
 
-    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Offer> offers)
+    /// <summary>
+    /// Offers written or deleted after change number <paramref name="since"/>, in change order, from the database: the
+    /// reconciliation list. A deleted offer appears as its id with <c>deleted: true</c>.
+    /// </summary>
+    public ChangePage<OfferDocument> ChangedSince(long since, int limit)
     {
+        var rows = _writer.Read(c => c.Query<ChangeRow>(OfferSql.ChangedSince, new { since, limit }).ToList());
+        return ChangePage<OfferDocument>.Of(rows, since, limit, json =>
+        {
+            var document = JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options)!;
+            store.Mapper.ResolveMunicipality(document.Location);
+            return document;
+        });
+    }
+
+    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Offer> offers)
+    {
+        if (offers.Count == 0) return;
         var now = _writer.Now();
-        c.Execute(OfferSql.Upsert, offers.Select(o => new
+        var first = _writer.TakeSeqs(c, t, offers.Count);
+        c.Execute(OfferSql.Upsert, offers.Select((o, i) => new
         {
             o.Id,
             Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
@@ -131,6 +148,7 @@ public sealed class OffersService(MatchingStore store)
             o.Location.Place,
             o.Capacity,
             Now = now,
+            Seq = first + i,
         }), t);
     }
 

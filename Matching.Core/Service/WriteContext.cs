@@ -59,6 +59,14 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
         c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t);
 
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive change numbers inside a write and returns the first. The counter's
+    /// row stays locked until the write commits, so numbers become visible in commit order (the reconciliation lists
+    /// page by them).
+    /// </summary>
+    public long TakeSeqs(DbConnection c, IDbTransaction t, int count) =>
+        c.ExecuteScalar<long>(ChangeSql.TakeSeqs, new { n = count }, t) - count + 1;
+
     /// <summary>Now, as the text every timestamp column holds.</summary>
     public string Now() => Stamp(time.GetUtcNow());
 

@@ -100,14 +100,14 @@ public sealed class NewcomersService(MatchingStore store)
         if (newcomers.Count == 0) return;
         var now = _writer.Now();
         var first = _writer.TakeSeqs(c, t, newcomers.Count);
-        c.Execute(NewcomerSql.Upsert, newcomers.Select((n, i) => new
+        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], newcomers.Select((n, i) => new object?[]
         {
             n.Id,
-            Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
-            End = n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Now = now,
-            Seq = first + i,
-        }), t);
+            JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
+            n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            now,
+            first + i,
+        }));
     }
 
     /// <summary>

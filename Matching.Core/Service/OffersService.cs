@@ -139,17 +139,17 @@ public sealed class OffersService(MatchingStore store)
         if (offers.Count == 0) return;
         var now = _writer.Now();
         var first = _writer.TakeSeqs(c, t, offers.Count);
-        c.Execute(OfferSql.Upsert, offers.Select((o, i) => new
+        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], offers.Select((o, i) => new object?[]
         {
             o.Id,
-            Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
-            Kind = WireNames.Of(o.Kind),
-            Setting = WireNames.Of(o.Setting),
+            JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
+            WireNames.Of(o.Kind),
+            WireNames.Of(o.Setting),
             o.Location.Place,
-            o.Capacity,
-            Now = now,
-            Seq = first + i,
-        }), t);
+            (long)o.Capacity,
+            now,
+            first + i,
+        }));
     }
 
     /// <summary>Places held on an offer, inside a write.</summary>

@@ -170,12 +170,20 @@ public sealed class OffersService(MatchingStore store)
         store.Engine.UpsertMany(offers.Select(o => (Parse(o.Id, o.Document), (int)o.Held)));
     }
 
-    /// <summary>Reloads one offer's index entry from the database (another instance changed it); call inside the write gate.</summary>
-    internal void Reindex(string offerId)
+    /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>
+    internal void Reindex(IReadOnlyList<string> offerIds)
     {
-        var row = _writer.Read(c => c.QuerySingleOrDefault<(string? Document, long Deleted, long Held)>(OfferSql.OneWithHeld, new { id = offerId }));
-        if (row.Document is null || row.Deleted != 0) store.Engine.Remove(offerId);
-        else store.Engine.Upsert(Parse(offerId, row.Document), (int)row.Held);
+        foreach (var chunk in offerIds.Chunk(500))
+        {
+            var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(OfferSql.ManyForImport, new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
+            var live = new List<(Offer, int)>(chunk.Length);
+            foreach (var id in chunk)
+            {
+                if (rows.TryGetValue(id, out var row) && row.Deleted == 0) live.Add((Parse(id, row.Document), (int)row.Held));
+                else store.Engine.Remove(id);
+            }
+            store.Engine.UpsertMany(live);
+        }
     }
 
     private Offer Parse(string id, string json) =>

@@ -22,8 +22,6 @@ internal static class OfferSql
     /// <summary>Every live offer with its held places (to load the index).</summary>
     public const string AllWithHeld = $"SELECT o.id AS Id, o.document AS Document, {Held} AS Held FROM offers o WHERE o.deleted = 0";
 
-    /// <summary>One offer, live or deleted, with its held places (to reindex it from the change feed).</summary>
-    public const string OneWithHeld = $"SELECT o.document AS Document, o.deleted AS Deleted, {Held} AS Held FROM offers o WHERE o.id = @id";
 
     /// <summary>One live offer with its held places (a read of the resource).</summary>
     public const string LiveWithHeld = $"SELECT o.id AS Id, o.document AS Document, o.capacity AS Capacity, {Held} AS Held FROM offers o WHERE o.id = @id AND o.deleted = 0";
@@ -39,7 +37,7 @@ internal static class OfferSql
 
     public const string MarkDeleted = "UPDATE offers SET deleted = 1, updated_at = @now, change_seq = @seq WHERE id = @id";
 
-    /// <summary>Some offers (@ids), live or deleted, with their stored document, capacity and held places (an import's comparison and capacity check).</summary>
+    /// <summary>Some offers (@ids), live or deleted, with their stored document, capacity and held places (an import's comparison and capacity check; the change feed's reindex).</summary>
     public const string ManyForImport = $"SELECT o.id AS Id, o.document AS Document, o.deleted AS Deleted, {Held} AS Held FROM offers o WHERE o.id IN @ids";
 
     /// <summary>Offers written or deleted after @since, in change order.</summary>

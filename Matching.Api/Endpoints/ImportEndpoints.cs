@@ -60,7 +60,7 @@ internal static class ImportEndpoints
             .RequireAuthorization(Policies.ReadNewcomers)
             .WithTags("Newcomers")
             .WithSummary("Newcomers changed since a cursor (reconciliation)")
-            .WithDescription("In change order: every newcomer written after changedSince (a change number; 0 or absent for all), and every erasure as its id with deleted: true. Pass the answer's next as changedSince until hasMore is false. pageSize 1..1000, default 100. Erasures are kept 30 days; a client further behind resyncs in full.")
+            .WithDescription("In change order: every newcomer written after changedSince (a change number; 0 or absent for all), and every erasure with deleted: true and as id sha256: and the lowercase hex SHA-256 of the erased id (the database keeps no erased id). Pass the answer's next as changedSince until hasMore is false. pageSize 1..1000, default 100. Erasures are kept 30 days; a client further behind resyncs in full.")
             .Produces<ChangePage<NewcomerDocument>>()
             .ProducesValidationProblem();
 

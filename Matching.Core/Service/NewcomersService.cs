@@ -63,7 +63,7 @@ public sealed class NewcomersService(MatchingStore store)
             if (c.ExecuteScalar<long>(NewcomerSql.Exists, new { id }, t) == 0) return false;
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
             c.Execute(NewcomerSql.Delete, new { id }, t);
-            c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id, now = _writer.Now() }, t);
+            c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id = ErasedId(id), now = _writer.Now() }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
             foreach (var offerId in offers)
@@ -112,7 +112,7 @@ public sealed class NewcomersService(MatchingStore store)
 
     /// <summary>
     /// Newcomers written and erased after change number <paramref name="since"/>, in change order: the reconciliation
-    /// list. An erasure appears as its id with <c>deleted: true</c> and nothing else.
+    /// list. An erasure appears as <see cref="ErasedId"/> with <c>deleted: true</c> and nothing else.
     /// </summary>
     public ChangePage<NewcomerDocument> ChangedSince(long since, int limit)
     {
@@ -124,6 +124,13 @@ public sealed class NewcomersService(MatchingStore store)
             return document;
         });
     }
+
+    /// <summary>
+    /// How an erasure names the newcomer in the reconciliation list: <c>sha256:</c> and the lowercase hex SHA-256 of the
+    /// id's UTF-8 bytes. The caller, who knows its ids, recognises it; the database never holds the erased id again.
+    /// </summary>
+    public static string ErasedId(string id) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
 
     /// <summary>Places a newcomer holds, inside a write; null when the newcomer does not exist.</summary>
     internal static long? PlacesHeld(DbConnection c, IDbTransaction t, string newcomerId) =>

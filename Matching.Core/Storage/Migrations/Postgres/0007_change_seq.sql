@@ -20,7 +20,7 @@ INSERT INTO change_counter (id, value) VALUES (1, (SELECT COUNT(*) FROM newcomer
 CREATE UNIQUE INDEX ix_newcomers_change_seq ON newcomers (change_seq);
 CREATE UNIQUE INDEX ix_offers_change_seq ON offers (change_seq);
 
--- An erased newcomer leaves only its id and the number of the erasure, so that a reconciling client learns of it;
+-- An erased newcomer leaves only the SHA-256 of its id and the number of the erasure, so that a reconciling client learns of it;
 -- pruned after 30 days (ChangeFeed.ErasureRetention), after which a client that far behind must resync in full.
 CREATE TABLE erasures (
     change_seq  BIGINT PRIMARY KEY,

@@ -20,7 +20,7 @@ internal static class OffersEndpoints
         group.MapGet("/", List)
             .RequireAuthorization(Policies.ReadOffers)
             .WithSummary("List offers")
-            .WithDescription("Filters: kind, setting, place, hasPlaces; paging with page (from 1) and pageSize (1..100, default 20); ordered by id.");
+            .WithDescription("Filters: kind, setting, place, hasPlaces; paging with page (from 1) and pageSize (1..100, default 20); ordered by id. With changedSince (a change number, 0 for all) instead the reconciliation list from the database: every offer written or deleted after it, in change order, pageSize 1..1000 (see GET /api/v1/newcomers).");
 
         group.MapPut("/{id}", Put)
             .RequireAuthorization(Policies.WriteOffers)
@@ -59,8 +59,10 @@ internal static class OffersEndpoints
         [FromQuery(Name = "hasPlaces"), WireType(typeof(bool))] public string? HasPlaces { get; init; }
         /// <summary>The page, from 1 (default 1).</summary>
         [FromQuery(Name = "page"), WireType(typeof(int), Minimum = 1, Maximum = 1_000_000)] public string? Page { get; init; }
-        /// <summary>Items per page, 1..100 (default 20).</summary>
-        [FromQuery(Name = "pageSize"), WireType(typeof(int), Minimum = 1, Maximum = 100)] public string? PageSize { get; init; }
+        /// <summary>Items per page, 1..100 (default 20); with changedSince 1..1000.</summary>
+        [FromQuery(Name = "pageSize"), WireType(typeof(int), Minimum = 1, Maximum = 1000)] public string? PageSize { get; init; }
+        /// <summary>A change number (0 for all): the reconciliation list of every offer written or deleted after it.</summary>
+        [FromQuery(Name = "changedSince"), WireType(typeof(long), Minimum = 0)] public string? ChangedSince { get; init; }
 
         public OfferFilter Parse(ValidationErrors errors)
         {
@@ -82,8 +84,17 @@ internal static class OffersEndpoints
         }
     }
 
-    private static Results<Ok<OfferPage>, ValidationProblem> List([AsParameters] ListQuery query, OffersService service)
+    private static Results<Ok<OfferPage>, Ok<ChangePage<OfferDocument>>, ValidationProblem> List([AsParameters] ListQuery query, OffersService service)
     {
+        if (query.ChangedSince is not null)
+        {
+            return ImportEndpoints.ListOffers(query.ChangedSince, query.PageSize, service).Result switch
+            {
+                Ok<ChangePage<OfferDocument>> page => page,
+                ValidationProblem problem => problem,
+                var other => throw new InvalidOperationException($"Unexpected answer {other.GetType().Name}."),
+            };
+        }
         var errors = new ValidationErrors();
         var filter = query.Parse(errors);
         return errors.IsEmpty ? TypedResults.Ok(service.List(filter)) : Problems.Invalid(errors.ToDictionary());

@@ -55,6 +55,8 @@ internal static class Hosting
         services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
         services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
         services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>();
+        services.AddSingleton<ImportsService>().AddSingleton(sp => new Matching.Data.JsonLinesImporter(sp.GetRequiredService<DocumentMapper>()));
+        services.AddOptions<Endpoints.ImportOptions>().BindConfiguration(Endpoints.ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StartupWork>();
         // Both jobs wait for the host's start (StartupWork done), whatever their place in this list.
         services.AddHostedService<ChangeFeedSync>();
@@ -138,6 +140,7 @@ internal static class Hosting
         app.MapAssignments();
         app.MapReports();
         app.MapAudit();
+        app.MapImports();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
         return app;

@@ -17,7 +17,7 @@ namespace Matching.Api.Infrastructure;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 internal sealed class WireTypeAttribute(Type type) : Attribute
 {
-    /// <summary>int, bool, or an enum whose wire names are the allowed values.</summary>
+    /// <summary>int, long, bool, or an enum whose wire names are the allowed values.</summary>
     public Type Type => type;
     /// <summary>The smallest whole number allowed.</summary>
     public int Minimum { get; init; } = int.MinValue;
@@ -127,12 +127,12 @@ internal static class OpenApiContract
 
         private static OpenApiSchema Schema(WireTypeAttribute attribute)
         {
-            if (attribute.Type == typeof(int))
+            if (attribute.Type == typeof(int) || attribute.Type == typeof(long))
             {
                 return new OpenApiSchema
                 {
                     Type = JsonSchemaType.Integer,
-                    Format = "int32",
+                    Format = attribute.Type == typeof(long) ? "int64" : "int32",
                     Minimum = attribute.Minimum == int.MinValue ? null : attribute.Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Maximum = attribute.Maximum == int.MaxValue ? null : attribute.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };

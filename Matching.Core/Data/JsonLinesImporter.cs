@@ -19,10 +19,11 @@ public sealed record ImportError(int Line, string Field, string Message)
 /// <typeparam name="T">The model type.</typeparam>
 public sealed record ImportResult<T>
 {
-    internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<ImportError> errors)
+    internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<int> lines, IReadOnlyList<ImportError> errors)
     {
         // A batch with a bad row writes nothing: never hand out part of a file.
         Items = errors.Count == 0 ? items : [];
+        Lines = errors.Count == 0 ? lines : [];
         Errors = errors;
     }
 
@@ -31,6 +32,9 @@ public sealed record ImportResult<T>
 
     /// <summary>Every item in file order when <see cref="Succeeded"/>; empty otherwise.</summary>
     public IReadOnlyList<T> Items { get; }
+
+    /// <summary>The 1-based line of each item in <see cref="Items"/> (a later check, such as a capacity, names it).</summary>
+    public IReadOnlyList<int> Lines { get; }
 
     /// <summary>The errors in line order (at most <see cref="JsonLinesImporter.MaxErrors"/> and a last one saying so).</summary>
     public IReadOnlyList<ImportError> Errors { get; }
@@ -105,6 +109,7 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var items = new List<TItem>();
+        var itemLines = new List<int>();
         var errors = new List<ImportError>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = new LineReader(reader, MaxLineLength);
@@ -118,18 +123,18 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
                 break;
             }
             if (tooLong) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
-            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, errors, firstLineOf);
+            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, itemLines, errors, firstLineOf);
             if (errors.Count >= MaxErrors)
             {
                 errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
                 break;
             }
         }
-        return new ImportResult<TItem>(items, errors);
+        return new ImportResult<TItem>(items, itemLines, errors);
     }
 
     private static void ImportLine<TDoc, TItem>(string text, int line, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert,
-        List<TItem> items, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
         where TDoc : class
         where TItem : class
     {
@@ -156,7 +161,11 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
             if (id is null && field == idField) continue;
             foreach (var message in messages) Add(errors, line, field, message);
         }
-        if (item is not null && validation.IsEmpty && errors.Count == 0) items.Add(item);
+        if (item is not null && validation.IsEmpty && errors.Count == 0)
+        {
+            items.Add(item);
+            itemLines.Add(line);
+        }
     }
 
     private static void Add(List<ImportError> errors, int line, string field, string message) => errors.Add(new ImportError(line, field, message));

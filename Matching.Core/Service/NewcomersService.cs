@@ -74,6 +74,7 @@ public sealed class NewcomersService(MatchingStore store)
             if (!ETags.Allows(ifMatch, ETags.Of(current))) return Result<bool>.Stale();
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
             c.Execute(NewcomerSql.Delete, new { id }, t);
+            c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id = ErasedId(id), now = _writer.Now() }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
             foreach (var offerId in offers)
@@ -105,17 +106,42 @@ public sealed class NewcomersService(MatchingStore store)
     public IEnumerable<Newcomer> WithoutOpenMatch() => Stream(withoutAnyOpenMatch: true);
 
     /// <summary>Creates or replaces validated newcomers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Newcomer> newcomers)
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> newcomers)
     {
+        if (newcomers.Count == 0) return;
         var now = _writer.Now();
-        c.Execute(NewcomerSql.Upsert, newcomers.Select(n => new
+        var first = _writer.TakeSeqs(c, t, newcomers.Count);
+        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], newcomers.Select((n, i) => new object?[]
         {
             n.Id,
-            Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
-            End = n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Now = now,
-        }), t);
+            JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
+            n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            now,
+            first + i,
+        }));
     }
+
+    /// <summary>
+    /// Newcomers written and erased after change number <paramref name="since"/>, in change order: the reconciliation
+    /// list. An erasure appears as <see cref="ErasedId"/> with <c>deleted: true</c> and nothing else.
+    /// </summary>
+    public ChangePage<NewcomerDocument> ChangedSince(long since, int limit)
+    {
+        var rows = _writer.Read(c => c.Query<ChangeRow>(NewcomerSql.ChangedSince, new { since, limit }).ToList());
+        return ChangePage<NewcomerDocument>.Of(rows, since, limit, json =>
+        {
+            var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
+            store.Mapper.ResolveMunicipality(document.Location);
+            return document;
+        });
+    }
+
+    /// <summary>
+    /// How an erasure names the newcomer in the reconciliation list: <c>sha256:</c> and the lowercase hex SHA-256 of the
+    /// id's UTF-8 bytes. The caller, who knows its ids, recognises it; the database never holds the erased id again.
+    /// </summary>
+    public static string ErasedId(string id) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
 
     /// <summary>Places a newcomer holds, inside a write; null when the newcomer does not exist.</summary>
     internal static long? PlacesHeld(DbConnection c, IDbTransaction t, string newcomerId) =>

@@ -104,7 +104,7 @@ public sealed class OffersService(MatchingStore store)
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
             MatchesService.DeclineProposalsOn(c, t, id, now);
-            c.Execute(OfferSql.MarkDeleted, new { id, now }, t);
+            c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
             return Result<bool>.Ok(true);
@@ -133,20 +133,38 @@ public sealed class OffersService(MatchingStore store)
         return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
     }
 
-    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Offer> offers)
+    /// <summary>
+    /// Offers written or deleted after change number <paramref name="since"/>, in change order, from the database: the
+    /// reconciliation list. A deleted offer appears as its id with <c>deleted: true</c>.
+    /// </summary>
+    public ChangePage<OfferDocument> ChangedSince(long since, int limit)
     {
+        var rows = _writer.Read(c => c.Query<ChangeRow>(OfferSql.ChangedSince, new { since, limit }).ToList());
+        return ChangePage<OfferDocument>.Of(rows, since, limit, json =>
+        {
+            var document = JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options)!;
+            store.Mapper.ResolveMunicipality(document.Location);
+            return document;
+        });
+    }
+
+    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Offer> offers)
+    {
+        if (offers.Count == 0) return;
         var now = _writer.Now();
-        c.Execute(OfferSql.Upsert, offers.Select(o => new
+        var first = _writer.TakeSeqs(c, t, offers.Count);
+        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], offers.Select((o, i) => new object?[]
         {
             o.Id,
-            Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
-            Kind = WireNames.Of(o.Kind),
-            Setting = WireNames.Of(o.Setting),
+            JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
+            WireNames.Of(o.Kind),
+            WireNames.Of(o.Setting),
             o.Location.Place,
-            o.Capacity,
-            Now = now,
-        }), t);
+            (long)o.Capacity,
+            now,
+            first + i,
+        }));
     }
 
     /// <summary>Places held on an offer, inside a write.</summary>
@@ -167,12 +185,20 @@ public sealed class OffersService(MatchingStore store)
         store.Engine.UpsertMany(offers.Select(o => (Parse(o.Id, o.Document), (int)o.Held)));
     }
 
-    /// <summary>Reloads one offer's index entry from the database (another instance changed it); call inside the write gate.</summary>
-    internal void Reindex(string offerId)
+    /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>
+    internal void Reindex(IReadOnlyList<string> offerIds)
     {
-        var row = _writer.Read(c => c.QuerySingleOrDefault<(string? Document, long Deleted, long Held)>(OfferSql.OneWithHeld, new { id = offerId }));
-        if (row.Document is null || row.Deleted != 0) store.Engine.Remove(offerId);
-        else store.Engine.Upsert(Parse(offerId, row.Document), (int)row.Held);
+        foreach (var chunk in offerIds.Chunk(500))
+        {
+            var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(OfferSql.ManyForImport, new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
+            var live = new List<(Offer, int)>(chunk.Length);
+            foreach (var id in chunk)
+            {
+                if (rows.TryGetValue(id, out var row) && row.Deleted == 0) live.Add((Parse(id, row.Document), (int)row.Held));
+                else store.Engine.Remove(id);
+            }
+            store.Engine.UpsertMany(live);
+        }
     }
 
     private Offer Parse(string id, string json) =>

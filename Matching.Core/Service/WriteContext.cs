@@ -59,6 +59,45 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
         c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t);
 
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive change numbers inside a write and returns the first. The counter's
+    /// row stays locked until the write commits, so numbers become visible in commit order (the reconciliation lists
+    /// page by them).
+    /// </summary>
+    public long TakeSeqs(DbConnection c, IDbTransaction t, int count) =>
+        c.ExecuteScalar<long>(ChangeSql.TakeSeqs, new { n = count }, t) - count + 1;
+
+    /// <summary>
+    /// Runs one statement for many rows inside a write: one command, prepared once, its parameters re-bound per row
+    /// (a bulk import's cost is then the database's, not a command built per row).
+    /// </summary>
+    /// <param name="c">The connection.</param>
+    /// <param name="t">The write's transaction.</param>
+    /// <param name="sql">The statement, with @name parameters.</param>
+    /// <param name="names">The parameter names, in the order of each row's values.</param>
+    /// <param name="rows">The values per row (null for SQL NULL).</param>
+    public static void ExecuteMany(DbConnection c, IDbTransaction t, string sql, string[] names, IEnumerable<object?[]> rows)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = (DbTransaction)t;
+        var parameters = names.Select(name =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+        var prepared = false;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            // Prepared once the first row has given the parameters their types.
+            if (!prepared) { command.Prepare(); prepared = true; }
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Now, as the text every timestamp column holds.</summary>
     public string Now() => Stamp(time.GetUtcNow());
 

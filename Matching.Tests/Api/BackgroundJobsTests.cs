@@ -113,7 +113,7 @@ public class BackgroundJobsTests
         var reader = Service();
         _lifetime.NotifyStarted();
         var interval = TimeSpan.FromMilliseconds(500);
-        await Start(new ChangeFeedSync(reader.Feed, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
+        await Start(new ChangeFeedSync(reader.Feed, new ChangeFeedLag(schedule), Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
             NullLogger<ChangeFeedSync>.Instance));
         await Eventually(() => schedule.Timers == 1);
 

@@ -129,6 +129,26 @@ public class BackgroundJobsTests
         await Eventually(() => reader.Store.Engine.OfferCount == 3);
     }
 
+    [Test]
+    public async Task ChangeFeedSync_EachSync_ResetsTheLagThatReadinessBounds()
+    {
+        var schedule = new SchedulingClock();
+        var reader = Service();
+        var lag = new ChangeFeedLag(schedule);
+        var interval = TimeSpan.FromMilliseconds(500);
+        await Start(new ChangeFeedSync(reader.Feed, lag, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
+            NullLogger<ChangeFeedSync>.Instance));
+        lag.Lag.Should().BeNull("the service has not started");
+        _lifetime.NotifyStarted();
+        await Eventually(() => schedule.Timers == 1);
+        lag.Lag.Should().Be(TimeSpan.Zero, "the start loaded the index at the feed's end");
+
+        schedule.Advance(interval / 2);
+        lag.Lag.Should().Be(interval / 2);
+        schedule.Advance(interval / 2);
+        await Eventually(() => lag.Lag == TimeSpan.Zero);
+    }
+
     /// <summary>Every room on the test's file with the tests' fixed business clock (started: the index is loaded).</summary>
     private ServiceFixture Service()
     {

@@ -9,7 +9,8 @@ namespace Matching.Api.Infrastructure;
 /// loaded, and this instance read the change feed to its end within <c>Health:MaxSyncLagSeconds</c>.
 /// </summary>
 /// <remarks>/health/live runs no check: it answers while the process serves at all.</remarks>
-internal sealed class ReadinessCheck(MatchingStore service, ChangeFeedLag feed, IOptions<HealthOptions> health, IHostApplicationLifetime lifetime) : IHealthCheck
+internal sealed class ReadinessCheck(
+    MatchingStore service, ChangeFeedLag feed, IOptions<HealthOptions> health, IOptions<StorageOptions> storage, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(Check());
 
@@ -29,7 +30,7 @@ internal sealed class ReadinessCheck(MatchingStore service, ChangeFeedLag feed, 
         {
             return HealthCheckResult.Unhealthy("Database unreachable.");
         }
-        var bound = TimeSpan.FromSeconds(health.Value.MaxSyncLagSeconds);
+        var bound = health.Value.MaxSyncLag(storage.Value.SyncIntervalMs);
         if (feed.Lag is { } lag && lag > bound)
         {
             return HealthCheckResult.Unhealthy($"Change feed last read {lag.TotalSeconds:0} s ago, over the bound of {bound.TotalSeconds:0} s.");

@@ -49,9 +49,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
         // The Telemetry section decides what is wired while the services are registered, before the settings above apply.
         foreach (var (key, value) in _settings.Where(s => s.Key.StartsWith("Telemetry:", StringComparison.Ordinal))) builder.UseSetting(key, value);
-        // Every line at Information and up (our own at Debug) is scanned for newcomer attributes: see LogCapture.
-        builder.ConfigureLogging(logging => logging.AddProvider(LogCapture.Instance)
-            .AddFilter<LogCapture>(null, LogLevel.Information).AddFilter<LogCapture>("Matching", LogLevel.Debug));
+        // Every line the shipped log levels let through (our own down to Debug) is scanned for newcomer attributes: see LogCapture.
+        builder.ConfigureLogging(logging => logging.AddProvider(LogCapture.Instance).AddFilter<LogCapture>("Matching", LogLevel.Debug));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

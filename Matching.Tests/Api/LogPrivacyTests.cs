@@ -18,6 +18,7 @@ public class LogPrivacyTests
         LogCapture.Scan("Newcomer nc-1 stored: A2, Gent, born 1994, speaks ar, likes Football and cooking.")
             .Should().BeEquivalentTo("A2", "Gent", "1994", "ar", "Football", "cooking");
         LogCapture.Scan("Request finished HTTP/1.1 PUT http://localhost/api/v1/newcomers/nc-1 - 201 (match.accepted offer=offer-1)").Should().BeEmpty();
+        LogCapture.Scan("Request starting HTTP/1.1 POST http://localhost/api/v1/assignments/%ED%A0%80/confirm").Should().BeEmpty();
     }
 
     [Test]

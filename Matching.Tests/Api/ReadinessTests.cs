@@ -25,7 +25,7 @@ public class ReadinessTests
     public void SetUp() => _lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
 
     private ReadinessCheck Check(MatchingStore store, ChangeFeedLag lag) =>
-        new(store, lag, Options.Create(new HealthOptions { MaxSyncLagSeconds = 30 }), _lifetime);
+        new(store, lag, Options.Create(new HealthOptions { MaxSyncLagSeconds = 30 }), Options.Create(new StorageOptions()), _lifetime);
 
     private static async Task<HealthCheckResult> Run(ReadinessCheck check) => await check.CheckHealthAsync(new HealthCheckContext());
 

@@ -169,7 +169,7 @@ public class TelemetryApiTests
         await SeedAsync();
         Points("matching.index.offers").Single().GetSumLong().Should().Be(2);
         var lag = Points("matching.change_feed.lag").Single().GetGaugeLastValueDouble();
-        lag.Should().BeInRange(0, new HealthOptions().MaxSyncLagSeconds, "the feed is read every 100 ms");
+        lag.Should().BeInRange(0, new HealthOptions().MaxSyncLag(ApiFactory.SyncIntervalMs).TotalSeconds, "the feed is read every 100 ms");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Matching.Api.Endpoints;
 using Matching.Contracts;
+using Matching.Diagnostics;
 using Matching.Geo;
 using Matching.Model;
 using Matching.Ranking;
@@ -33,6 +34,10 @@ internal static class Hosting
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SwaggerOptions>().BindConfiguration(SwaggerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<HealthOptions>>((host, health) => host.ShutdownTimeout = TimeSpan.FromSeconds(health.Value.ShutdownTimeoutSeconds));
+        builder.AddMatchingTelemetry();
 
         services.AddSingleton<IGazetteer>(_ => Gazetteer.Default);
         services.AddSingleton(_ => InterestTaxonomy.Default);
@@ -54,7 +59,7 @@ internal static class Hosting
         services.AddSingleton<MatchingStore>();
         services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
         services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
-        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>();
+        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>().AddSingleton<ChangeFeedLag>();
         services.AddSingleton<ImportsService>().AddSingleton(sp => new Matching.Data.JsonLinesImporter(sp.GetRequiredService<DocumentMapper>()));
         services.AddOptions<Endpoints.ImportOptions>().BindConfiguration(Endpoints.ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StartupWork>();
@@ -76,6 +81,7 @@ internal static class Hosting
                 {
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
+                context.HttpContext.RequestServices.GetRequiredService<MatchingTelemetry>().RateLimited(context.HttpContext.User.Identity?.IsAuthenticated == true ? context.HttpContext.User.Caller() : "anonymous");
                 await Problems.Status(StatusCodes.Status429TooManyRequests, "Too many requests", "This API key sent too many requests; slow down and retry.")
                     .ExecuteAsync(context.HttpContext);
             };
@@ -143,6 +149,7 @@ internal static class Hosting
         app.MapImports();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapMatchingTelemetry();
         return app;
     }
 }

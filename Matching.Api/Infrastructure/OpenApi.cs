@@ -71,11 +71,12 @@ internal static class OpenApi
         [typeof(Endpoints.SuggestionsEndpoints.InlineSuggestionRequest)] = "SuggestionRequest",
     };
 
-    /// <summary>"Newcomer" for NewcomerDocument, "Location" for LocationDocument …; the table above for the rest.</summary>
+    /// <summary>"Newcomer" for NewcomerDocument, "Location" for LocationDocument …; the table above for the rest; generics prefixed by their arguments.</summary>
     internal static string SchemaName(Type type)
     {
         if (SchemaNames.TryGetValue(type, out var name)) return name;
-        if (type.IsGenericType) return type.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace('+', '.');
+        // ChangePage<NewcomerDocument> is "NewcomerChangePage", its items "NewcomerChangedItem".
+        if (type.IsGenericType) return string.Concat(type.GetGenericArguments().Select(SchemaName)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
         name = type.Name;
         foreach (var suffix in new[] { "Document", "Record", "View" })
         {

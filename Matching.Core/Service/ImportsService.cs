@@ -33,8 +33,9 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     /// <summary>Creates or replaces validated newcomers in one transaction.</summary>
     /// <param name="batch">The newcomers, ids distinct.</param>
     /// <param name="actor">The API key's name.</param>
-    public ImportCounts Newcomers(IReadOnlyList<Newcomer> batch, string actor) =>
-        _writer.Write((c, t) =>
+    public ImportCounts Newcomers(IReadOnlyList<Newcomer> batch, string actor)
+    {
+        var counts = _writer.Write((c, t) =>
         {
             var stored = Stored<(string Id, string Document)>(c, t, NewcomerSql.Documents, batch.Select(n => n.Id)).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal);
             var changed = new List<Newcomer>(batch.Count);
@@ -50,6 +51,9 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
             _writer.Audit(c, t, actor, "newcomers.imported", "batch", null, Detail(counts));
             return counts;
         });
+        store.Telemetry.Imported(batch.Count, 0);
+        return counts;
+    }
 
     /// <summary>
     /// Creates or replaces validated offers in one transaction; a conflict naming the line when an offer's capacity is
@@ -89,6 +93,7 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
             // The index learns the whole batch at once, after the commit, inside the write gate.
             if (r.Outcome == Outcome.Ok) store.Engine.UpsertMany(changed);
         });
+        if (result.Outcome == Outcome.Ok) store.Telemetry.Imported(0, batch.Count);
         return result;
     }
 

@@ -36,17 +36,19 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         if (evaluation is null) return Result<MatchRecord>.NotFound($"No offer '{offerId}'.");
         if (evaluation.Excluded is not null && overrideReason is null)
         {
-            return Result<MatchRecord>.Conflict(
-                $"The pair breaks the hard constraint '{evaluation.Excluded}'. A case worker may still match it with \"override\": {{ \"reason\": \"…\" }}.");
+            return store.Telemetry.Refused("match.propose", "excluded", Result<MatchRecord>.Conflict(
+                $"The pair breaks the hard constraint '{evaluation.Excluded}'. A case worker may still match it with \"override\": {{ \"reason\": \"…\" }}."));
         }
         try
         {
-            return Insert("m-" + Guid.NewGuid().ToString("N"), newcomerId, offerId, overrideReason, profile, evaluation, actor);
+            var created = Insert("m-" + Guid.NewGuid().ToString("N"), newcomerId, offerId, overrideReason, profile, evaluation, actor);
+            if (created.Outcome == Outcome.Created) store.Telemetry.Moved("none", "proposed");
+            return created;
         }
         catch (DbException e) when (IsUniqueViolation(e))
         {
             // Another instance proposed the same pair between our check and our insert.
-            return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+            return store.Telemetry.Refused("match.propose", "duplicate", Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer."));
         }
     }
 
@@ -56,7 +58,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         {
             if (c.ExecuteScalar<long>(MatchSql.OpenOfPair, new { newcomerId, offerId }, t) > 0)
             {
-                return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+                return store.Telemetry.Refused("match.propose", "duplicate", Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer."));
             }
             c.Execute(MatchSql.InsertProposed,
                 new { id, newcomerId, offerId, overrideReason, score = evaluation.Score, name = profile.Name, version = profile.Version, actor, now = _writer.Now() }, t);
@@ -93,21 +95,22 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         if (to is not (MatchStatus.Stopped or MatchStatus.Declined) && endReason is not null) errors.Add("reason", "Only for stopped or declined matches.");
         if (!errors.IsEmpty) return Result<MatchRecord>.Invalid(errors);
 
-        string? offerId = null;
+        string? offerId = null, fromStatus = null;
         var held = 0;
         return _writer.Write((c, t) =>
         {
             var current = c.QuerySingleOrDefault<MatchRow>(MatchSql.ById + _writer.ForUpdate, new { id }, t)?.ToRecord();
             if (current is null) return Result<MatchRecord>.NotFound($"No match '{id}'.");
-            if (!ETags.Allows(ifMatch, TagOf(current))) return Result<MatchRecord>.Stale();
+            if (!ETags.Allows(ifMatch, TagOf(current))) return store.Telemetry.Refused("match.move", "stale", Result<MatchRecord>.Stale());
             WireNames.TryParse<MatchStatus>(current.Status, out var from);
-            if (!MatchLifecycle.CanMove(from, to)) return Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}.");
+            if (!MatchLifecycle.CanMove(from, to)) return store.Telemetry.Refused("match.move", "illegal_transition", Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}."));
+            fromStatus = current.Status;
             offerId = current.OfferId;
             if (MatchLifecycle.HoldsPlace(to) && !MatchLifecycle.HoldsPlace(from))
             {
                 var capacity = offers.LockCapacity(c, t, offerId);
-                if (capacity is null) return Result<MatchRecord>.Conflict("The offer no longer exists.");
-                if (OffersService.HeldPlaces(c, t, offerId) >= capacity) return Result<MatchRecord>.Conflict("The offer is full: no place is free.");
+                if (capacity is null) return store.Telemetry.Refused("match.move", "offer_gone", Result<MatchRecord>.Conflict("The offer no longer exists."));
+                if (OffersService.HeldPlaces(c, t, offerId) >= capacity) return store.Telemetry.Refused("match.move", "full", Result<MatchRecord>.Conflict("The offer is full: no place is free."));
             }
             c.Execute(MatchSql.Move,
                 new { id, status = WireNames.Of(to), hoursDone, reason = endReason is null ? null : WireNames.Of(endReason.Value), now = _writer.Now() }, t);
@@ -116,7 +119,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
             held = OffersService.HeldPlaces(c, t, offerId);
             var moved = Read(c, t, id)!;
             return Result<MatchRecord>.Ok(moved) with { Tag = TagOf(moved) };
-        }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.SetHeld(offerId!, held); });
+        }, after: r => { if (r.Outcome == Outcome.Ok) { store.Engine.SetHeld(offerId!, held); store.Telemetry.Moved(fromStatus!, WireNames.Of(to)); } });
     }
 
     /// <summary>Inserts an accepted match inside a write (a confirmed allocation); the database refuses it past capacity.</summary>

@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using Matching.Diagnostics;
 using Matching.Storage;
 
 namespace Matching.Service;
@@ -25,7 +27,11 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public string ForUpdate => db.ForUpdate;
 
     /// <summary>Runs a read on its own connection.</summary>
-    public T Read<T>(Func<DbConnection, T> read) => db.Read(read);
+    public T Read<T>(Func<DbConnection, T> read)
+    {
+        using var span = MatchingTelemetry.Source.StartActivity("matching.db read", ActivityKind.Client);
+        return db.Read(read);
+    }
 
     /// <summary>
     /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
@@ -34,6 +40,7 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     /// </summary>
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
+        using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
         // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
         // run side by side and leave ordering to the database.
         if (after is null) return db.Write(write);

@@ -471,8 +471,12 @@ internal sealed class OfferIndex
         s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
         s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
-        s[(int)Criterion.BridgingLanguage] = (q.Languages & cold.Languages).IsEmpty ? 0 : q.BridgingIfShared;
+        var shared = !(q.Languages & cold.Languages).IsEmpty;
+        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
         s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
+        // Learned shapes replace the formulas of their criteria; a profile without shapes never gets here.
+        q.Shapes?.Apply(s, new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind, exact,
+            s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]));
         return ExclusionReason.None;
     }
 

@@ -141,8 +141,8 @@ internal readonly record struct PairInputs(double Km, bool Remote, int Level, in
 }
 
 /// <summary>
-/// The shapes of a profile, compiled for the scan: per criterion at most one shape (language may have a second one
-/// for taalstages). Applied after the formulas, only to survivors, and only when the profile has shapes, so a profile
+/// The shapes of a profile, compiled for the scan: per criterion at most one shape; language may have a second one
+/// for taalstages and distance a second one for newcomers at A0/A1 (the two interactions that paid on held-out data). Applied after the formulas, only to survivors, and only when the profile has shapes, so a profile
 /// without shapes scores exactly as before. Immutable and thread-safe.
 /// </summary>
 internal sealed class Shapes
@@ -156,17 +156,24 @@ internal sealed class Shapes
     /// <summary>The time ratio's cap: past ten times the need, slack is slack (and an offer without hours reads as this).</summary>
     public const double MaxTimeRatio = 10;
 
+    /// <summary>Newcomers at or below this Dutch level (A1) take the <see cref="DistanceBeginnerSlot"/> curve when there is one.</summary>
+    public const int BeginnerMaxLevel = 1;
+
     private readonly CriterionShape?[] _byCriterion;
     private readonly CriterionShape? _languageInternship;
+    private readonly CriterionShape? _distanceBeginner;
 
-    public Shapes(CriterionShape?[] byCriterion, CriterionShape? languageInternship)
+    public Shapes(CriterionShape?[] byCriterion, CriterionShape? languageInternship, CriterionShape? distanceBeginner)
     {
         _byCriterion = byCriterion;
         _languageInternship = languageInternship;
+        _distanceBeginner = distanceBeginner;
     }
 
-    /// <summary>The wire names of the shape slots: the criteria, and "languageInternship" for the taalstage language curve.</summary>
+    /// <summary>The slot of the language curve for taalstages (other kinds keep the language slot's curve or the formula).</summary>
     public const string LanguageInternshipSlot = "languageInternship";
+    /// <summary>The slot of the distance curve for newcomers at A0 or A1 (others keep the distance slot's curve or the formula).</summary>
+    public const string DistanceBeginnerSlot = "distanceBeginner";
 
     /// <summary>The features each criterion's shape may read.</summary>
     public static ShapeFeature[] FeaturesOf(Criterion c) => c switch
@@ -185,13 +192,16 @@ internal sealed class Shapes
     /// <summary>The taalstage language shape, or null.</summary>
     public CriterionShape? LanguageInternship => _languageInternship;
 
+    /// <summary>The beginners' distance shape, or null.</summary>
+    public CriterionShape? DistanceBeginner => _distanceBeginner;
+
     /// <summary>Replaces the formula score of every shaped criterion by its curve over the pair's raw feature.</summary>
     public void Apply(Span<double> s, in PairInputs p)
     {
         for (var c = 0; c < _byCriterion.Length; c++)
         {
-            var shape = c == (int)Criterion.Language && p.Kind == OfferKind.LanguageInternship && _languageInternship is not null
-                ? _languageInternship
+            var shape = c == (int)Criterion.Language && p.Kind == OfferKind.LanguageInternship && _languageInternship is not null ? _languageInternship
+                : c == (int)Criterion.Distance && p.Level <= BeginnerMaxLevel && _distanceBeginner is not null ? _distanceBeginner
                 : _byCriterion[c];
             if (shape is null) continue;
             s[c] = c == (int)Criterion.BridgingLanguage && !p.SharedLanguage ? 0 : shape.Evaluate(p.Feature(shape.Feature));

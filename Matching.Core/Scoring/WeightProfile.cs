@@ -189,17 +189,20 @@ public sealed class WeightProfile
         }
         var byCriterion = new CriterionShape?[Criteria.Count];
         CriterionShape? languageInternship = null;
+        CriterionShape? distanceBeginner = null;
         foreach (var (key, doc) in documents)
         {
             var field = $"shapes.{key}";
             var isInternship = key == Scoring.Shapes.LanguageInternshipSlot;
+            var isBeginner = key == Scoring.Shapes.DistanceBeginnerSlot;
             var criterion = Criterion.Language;
-            if (!isInternship && (!WireNames.TryParse(key, out criterion) || Criteria.Name(criterion) != key))
+            if (!isInternship && !isBeginner && (!WireNames.TryParse(key, out criterion) || Criteria.Name(criterion) != key))
             {
-                errors.Add(field, $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}, {Scoring.Shapes.LanguageInternshipSlot}.");
+                errors.Add(field, $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}, "
+                    + $"{Scoring.Shapes.LanguageInternshipSlot}, {Scoring.Shapes.DistanceBeginnerSlot}.");
                 continue;
             }
-            var c = isInternship ? Criterion.Language : criterion;
+            var c = isInternship ? Criterion.Language : isBeginner ? Criterion.Distance : criterion;
             var allowed = isInternship ? [ShapeFeature.LevelGapLanguageInternship] : Scoring.Shapes.FeaturesOf(c);
             if (doc is null || !WireNames.TryParse<ShapeFeature>(doc.Feature, out var feature) || WireNames.Of(feature) != doc.Feature
                 || !allowed.Contains(feature))
@@ -209,9 +212,10 @@ public sealed class WeightProfile
             }
             var shape = CriterionShape.Create(feature, doc.Knots, field, errors);
             if (isInternship) languageInternship = shape;
+            else if (isBeginner) distanceBeginner = shape;
             else byCriterion[(int)c] = shape;
         }
-        return new Shapes(byCriterion, languageInternship);
+        return new Shapes(byCriterion, languageInternship, distanceBeginner);
     }
 
     private static Dictionary<string, ShapeDocument>? ShapeDocuments(Shapes? shapes)
@@ -221,6 +225,7 @@ public sealed class WeightProfile
         var result = new Dictionary<string, ShapeDocument>(StringComparer.Ordinal);
         foreach (var c in Criteria.All) if (shapes.Of(c) is { } s) result[Criteria.Name(c)] = Doc(s);
         if (shapes.LanguageInternship is { } li) result[Scoring.Shapes.LanguageInternshipSlot] = Doc(li);
+        if (shapes.DistanceBeginner is { } db) result[Scoring.Shapes.DistanceBeginnerSlot] = Doc(db);
         return result;
     }
 

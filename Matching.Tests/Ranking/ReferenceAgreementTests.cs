@@ -27,6 +27,7 @@ public class ReferenceAgreementTests
         Shapes = new()
         {
             ["distance"] = new() { Feature = "km", Knots = [[0, 1], [3.3, 0.9], [11.7, 0.35], [27.1, 0.05]] },
+            ["distanceBeginner"] = new() { Feature = "km", Knots = [[0, 1], [2, 0.6], [8, 0.1]] },
             ["language"] = new() { Feature = "levelGap", Knots = [[-2, 0.1], [-1, 0.55], [0, 1], [1.5, 0.6], [4, 0.2]] },
             ["languageInternship"] = new() { Feature = "levelGapLanguageInternship", Knots = [[-1, 0.3], [0, 1], [2, 0]] },
             ["interests"] = new() { Feature = "exactInterests", Knots = [[0, 0.2], [1, 0.7], [2.5, 1]] },

@@ -15,7 +15,7 @@ internal static class ReportWriter
 
     /// <summary>Every file the report writes, charts first.</summary>
     public static IReadOnlyList<string> Files { get; } =
-        [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, MarkdownFile, "tuned.json", "learned.json", "results.json"];
+        [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, MarkdownFile, "tuned.json", "learned.json", "learned-shaped.json", "results.json"];
 
     /// <summary>Writes everything; <paramref name="arguments"/> are the flags the report was made with, quoted in it.</summary>
     public static void Write(ExperimentResult r, string directory, string arguments)
@@ -28,6 +28,7 @@ internal static class ReportWriter
         Charts.DrawImportance(r, Path.Combine(directory, Charts.Importance));
         HarnessCli.WriteProfile(r.Tuned, Path.Combine(directory, "tuned.json"));
         HarnessCli.WriteProfile(r.Linear.Profile, Path.Combine(directory, "learned.json"));
+        HarnessCli.WriteProfile(r.Shaped.Profile, Path.Combine(directory, "learned-shaped.json"));
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonOutput.Serialize(JsonOutput.Experiment(r)) + "\n", utf8);
         File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory), utf8);
@@ -48,7 +49,7 @@ internal static class ReportWriter
         Line();
         Line("## The data");
         Line();
-        Line(string.Create(inv, $"- History: `{r.Source}`: {r.Newcomers:N0} past matches, one per newcomer, {r.CompletionRate:P1} completed."));
+        Line(string.Create(inv, $"- History: `{r.Source}`: {r.Matches:N0} past matches of {r.Newcomers:N0} newcomers, {r.CompletionRate:P1} completed."));
         Line(string.Create(inv, $"- Candidates: for each newcomer, the offers feasible on the day the match was proposed, {r.MeanCandidates:F1} on average."));
         Line(string.Create(inv, $"- Split by newcomer (seed {r.Options.Seed}): {r.TrainNewcomers:N0} to tune and learn on, {r.TestNewcomers:N0} held out. Every figure is on the held-out newcomers."));
         Line(r.HasOracle
@@ -141,7 +142,7 @@ internal static class ReportWriter
         Line(Reports.WeightTable(Reports.Profiles(r)).ToMarkdown());
         Line("The logistic regression's logit change per unit of each criterion score (before normalising): "
             + string.Join(", ", Criteria.All.Select(c => string.Create(inv, $"{Criteria.Name(c)} {r.Linear.LogitWeights[(int)c]:F3}")))
-            + string.Create(inv, $"; intercept {r.Linear.Bias:F3}. Its level tolerance was chosen by training outcome AUC (0: {r.Linear.ToleranceAuc[0]:F4}, 1: {r.Linear.ToleranceAuc[1]:F4})."));
+            + string.Create(inv, $"; intercept {r.Linear.Bias:F3}. Its level tolerance was chosen by the outcome AUC on the cross-validation folds (0: {r.Linear.ToleranceAuc[0]:F4}, 1: {r.Linear.ToleranceAuc[1]:F4}; the per-fold difference has a standard error of {r.Linear.ToleranceAucDifferenceSe:F4}{(r.Linear.ToleranceWithinNoise ? ", so the choice is within noise" : "")})."));
         Line();
         if (r.Tuning is { } t)
         {

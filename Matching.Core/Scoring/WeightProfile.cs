@@ -47,7 +47,41 @@ public sealed class ShapeDocument
     /// <summary>The raw feature (see <see cref="ShapeFeature"/>), e.g. "km", "levelGap", "exactInterests", "timeRatio".</summary>
     public string? Feature { get; set; }
     /// <summary>2..16 knots [x, y], x increasing, y in [0, 1]; monotone or unimodal.</summary>
+    [JsonConverter(typeof(KnotListConverter))]
     public List<double[]>? Knots { get; set; }
+}
+
+/// <summary>Writes each knot on one line (<c>[5, 0.8]</c>), so that an indented profile stays readable; reads plain JSON arrays of numbers.</summary>
+internal sealed class KnotListConverter : JsonConverter<List<double[]>>
+{
+    public override List<double[]>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("The knots must be an array of [x, y].");
+        var list = new List<double[]>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("Each knot must be an array [x, y].");
+            var knot = new List<double>(2);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number) throw new JsonException("A knot holds numbers only.");
+                knot.Add(reader.GetDouble());
+            }
+            list.Add(knot.ToArray());
+        }
+        return list;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<double[]> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var knot in value)
+        {
+            writer.WriteRawValue("[" + string.Join(", ", knot.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        }
+        writer.WriteEndArray();
+    }
 }
 
 /// <summary>The wire form of the gauss distance decay.</summary>

@@ -51,7 +51,7 @@ public sealed class ShapeDocument
     public List<double[]>? Knots { get; set; }
 }
 
-/// <summary>Writes each knot on one line (<c>[5, 0.8]</c>), so that an indented profile stays readable; reads plain JSON arrays of numbers.</summary>
+/// <summary>Writes the knots on one line (<c>[[0, 1], [5, 0.8]]</c>), so that an indented profile stays readable; reads plain JSON arrays of numbers.</summary>
 internal sealed class KnotListConverter : JsonConverter<List<double[]>>
 {
     public override List<double[]>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -75,12 +75,9 @@ internal sealed class KnotListConverter : JsonConverter<List<double[]>>
 
     public override void Write(Utf8JsonWriter writer, List<double[]> value, JsonSerializerOptions options)
     {
-        writer.WriteStartArray();
-        foreach (var knot in value)
-        {
-            writer.WriteRawValue("[" + string.Join(", ", knot.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]");
-        }
-        writer.WriteEndArray();
+        // The whole list as one raw value: an indented writer would put every number on a line of its own.
+        writer.WriteRawValue("[" + string.Join(", ", value.Select(knot =>
+            "[" + string.Join(", ", knot.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]")) + "]");
     }
 }
 

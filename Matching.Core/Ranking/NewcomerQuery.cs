@@ -43,6 +43,8 @@ internal sealed class NewcomerQuery
     public required double[] GoalTable { get; init; }
     public required double BridgingIfShared { get; init; }
     public required double[] Weights { get; init; }
+    /// <summary>The profile's learned shapes, or null when the formulas score every criterion.</summary>
+    public Shapes? Shapes { get; init; }
 
     public static NewcomerQuery Compile(Newcomer n, WeightProfile profile, DateOnly today, IReadOnlyCollection<OfferKind>? kinds,
         InterestTaxonomy taxonomy, LanguageRegistry languages, bool ignoreCapacity = false)
@@ -90,6 +92,7 @@ internal sealed class NewcomerQuery
             GoalTable = goalTable,
             BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
             Weights = profile.Weights.ToArray(),
+            Shapes = profile.Shapes,
         };
     }
 

@@ -323,7 +323,7 @@ internal sealed class OfferIndex
                     for (var j = 0; j < found; j++)
                     {
                         var i = survivors[j];
-                        var reason = SurvivorReason(q, i, criteria, out var km, out _, out _);
+                        var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _);
                         if (reason != ExclusionReason.None)
                         {
                             excluded[(int)reason]++;
@@ -407,15 +407,16 @@ internal sealed class OfferIndex
         try
         {
             if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
-            var reason = Evaluate(q, slot, criteria, out var km, out var overlap, out var days);
-            return new PairFacts(reason, km, overlap, days, _offers[slot]!, _held[slot]);
+            var reason = Evaluate(q, slot, criteria, out var km, out var overlap, out var days, out var inputs);
+            return new PairFacts(reason, km, overlap, days, _offers[slot]!, _held[slot], inputs);
         }
         finally { _lock.ExitReadLock(); }
     }
 
     /// <summary>Evaluates a stored slot exactly as the scan does: the gate table, the distance bound, then the rest.</summary>
-    private ExclusionReason Evaluate(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days)
+    private ExclusionReason Evaluate(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs)
     {
+        inputs = default;
         km = 0;
         overlap = 0;
         days = 0;
@@ -423,7 +424,7 @@ internal sealed class OfferIndex
         var p = 3 * i;
         var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
         if (outcome == NeedsDistance) outcome = chord2 > q.LimitChordSquaredHigh ? (int)ExclusionReason.Distance : Survivor;
-        return outcome == Survivor ? SurvivorReason(q, i, s, out km, out overlap, out days) : (ExclusionReason)outcome;
+        return outcome == Survivor ? SurvivorReason(q, i, s, out km, out overlap, out days, out inputs) : (ExclusionReason)outcome;
     }
 
     /// <summary>
@@ -431,8 +432,9 @@ internal sealed class OfferIndex
     /// cannot tell, then age, gender and time, the commonest time failure (no common hour) first from the hours column
     /// without touching the offer's struct; then the criterion scores of an offer that passes.
     /// </summary>
-    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days)
+    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs)
     {
+        inputs = default;
         overlap = 0;
         days = 0;
         km = -1;
@@ -471,8 +473,13 @@ internal sealed class OfferIndex
         s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
         s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
-        s[(int)Criterion.BridgingLanguage] = (q.Languages & cold.Languages).IsEmpty ? 0 : q.BridgingIfShared;
+        var shared = !(q.Languages & cold.Languages).IsEmpty;
+        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
         s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
+        inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind, exact,
+            s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]);
+        // Learned shapes replace the formulas of their criteria.
+        q.Shapes?.Apply(s, inputs);
         return ExclusionReason.None;
     }
 
@@ -574,4 +581,5 @@ internal sealed class OfferIndex
 }
 
 /// <summary>What the kernel found for one pair, for explanations and override checks.</summary>
-internal sealed record PairFacts(ExclusionReason Reason, double Km, int OverlapMinutesPerWeek, long Days, Offer Offer, int Held);
+/// <remarks><see cref="Inputs"/> are the raw features the learned shapes read (default when excluded).</remarks>
+internal sealed record PairFacts(ExclusionReason Reason, double Km, int OverlapMinutesPerWeek, long Days, Offer Offer, int Held, PairInputs Inputs);

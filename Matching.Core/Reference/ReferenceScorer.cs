@@ -48,6 +48,8 @@ internal sealed class ReferenceScorer(InterestTaxonomy taxonomy, LanguageRegistr
         criteria[(int)Criterion.BridgingLanguage] = Formulas.BridgingFit(shared, n.DutchLevel.Ordinal);
         var goalMask = n.Goals.Aggregate(0, (m, g) => m | (1 << (int)g));
         criteria[(int)Criterion.Goals] = Formulas.GoalFit(goalMask, o.Kind, o.Setting);
+        profile.Shapes?.Apply(criteria, new PairInputs(km, o.Remote, n.DutchLevel.Ordinal, o.DutchLevel.Min.Ordinal, o.DutchLevel.Max.Ordinal,
+            o.Kind, exact, criteria[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, o.Hours), shared, criteria[(int)Criterion.Goals]));
 
         var score = 0.0;
         for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];

@@ -23,6 +23,13 @@ public sealed class WeightProfileDocument
     public DistanceDecayDocument? Distance { get; set; }
     /// <summary>Days assumed left when a newcomer has no trajectory end and the offer no end (7..730, default 182).</summary>
     public int? HorizonDays { get; set; }
+    /// <summary>Schema of the document: 1 (weights and formula settings only, the default) or 2 (with <see cref="Shapes"/>).</summary>
+    public int? Schema { get; set; }
+    /// <summary>
+    /// Schema 2: a learned curve per criterion name (and "languageInternship" for the taalstage language curve) that
+    /// replaces the criterion's formula; criteria without one keep their formula.
+    /// </summary>
+    public Dictionary<string, ShapeDocument>? Shapes { get; set; }
 
     /// <summary>JSON options of every profile document: camelCase, unknown members refused, numbers only as JSON numbers.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -32,6 +39,46 @@ public sealed class WeightProfileDocument
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+}
+
+/// <summary>The wire form of a learned criterion shape: <c>{ "feature": "km", "knots": [[0, 1], [5, 0.8], [20, 0.1]] }</c>.</summary>
+public sealed class ShapeDocument
+{
+    /// <summary>The raw feature (see <see cref="ShapeFeature"/>), e.g. "km", "levelGap", "exactInterests", "timeRatio".</summary>
+    public string? Feature { get; set; }
+    /// <summary>2..16 knots [x, y], x increasing, y in [0, 1]; monotone or unimodal.</summary>
+    [JsonConverter(typeof(KnotListConverter))]
+    public List<double[]>? Knots { get; set; }
+}
+
+/// <summary>Writes the knots on one line (<c>[[0, 1], [5, 0.8]]</c>), so that an indented profile stays readable; reads plain JSON arrays of numbers.</summary>
+internal sealed class KnotListConverter : JsonConverter<List<double[]>>
+{
+    public override List<double[]>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("The knots must be an array of [x, y].");
+        var list = new List<double[]>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("Each knot must be an array [x, y].");
+            var knot = new List<double>(2);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number) throw new JsonException("A knot holds numbers only.");
+                knot.Add(reader.GetDouble());
+            }
+            list.Add(knot.ToArray());
+        }
+        return list;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<double[]> value, JsonSerializerOptions options)
+    {
+        // The whole list as one raw value: an indented writer would put every number on a line of its own.
+        writer.WriteRawValue("[" + string.Join(", ", value.Select(knot =>
+            "[" + string.Join(", ", knot.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]")) + "]");
+    }
 }
 
 /// <summary>The wire form of the gauss distance decay.</summary>
@@ -54,8 +101,9 @@ public sealed class WeightProfile
     private readonly double[] _weights;
 
     private WeightProfile(string name, int version, string? description, double[] weights, int levelTolerance,
-        double offsetKm, double scaleKm, double decay, int horizonDays)
+        double offsetKm, double scaleKm, double decay, int horizonDays, Shapes? shapes)
     {
+        Shapes = shapes;
         Name = name;
         Version = version;
         Description = description;
@@ -96,6 +144,12 @@ public sealed class WeightProfile
     public int HorizonDays { get; }
 
     internal double GaussSigmaSquared { get; }
+
+    /// <summary>The learned shapes, or null for a profile that scores by the formulas alone (schema 1).</summary>
+    internal Shapes? Shapes { get; }
+
+    /// <summary>Whether any criterion is scored by a learned shape.</summary>
+    public bool HasShapes => Shapes is not null;
 
     /// <summary>The normalised weight of a criterion.</summary>
     public double Weight(Criterion criterion) => _weights[(int)criterion];
@@ -147,10 +201,63 @@ public sealed class WeightProfile
         var horizon = document.HorizonDays ?? 182;
         if (horizon is < 7 or > 730) errors.Add("horizonDays", "Must be between 7 and 730.");
         if (document.Description is { Length: > 500 }) errors.Add("description", "At most 500 characters.");
+        var schema = document.Schema ?? (document.Shapes is { Count: > 0 } ? 2 : 1);
+        if (schema is < 1 or > 2) errors.Add("schema", "Must be 1 or 2.");
+        var shapes = CreateShapes(document.Shapes, schema, errors);
 
         return errors.IsEmpty
-            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon)
+            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon, shapes)
             : null;
+    }
+
+    private static Shapes? CreateShapes(Dictionary<string, ShapeDocument>? documents, int schema, ValidationErrors errors)
+    {
+        if (documents is null || documents.Count == 0) return null;
+        if (schema < 2)
+        {
+            errors.Add("shapes", "Shapes need schema 2.");
+            return null;
+        }
+        var byCriterion = new CriterionShape?[Criteria.Count];
+        CriterionShape? languageInternship = null;
+        CriterionShape? distanceBeginner = null;
+        foreach (var (key, doc) in documents)
+        {
+            var field = $"shapes.{key}";
+            var isInternship = key == Scoring.Shapes.LanguageInternshipSlot;
+            var isBeginner = key == Scoring.Shapes.DistanceBeginnerSlot;
+            var criterion = Criterion.Language;
+            if (!isInternship && !isBeginner && (!WireNames.TryParse(key, out criterion) || Criteria.Name(criterion) != key))
+            {
+                errors.Add(field, $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}, "
+                    + $"{Scoring.Shapes.LanguageInternshipSlot}, {Scoring.Shapes.DistanceBeginnerSlot}.");
+                continue;
+            }
+            var c = isInternship ? Criterion.Language : isBeginner ? Criterion.Distance : criterion;
+            var allowed = isInternship ? [ShapeFeature.LevelGapLanguageInternship] : Scoring.Shapes.FeaturesOf(c);
+            if (doc is null || !WireNames.TryParse<ShapeFeature>(doc.Feature, out var feature) || WireNames.Of(feature) != doc.Feature
+                || !allowed.Contains(feature))
+            {
+                errors.Add($"{field}.feature", $"Required; for {key} one of {string.Join(", ", allowed.Select(WireNames.Of))}.");
+                continue;
+            }
+            var shape = CriterionShape.Create(feature, doc.Knots, field, errors);
+            if (isInternship) languageInternship = shape;
+            else if (isBeginner) distanceBeginner = shape;
+            else byCriterion[(int)c] = shape;
+        }
+        return new Shapes(byCriterion, languageInternship, distanceBeginner);
+    }
+
+    private static Dictionary<string, ShapeDocument>? ShapeDocuments(Shapes? shapes)
+    {
+        if (shapes is null) return null;
+        static ShapeDocument Doc(CriterionShape s) => new() { Feature = WireNames.Of(s.Feature), Knots = s.Knots.Select(k => new[] { k.X, k.Y }).ToList() };
+        var result = new Dictionary<string, ShapeDocument>(StringComparer.Ordinal);
+        foreach (var c in Criteria.All) if (shapes.Of(c) is { } s) result[Criteria.Name(c)] = Doc(s);
+        if (shapes.LanguageInternship is { } li) result[Scoring.Shapes.LanguageInternshipSlot] = Doc(li);
+        if (shapes.DistanceBeginner is { } db) result[Scoring.Shapes.DistanceBeginnerSlot] = Doc(db);
+        return result;
     }
 
     /// <summary>Parses and validates JSON; malformed JSON is reported as an error on the empty field.</summary>
@@ -186,6 +293,8 @@ public sealed class WeightProfile
         LevelTolerance = LevelTolerance,
         Distance = new DistanceDecayDocument { OffsetKm = DistanceOffsetKm, ScaleKm = DistanceScaleKm, Decay = DistanceDecay },
         HorizonDays = HorizonDays,
+        Schema = Shapes is null ? null : 2,
+        Shapes = ShapeDocuments(Shapes),
     };
 
     /// <summary>
@@ -205,5 +314,5 @@ public sealed class WeightProfile
 
     /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
     public WeightProfile WithIdentity(string name, int version) =>
-        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays);
+        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays, Shapes);
 }

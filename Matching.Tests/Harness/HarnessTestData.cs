@@ -39,7 +39,8 @@ internal static class HarnessTestData
 
     /// <summary>A replayed newcomer built by hand: candidates with criteria, km, levels below, oracle and the match.</summary>
     public static ReplayQuery Query(string id, double[][] criteria, double[]? oracle = null, int matched = 0, bool completed = true,
-        byte[]? levelsBelow = null, string gender = "female", string level = "A1", string region = "VAN", string language = "ar")
+        byte[]? levelsBelow = null, string gender = "female", string level = "A1", string region = "VAN", string language = "ar",
+        PairInputs[]? inputs = null)
     {
         var n = TestData.Newcomer(id);
         var count = criteria.Length;
@@ -64,6 +65,7 @@ internal static class HarnessTestData
             Remote = Enumerable.Repeat(true, count).ToArray(),
             LevelsBelow = levelsBelow ?? new byte[count],
             Features = new float[count * PairFeatures.Count],
+            Inputs = inputs ?? new PairInputs[count],
             Oracle = oracle,
             Matched = matched,
         };

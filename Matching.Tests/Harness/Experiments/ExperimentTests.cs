@@ -12,6 +12,7 @@ public class ExperimentTests
         Folds = 3,
         Tuner = HarnessTestData.SmallTuner,
         Linear = HarnessTestData.SmallLinear,
+        Shaped = new ShapedLearnOptions { Seed = 3, Folds = 2, Iterations = [200], MinLeaf = 20 },
         LightGbm = HarnessTestData.SmallLightGbm,
         LightGbmGrid = [(4, 20)],
         LightGbmFolds = 2,
@@ -27,7 +28,7 @@ public class ExperimentTests
     public void Run_Rows_EveryRankerInOrder()
     {
         Result.Rows.Select(r => r.Name).Should().Equal(
-            Experiment.Random, Experiment.Default, Experiment.Tuned, Experiment.Learned, Experiment.LightGbm, Experiment.Ceiling, Experiment.Oracle);
+            Experiment.Random, Experiment.Default, Experiment.Tuned, Experiment.Learned, Experiment.Shaped, Experiment.LightGbm, Experiment.Ceiling, Experiment.Oracle);
         Result.Row(Experiment.Default).GapClosed.Should().Be(0);
         Result.Row(Experiment.Oracle).GapClosed.Should().Be(1);
         Result.TrainNewcomers.Should().Be(280);

@@ -74,16 +74,18 @@ internal static class HarnessCli
               --name NAME          the profile's name (default tuned)
             """,
         ["learn"] = """
-            usage: learn --history FILE [--tuned FILE] [--out learned.json] [--name learned-linear] [common flags]
+            usage: learn --history FILE [--tuned FILE] [--out learned.json] [--shaped-out FILE] [--name learned-linear] [common flags]
 
             On the training newcomers: tune (unless --tuned gives a profile), a logistic regression of completed against
             stopped on the six criterion scores (ML.NET L-BFGS, non-negative weights, distance decay chosen by
             cross-validated log-loss) mapped onto a profile, and a LightGBM LambdaRank ranker on every pair feature
-            (tree size chosen by cross-validated AUC). Then every ranker on the held-out newcomers, the share of the
+            (tree size chosen by cross-validated AUC), and a shaped profile: a generalized additive model (ML.NET Gam) over
+            one raw feature per criterion, its curves projected monotone or unimodal. Then every ranker on the held-out newcomers, the share of the
             default→oracle gap in NDCG@10 each closes, and permutation feature importance.
 
               --tuned FILE         a tuned profile to compare instead of tuning
               --out FILE           where to write the learned profile (default learned.json)
+              --shaped-out FILE    where to write the shaped profile (default learned-shaped.json beside --out)
               --name NAME          the learned profile's name (default learned-linear)
               --folds K            cross-validation folds (default 5)
               --samples N, --refine N   the tuner's budget (defaults 400, 300)
@@ -105,7 +107,7 @@ internal static class HarnessCli
     {
         ["evaluate"] = (["profile", "min-group"], ["held-out"]),
         ["tune"] = (["objective", "samples", "refine", "folds", "out", "name"], []),
-        ["learn"] = (["tuned", "out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
+        ["learn"] = (["tuned", "out", "shaped-out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
         ["report"] = (["tuned", "out", "folds", "samples", "refine"], ["no-ceiling"]),
     };
 
@@ -339,7 +341,9 @@ internal static class HarnessCli
         }
         else
         {
-            WriteProfile(learned, flags.Get("out") ?? "learned.json");
+            var outPath = flags.Get("out") ?? "learned.json";
+            WriteProfile(learned, outPath);
+            WriteProfile(result.Shaped.Profile, flags.Get("shaped-out") ?? Path.Combine(Path.GetDirectoryName(outPath) ?? "", "learned-shaped.json"));
         }
 
         if (flags.Has("json"))
@@ -347,7 +351,7 @@ internal static class HarnessCli
             output.WriteLine(JsonOutput.Serialize(JsonOutput.Experiment(result)));
             return 0;
         }
-        output.WriteLine($"{world.Source}: {result.Newcomers:N0} newcomers, {TextTable.Pct(result.CompletionRate)} completed, {result.MeanCandidates:F1} candidates each; "
+        output.WriteLine($"{world.Source}: {result.Matches:N0} matches of {result.Newcomers:N0} newcomers, {TextTable.Pct(result.CompletionRate)} completed, {result.MeanCandidates:F1} candidates each; "
             + $"learned on {result.TrainNewcomers:N0}, scored on {result.TestNewcomers:N0} held out (seed {seed}).");
         output.WriteLine();
         output.Write(Reports.HeldOutTable(result).ToText());
@@ -360,7 +364,7 @@ internal static class HarnessCli
         output.WriteLine("  lightgbm:       " + string.Join(", ", result.LightGbmImportance.Take(8).Select(f => $"{f.Feature} {f.Drop.ToString("F4", CultureInfo.InvariantCulture)}")));
         output.WriteLine();
         output.WriteLine(reportDir is null
-            ? $"Wrote {flags.Get("out") ?? "learned.json"}."
+            ? $"Wrote {flags.Get("out") ?? "learned.json"} and the shaped profile {flags.Get("shaped-out") ?? "learned-shaped.json (beside it)"}."
             : $"Wrote {Path.Combine(reportDir, ReportWriter.MarkdownFile)} with its charts, tuned.json, learned.json and results.json.");
         return 0;
     }

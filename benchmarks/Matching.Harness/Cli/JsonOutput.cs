@@ -51,6 +51,7 @@ internal static class JsonOutput
     {
         source = r.Source,
         seed = r.Options.Seed,
+        matches = r.Matches,
         newcomers = r.Newcomers,
         completionRate = r.CompletionRate,
         meanCandidates = r.MeanCandidates,
@@ -63,6 +64,7 @@ internal static class JsonOutput
             @default = WeightProfile.Default.ToDocument(),
             tuned = r.Tuned.ToDocument(),
             learnedLinear = r.Linear.Profile.ToDocument(),
+            learnedShaped = r.Shaped.Profile.ToDocument(),
             oracleTuned = r.CeilingProfile?.ToDocument(),
         },
         tuning = r.Tuning is null ? null : Tuning(r.Tuning),
@@ -72,6 +74,14 @@ internal static class JsonOutput
             bias = r.Linear.Bias,
             decayTrials = r.Linear.Trials,
             toleranceAuc = r.Linear.ToleranceAuc,
+            toleranceAucDifferenceSe = r.Linear.ToleranceAucDifferenceSe,
+            toleranceWithinNoise = r.Linear.ToleranceWithinNoise,
+        },
+        shaped = new
+        {
+            iterations = r.Shaped.Iterations,
+            trials = r.Shaped.Trials.Select(t => new { iterations = t.Iterations, logLossBits = t.LogLoss }),
+            baseRateLogLossBits = r.Shaped.BaseRateLogLoss,
         },
         lightGbm = new
         {

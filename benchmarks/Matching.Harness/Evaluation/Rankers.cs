@@ -42,6 +42,7 @@ internal sealed record ProfileRanker(WeightProfile Profile, string? Name = null)
         var baseProfile = BaseDecay;
         var sameDecay = profile.DistanceOffsetKm == baseProfile.DistanceOffsetKm && profile.GaussSigmaSquared == baseProfile.GaussSigmaSquared;
         var criteria = q.Criteria;
+        Span<double> shaped = stackalloc double[Criteria.Count];
         for (var c = 0; c < q.Count; c++)
         {
             if (q.LevelsBelow[c] > profile.LevelTolerance)
@@ -54,7 +55,18 @@ internal sealed record ProfileRanker(WeightProfile Profile, string? Name = null)
                 ? criteria[row + (int)Criterion.Distance]
                 : Formulas.DistanceFit(q.Km[c], q.Remote[c], profile.DistanceOffsetKm, profile.GaussSigmaSquared);
             var s = 0.0;
-            for (var k = 0; k < Criteria.Count; k++) s += w[k] * (k == (int)Criterion.Distance ? distance : criteria[row + k]);
+            if (profile.Shapes is { } shapes)
+            {
+                // A shaped profile scores as the engine does: the formulas, then each shape over the pair's raw feature.
+                criteria.AsSpan(row, Criteria.Count).CopyTo(shaped);
+                shaped[(int)Criterion.Distance] = distance;
+                shapes.Apply(shaped, q.Inputs[c]);
+                for (var k = 0; k < Criteria.Count; k++) s += w[k] * shaped[k];
+            }
+            else
+            {
+                for (var k = 0; k < Criteria.Count; k++) s += w[k] * (k == (int)Criterion.Distance ? distance : criteria[row + k]);
+            }
             scores[c] = s;
         }
     }

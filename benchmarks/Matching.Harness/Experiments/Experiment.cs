@@ -19,6 +19,8 @@ internal sealed record ExperimentOptions
     public TunerOptions Tuner { get; init; } = new();
     /// <summary>The linear learner's settings (seed and folds from here).</summary>
     public LinearLearnOptions Linear { get; init; } = new();
+    /// <summary>The shaped learner's settings (seed and folds from here).</summary>
+    public ShapedLearnOptions Shaped { get; init; } = new();
     /// <summary>LightGBM's settings (seed from here; tree size chosen from <see cref="LightGbmGrid"/>).</summary>
     public LightGbmOptions LightGbm { get; init; } = new();
     /// <summary>Tree sizes (leaves, smallest leaf) the LightGBM cross-validation chooses from.</summary>
@@ -54,7 +56,9 @@ internal sealed record ExperimentResult
     public required string Source { get; init; }
     /// <summary>The options.</summary>
     public required ExperimentOptions Options { get; init; }
-    /// <summary>Newcomers (matches) in the history.</summary>
+    /// <summary>Matches in the history (one replayed query each).</summary>
+    public required int Matches { get; init; }
+    /// <summary>Distinct newcomers among them.</summary>
     public required int Newcomers { get; init; }
     /// <summary>Share of the history's matches that completed.</summary>
     public required double CompletionRate { get; init; }
@@ -72,6 +76,8 @@ internal sealed record ExperimentResult
     public required WeightProfile Tuned { get; init; }
     /// <summary>The linear model and its profile.</summary>
     public required LinearLearnResult Linear { get; init; }
+    /// <summary>The shaped (GAM) model and its profile.</summary>
+    public required ShapedLearnResult Shaped { get; init; }
     /// <summary>The LightGBM settings chosen and every trial with its held-out AUC.</summary>
     public required IReadOnlyList<(LightGbmOptions Options, double Auc)> LightGbmTrials { get; init; }
     /// <summary>The LightGBM settings used.</summary>
@@ -99,7 +105,7 @@ internal sealed record ExperimentResult
 internal static class Experiment
 {
     /// <summary>The names of the rows, in table order.</summary>
-    public const string Random = "random", Default = "default", Tuned = "tuned", Learned = "learned-linear", LightGbm = "lightgbm",
+    public const string Random = "random", Default = "default", Tuned = "tuned", Learned = "learned-linear", Shaped = "learned-shaped", LightGbm = "lightgbm",
         Ceiling = "oracle-tuned profile", Oracle = "oracle";
 
     /// <summary>Runs the protocol on replayed queries.</summary>
@@ -120,6 +126,8 @@ internal static class Experiment
 
         var linear = new LinearProfileLearner(options.Linear with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Learned);
 
+        var shaped = new ShapedProfileLearner(options.Shaped with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Shaped);
+
         var (lgbOptions, lgbTrials) = LightGbmRankLearner.Select(train, options.LightGbm with { Seed = options.Seed }, options.LightGbmGrid, options.LightGbmFolds, progress);
         var lgbLearner = new LightGbmRankLearner(lgbOptions);
         var lgb = lgbLearner.Learn(train);
@@ -138,6 +146,7 @@ internal static class Experiment
             new ProfileRanker(WeightProfile.Default, Default),
             new ProfileRanker(tuned, Tuned),
             new ProfileRanker(linear.Profile, Learned),
+            new ProfileRanker(shaped.Profile, Shaped),
             lgb,
         };
         if (ceiling is not null) rankers.Add(new ProfileRanker(ceiling, Ceiling));
@@ -158,14 +167,15 @@ internal static class Experiment
         var lgbImportance = PermutationImportance.Compute(sample, sample.Select(q => q.Features).ToList(), PairFeatures.Names,
             (_, ms) => lgbLearner.Score(ms), options.Seed);
 
-        var distributions = new[] { (Default, WeightProfile.Default), (Tuned, tuned), (Learned, linear.Profile) }
+        var distributions = new[] { (Default, WeightProfile.Default), (Tuned, tuned), (Learned, linear.Profile), (Shaped, shaped.Profile) }
             .Select(p => Distribution(p.Item1, p.Item2, test)).ToList();
 
         return new ExperimentResult
         {
             Source = source,
             Options = options,
-            Newcomers = queries.Count,
+            Matches = queries.Count,
+            Newcomers = queries.Select(q => q.Newcomer.Id).Distinct(StringComparer.Ordinal).Count(),
             CompletionRate = queries.Count == 0 ? double.NaN : queries.Count(q => q.Completed) / (double)queries.Count,
             MeanCandidates = queries.Count == 0 ? 0 : queries.Average(q => q.Count),
             TrainNewcomers = train.Count,
@@ -174,6 +184,7 @@ internal static class Experiment
             Tuning = tuning,
             Tuned = tuned,
             Linear = linear,
+            Shaped = shaped,
             LightGbmTrials = lgbTrials,
             LightGbm = lgbOptions,
             CeilingProfile = ceiling,

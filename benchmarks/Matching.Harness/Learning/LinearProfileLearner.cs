@@ -37,16 +37,22 @@ internal sealed record DecayTrial(double OffsetKm, double ScaleKm, double LogLos
 /// <param name="LogitWeights">Logit change per unit of each raw criterion score (criterion order), as learned.</param>
 /// <param name="Bias">The model's intercept.</param>
 /// <param name="Trials">Every decay tried.</param>
-/// <param name="ToleranceAuc">Training outcome AUC of the profile with tolerance 0 and 1 (the higher one is kept).</param>
+/// <param name="ToleranceAuc">Outcome AUC of the profile with tolerance 0 and 1, averaged over the folds (the higher one is kept).</param>
+/// <param name="ToleranceAucDifferenceSe">Standard error of the per-fold difference (1 − 0).</param>
+/// <param name="ToleranceWithinNoise">Whether that difference is within two standard errors of zero: the choice is a coin toss.</param>
 internal sealed record LinearLearnResult(
-    WeightProfile Profile, IReadOnlyList<double> LogitWeights, double Bias, IReadOnlyList<DecayTrial> Trials, IReadOnlyList<double> ToleranceAuc);
+    WeightProfile Profile, IReadOnlyList<double> LogitWeights, double Bias, IReadOnlyList<DecayTrial> Trials, IReadOnlyList<double> ToleranceAuc,
+    double ToleranceAucDifferenceSe, bool ToleranceWithinNoise);
 
 /// <summary>
-/// Learns a weight profile from outcomes with ML.NET: a logistic regression (L-BFGS, weights constrained non-negative) of
-/// completed against stopped on the six criterion scores of each historical match, standardised. Its logit is
+/// Learns a weight profile from outcomes with ML.NET: a logistic regression (L-BFGS) of completed against stopped on the six
+/// criterion scores of each historical match, standardised, with a free intercept and non-negative weights (an active
+/// set: a criterion whose weight comes out negative is dropped and the rest refitted; ML.NET's own EnforceNonNegativity
+/// would pin the intercept at 0 as well, which wrecks the fit where fewer than half the matches complete). Its logit is
 /// b + Σ w′ᵢ·sᵢ·xᵢ (sᵢ the normaliser's scale), so wᵢ = w′ᵢ·sᵢ per raw criterion; normalised to sum 1 they rank every
 /// newcomer's offers exactly as the model does (a constant and a positive factor change no order). The distance decay
-/// is chosen by cross-validated log-loss; the level tolerance by the training outcome AUC.
+/// is chosen by cross-validated log-loss; the level tolerance by the outcome AUC on each fold, with the noise of the
+/// per-fold differences reported.
 /// </summary>
 /// <remarks>Deterministic for a seed (one thread). Not thread-safe.</remarks>
 internal sealed class LinearProfileLearner(LinearLearnOptions options, Action<string>? progress = null)
@@ -73,40 +79,71 @@ internal sealed class LinearProfileLearner(LinearLearnOptions options, Action<st
         // Clip what the constraint left at a hair below zero; a model with no positive weight falls back to equal weights.
         var clipped = weights.Select(w => Math.Max(0, w)).ToArray();
         if (clipped.Sum() <= 0) Array.Fill(clipped, 1.0);
-        var objective = new TuningObjective(ObjectiveKind.Outcomes, labelled);
-        var aucs = new[] { 0, 1 }.Select(t => objective.Value(new ProfileParameters(clipped, t, best.OffsetKm, best.ScaleKm).ToProfile(name))).ToArray();
-        var tolerance = aucs[1] > aucs[0] ? 1 : 0;
+        var perFold = folds.Select(f =>
+        {
+            var objective = new TuningObjective(ObjectiveKind.Outcomes, f.Validate);
+            return new[] { 0, 1 }.Select(t => objective.Value(new ProfileParameters(clipped, t, best.OffsetKm, best.ScaleKm).ToProfile(name))).ToArray();
+        }).ToList();
+        var aucs = new[] { perFold.Average(a => a[0]), perFold.Average(a => a[1]) };
+        var differences = perFold.Select(a => a[1] - a[0]).ToArray();
+        var mean = differences.Average();
+        var se = differences.Length < 2 ? double.PositiveInfinity
+            : Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Length - 1) / differences.Length);
+        var tolerance = mean > 0 ? 1 : 0;
+        var withinNoise = Math.Abs(mean) < 2 * se;
+        progress?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"learn linear: level tolerance {tolerance} (outcome AUC 0: {aucs[0]:F4}, 1: {aucs[1]:F4}, difference {mean:+0.0000;-0.0000} ± {se:F4}{(withinNoise ? ", within noise" : "")})"));
         var description = $"Learned by logistic regression on {labelled.Count} historical outcomes (seed {options.Seed}).";
         var profile = new ProfileParameters(clipped, tolerance, best.OffsetKm, best.ScaleKm).ToProfile(name, description);
-        return new LinearLearnResult(profile, weights, bias, trials, aucs);
+        return new LinearLearnResult(profile, weights, bias, trials, aucs, se, withinNoise);
     }
 
     private double HeldOutLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, double offset, double scale)
     {
         var ml = new MLContext(options.Seed);
-        var model = Pipeline(ml).Fit(Rows(ml, fit, offset, scale));
-        var metrics = ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate, offset, scale)), labelColumnName: nameof(PairRow.Completed));
+        var (model, active) = FitNonNegative(ml, fit, offset, scale);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate, offset, scale, active)), labelColumnName: nameof(PairRow.Completed));
         return metrics.LogLoss;
     }
 
-    /// <summary>Fits on all rows and returns the logit weight per raw criterion score and the intercept.</summary>
+    /// <summary>
+    /// The fit with a free intercept and non-negative weights: fit unconstrained, drop the criterion with the most
+    /// negative weight, refit, until none is negative (with six criteria, at most six fits).
+    /// </summary>
+    private (ITransformer Model, int[] Active) FitNonNegative(MLContext ml, IReadOnlyList<ReplayQuery> rows, double offset, double scale)
+    {
+        var active = Enumerable.Range(0, Criteria.Count).ToArray();
+        while (true)
+        {
+            var model = Pipeline(ml).Fit(Rows(ml, rows, offset, scale, active));
+            var w = Linear(model).Weights.ToArray();
+            var worst = Enumerable.Range(0, w.Length).MinBy(i => w[i]);
+            if (w[worst] >= 0 || active.Length == 1) return (model, active);
+            active = active.Where((_, i) => i != worst).ToArray();
+        }
+    }
+
+    private static LinearBinaryModelParameters Linear(ITransformer model) =>
+        ((ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>)((IEnumerable<ITransformer>)model).Last()).Model.SubModel;
+
+    /// <summary>Fits on all rows and returns the logit weight per raw criterion score (0 for a dropped one) and the intercept.</summary>
     private (double[] Weights, double Bias) Fit(IReadOnlyList<ReplayQuery> rows, double offset, double scale)
     {
         var ml = new MLContext(options.Seed);
-        var model = Pipeline(ml).Fit(Rows(ml, rows, offset, scale));
+        var (model, active) = FitNonNegative(ml, rows, offset, scale);
         var chain = ((IEnumerable<ITransformer>)model).ToList();
         var normaliser = (NormalizingTransformer)chain[0];
         var affine = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)normaliser.GetNormalizerModelParameters(0);
-        var linear = ((ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>)chain[^1]).Model.SubModel;
+        var linear = Linear(model);
         var w = linear.Weights.ToArray();
         // y = (x − offset) · scale feeds the model: the logit per raw unit is w′ · scale; the offsets only shift the intercept.
         var weights = new double[Criteria.Count];
         var bias = (double)linear.Bias;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = 0; i < active.Length; i++)
         {
             var s = affine.Scale.Length == 1 ? affine.Scale[0] : affine.Scale[i];
             var o = affine.Offset.IsDefaultOrEmpty ? 0 : affine.Offset.Length == 1 ? affine.Offset[0] : affine.Offset[i];
-            weights[i] = w[i] * s;
+            weights[active[i]] = w[i] * s;
             bias -= w[i] * s * o;
         }
         return (weights, bias);
@@ -120,23 +157,27 @@ internal sealed class LinearProfileLearner(LinearLearnOptions options, Action<st
                 FeatureColumnName = nameof(PairRow.Features),
                 L2Regularization = options.L2,
                 L1Regularization = 0,
-                // A profile has no negative weight: the constraint is part of the model, not a clip afterwards.
-                EnforceNonNegativity = true,
+                // No EnforceNonNegativity: it constrains the intercept too. The active set above keeps the weights ≥ 0.
                 NumberOfThreads = 1,
             }));
 
-    /// <summary>Each newcomer's historical match as a row: the criterion scores with the given decay, completed or not.</summary>
-    private static IDataView Rows(MLContext ml, IReadOnlyList<ReplayQuery> queries, double offset, double scale)
+    /// <summary>Each newcomer's historical match as a row: the active criterion scores with the given decay, completed or not.</summary>
+    private static IDataView Rows(MLContext ml, IReadOnlyList<ReplayQuery> queries, double offset, double scale, int[] active)
     {
         var sigma2 = -scale * scale / (2 * Math.Log(0.5));
         var rows = queries.Select(q =>
         {
             var c = q.Matched;
-            var f = new float[Criteria.Count];
-            for (var k = 0; k < f.Length; k++) f[k] = (float)q.Criterion(c, (Criterion)k);
-            f[(int)Criterion.Distance] = (float)Formulas.DistanceFit(q.Km[c], q.Remote[c], offset, sigma2);
+            var f = new float[active.Length];
+            for (var k = 0; k < f.Length; k++)
+            {
+                var criterion = (Criterion)active[k];
+                f[k] = criterion == Criterion.Distance
+                    ? (float)Formulas.DistanceFit(q.Km[c], q.Remote[c], offset, sigma2)
+                    : (float)q.Criterion(c, criterion);
+            }
             return new PairRow { Completed = q.Completed, Label = q.Completed ? 1 : 0, Features = f };
         }).ToList();
-        return MlRows.Load(ml, rows, Criteria.Count);
+        return MlRows.Load(ml, rows, active.Length);
     }
 }

@@ -77,6 +77,7 @@ internal static class ReplayBuilder
         var km = new double[count];
         var remote = new bool[count];
         var below = new byte[count];
+        var inputs = new PairInputs[count];
         var features = new float[count * PairFeatures.Count];
         var hidden = world.Hidden?[n.Id];
         var oracle = hidden is null ? null : new double[count];
@@ -88,6 +89,7 @@ internal static class ReplayBuilder
             var facts = index.EvaluatePair(query, offer.Id, s)
                 ?? throw new InvalidOperationException($"Offer '{offer.Id}' left the index during the replay.");
             km[c] = facts.Km;
+            inputs[c] = facts.Inputs;
             remote[c] = offer.Remote;
             below[c] = (byte)Math.Max(0, offer.DutchLevel.Min.Ordinal - n.DutchLevel.Ordinal);
             PairFeatures.Fill(features.AsSpan(c * PairFeatures.Count, PairFeatures.Count), n, offer, s, facts.Km, facts.OverlapMinutesPerWeek, facts.Days, taxonomy);
@@ -105,6 +107,7 @@ internal static class ReplayBuilder
             Remote = remote,
             LevelsBelow = below,
             Features = features,
+            Inputs = inputs,
             Oracle = oracle,
             Matched = matched,
         };

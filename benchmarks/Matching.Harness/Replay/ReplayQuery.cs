@@ -43,6 +43,8 @@ internal sealed class ReplayQuery
     public required byte[] LevelsBelow { get; init; }
     /// <summary><see cref="PairFeatures.Count"/> model features per candidate.</summary>
     public required float[] Features { get; init; }
+    /// <summary>The raw features the learned shapes read, per candidate (from the engine's kernel).</summary>
+    public required PairInputs[] Inputs { get; init; }
     /// <summary>The oracle's completion probability per candidate, or null without hidden traits.</summary>
     public required double[]? Oracle { get; init; }
     /// <summary>Index of the historical match among the candidates, or −1 when it was not feasible in the replay.</summary>

@@ -14,7 +14,8 @@ internal static class Charts
 {
     /// <summary>The chart files, in the report's order.</summary>
     public const string MetricByProfile = "metric-by-profile.png", MetricByGroup = "metric-by-group.png",
-        ScoreDistributions = "score-distributions.png", Weights = "weights-default-vs-learned.png", Importance = "feature-importance.png";
+        ScoreDistributions = "score-distributions.png", Weights = "weights-default-vs-learned.png", Importance = "feature-importance.png",
+        Shapes = "learned-shapes.png";
 
     private const int Width = 900, Height = 500;
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
@@ -122,6 +123,64 @@ internal static class Charts
             panels.Add(plot);
         }
         SavePanels(path, panels, columns: 2, Width, Height);
+    }
+
+    /// <summary>
+    /// Per learned curve: the knots the profile keeps, the GAM's own effect before the projection, the default formula
+    /// over the same raw feature (where it is a function of it alone), and the data's density at each knot.
+    /// </summary>
+    public static void DrawShapes(ExperimentResult r, string path)
+    {
+        var panels = new List<Plot>();
+        foreach (var c in r.Shaped.Curves)
+        {
+            var plot = NewPlot();
+            var total = Math.Max(1, c.Samples.Sum());
+            var width = c.X.Length > 1 ? (c.X[^1] - c.X[0]) / c.X.Length * 0.6 : 0.5;
+            var bars = plot.Add.Bars(c.X.Zip(c.Samples, (x, n) => new Bar { Position = x, Value = n / (double)total, Size = width, FillColor = Colors.LightGray }).ToArray());
+            var learned = plot.Add.ScatterLine(c.X, c.Y);
+            learned.Color = Palette.GetColor(0);
+            learned.LineWidth = 3;
+            learned.MarkerSize = 7;
+            learned.LegendText = $"learned (weight {c.Weight:0.000})";
+            var gam = plot.Add.ScatterPoints(c.X, c.GamEffect);
+            gam.Color = Palette.GetColor(1);
+            gam.MarkerSize = 6;
+            gam.LegendText = "GAM effect (same scale)";
+            if (DefaultFormula(c.Feature, c.Slot) is { } formula)
+            {
+                var xs = Enumerable.Range(0, 60).Select(i => c.X[0] + (c.X[^1] - c.X[0]) * i / 59.0).ToArray();
+                var line = plot.Add.ScatterLine(xs, xs.Select(formula).ToArray());
+                line.Color = Palette.GetColor(7);
+                line.LinePattern = LinePattern.Dashed;
+                line.LineWidth = 2;
+                line.LegendText = "default formula";
+            }
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "share of matches (density)", FillColor = Colors.LightGray });
+            plot.Title($"{c.Slot}: curve over {Model.WireNames.Of(c.Feature)}", size: 13);
+            plot.XLabel(Model.WireNames.Of(c.Feature));
+            plot.YLabel("criterion score");
+            plot.ShowLegend(Alignment.UpperRight);
+            panels.Add(plot);
+        }
+        if (panels.Count == 0) panels.Add(NewPlot());
+        SavePanels(path, panels, columns: 2, 650, 420);
+    }
+
+    /// <summary>The default formula as a function of a raw feature alone; null where it also needs other facts (the interest counts).</summary>
+    private static Func<double, double>? DefaultFormula(ShapeFeature feature, string slot)
+    {
+        var d = WeightProfile.Default;
+        return feature switch
+        {
+            ShapeFeature.Km => km => Formulas.DistanceFit(km, false, d.DistanceOffsetKm, d.GaussSigmaSquared),
+            ShapeFeature.LevelGap => gap => Formulas.LanguageFit(3 + (int)Math.Round(gap), 3, 3, Model.OfferKind.Buddy),
+            ShapeFeature.LevelGapLanguageInternship => gap => Formulas.LanguageFit(3 + (int)Math.Round(gap), 3, 3, Model.OfferKind.LanguageInternship),
+            ShapeFeature.TimeRatio => ratio => Formulas.AvailabilityAtExactCover * Math.Min(ratio, 1) + (1 - Formulas.AvailabilityAtExactCover) * Math.Clamp(ratio - 1, 0, 1),
+            ShapeFeature.BridgingLevel => level => Formulas.BridgingFit(true, Math.Clamp((int)Math.Round(level), 0, 6)),
+            ShapeFeature.GoalFit or ShapeFeature.InterestFit => x => x,
+            _ => null,
+        };
     }
 
     private static Plot NewPlot()

@@ -15,7 +15,7 @@ internal static class ReportWriter
 
     /// <summary>Every file the report writes, charts first.</summary>
     public static IReadOnlyList<string> Files { get; } =
-        [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, MarkdownFile, "tuned.json", "learned.json", "results.json"];
+        [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, Charts.Shapes, MarkdownFile, "tuned.json", "learned.json", "learned-shaped.json", "results.json"];
 
     /// <summary>Writes everything; <paramref name="arguments"/> are the flags the report was made with, quoted in it.</summary>
     public static void Write(ExperimentResult r, string directory, string arguments)
@@ -26,8 +26,10 @@ internal static class ReportWriter
         Charts.DrawScoreDistributions(r, Path.Combine(directory, Charts.ScoreDistributions));
         Charts.DrawWeights(r, Path.Combine(directory, Charts.Weights));
         Charts.DrawImportance(r, Path.Combine(directory, Charts.Importance));
+        Charts.DrawShapes(r, Path.Combine(directory, Charts.Shapes));
         HarnessCli.WriteProfile(r.Tuned, Path.Combine(directory, "tuned.json"));
         HarnessCli.WriteProfile(r.Linear.Profile, Path.Combine(directory, "learned.json"));
+        HarnessCli.WriteProfile(r.Shaped.Profile, Path.Combine(directory, "learned-shaped.json"));
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonOutput.Serialize(JsonOutput.Experiment(r)) + "\n", utf8);
         File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory), utf8);
@@ -48,7 +50,7 @@ internal static class ReportWriter
         Line();
         Line("## The data");
         Line();
-        Line(string.Create(inv, $"- History: `{r.Source}`: {r.Newcomers:N0} past matches, one per newcomer, {r.CompletionRate:P1} completed."));
+        Line(string.Create(inv, $"- History: `{r.Source}`: {r.Matches:N0} past matches of {r.Newcomers:N0} newcomers, {r.CompletionRate:P1} completed."));
         Line(string.Create(inv, $"- Candidates: for each newcomer, the offers feasible on the day the match was proposed, {r.MeanCandidates:F1} on average."));
         Line(string.Create(inv, $"- Split by newcomer (seed {r.Options.Seed}): {r.TrainNewcomers:N0} to tune and learn on, {r.TestNewcomers:N0} held out. Every figure is on the held-out newcomers."));
         Line(r.HasOracle
@@ -93,7 +95,8 @@ internal static class ReportWriter
             {
                 Line(string.Create(inv, $"No weight profile over the engine's six criteria did better than {r.Row(Experiment.Ceiling).GapClosed:P1} here, even searched on the oracle itself."));
             }
-            Line(string.Create(inv, $"LightGBM, with the raw pair features a profile cannot weigh, closes {r.Row(Experiment.LightGbm).GapClosed:P1}."));
+            Line(string.Create(inv, $"LightGBM, with the raw pair features a profile cannot weigh, closes {r.Row(Experiment.LightGbm).GapClosed:P1}; "
+                + $"the shaped profile (a learned curve per criterion, still a sum of per-criterion contributions) closes **{r.Row(Experiment.Shaped).GapClosed:P1}**."));
             Line();
         }
         Line("The observed metrics favour the default: 80 % of the historical matches were a case worker's pick from the default");
@@ -141,7 +144,7 @@ internal static class ReportWriter
         Line(Reports.WeightTable(Reports.Profiles(r)).ToMarkdown());
         Line("The logistic regression's logit change per unit of each criterion score (before normalising): "
             + string.Join(", ", Criteria.All.Select(c => string.Create(inv, $"{Criteria.Name(c)} {r.Linear.LogitWeights[(int)c]:F3}")))
-            + string.Create(inv, $"; intercept {r.Linear.Bias:F3}. Its level tolerance was chosen by training outcome AUC (0: {r.Linear.ToleranceAuc[0]:F4}, 1: {r.Linear.ToleranceAuc[1]:F4})."));
+            + string.Create(inv, $"; intercept {r.Linear.Bias:F3}. Its level tolerance was chosen by the outcome AUC on the cross-validation folds (0: {r.Linear.ToleranceAuc[0]:F4}, 1: {r.Linear.ToleranceAuc[1]:F4}; the per-fold difference has a standard error of {r.Linear.ToleranceAucDifferenceSe:F4}{(r.Linear.ToleranceWithinNoise ? ", so the choice is within noise" : "")})."));
         Line();
         if (r.Tuning is { } t)
         {
@@ -150,6 +153,32 @@ internal static class ReportWriter
             if (gain < 0.01) Line("That gain is within the noise of this much history: the search partly fits chance, so trust the tuned weights little.");
             Line();
         }
+        Line("## Learned shapes");
+        Line();
+        Line($"![learned shapes]({Charts.Shapes})");
+        Line();
+        Line("**learned-shaped** is a generalized additive model (ML.NET `Gam`: boosted one-feature stumps, so the logit is a sum of one");
+        Line("step function per raw feature) of completed against stopped, on one raw feature per criterion: km, the signed level gap,");
+        Line("the exact interest count, the time ratio, the Dutch level where a language is shared, and the goal fit. Each step function");
+        Line("is read at up to 12 knots, projected onto the nearest monotone or unimodal curve (pool-adjacent-violators, weighted by the");
+        Line("matches at each knot) and scaled into [0, 1]; the criterion's weight is its curve's range in logits. The engine evaluates");
+        Line("the curves in its scan; the explanation stays score × weight = contribution per criterion.");
+        Line();
+        var sh = r.Shaped;
+        Line(string.Create(inv, $"Rounds chosen by {r.Options.Folds}-fold cross-validated log-loss: ")
+            + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations}: {t.LogLoss:F4} bits")))
+            + string.Create(inv, $"; always predicting the base rate: {sh.BaseRateLogLoss:F4} bits. The interaction curves (taalstage level gap, distance for A0/A1) ")
+            + string.Create(inv, $"{(sh.Interactions ? "were kept" : "were dropped")}: {sh.WithoutInteractionsLogLoss:F4} bits without them, {sh.Trials.Min(t => t.LogLoss):F4} with."));
+        Line();
+        var curves = new TextTable("curve", "feature", "weight", "knots (x → score)");
+        foreach (var c in sh.Curves)
+        {
+            curves.Add(c.Slot, Matching.Model.WireNames.Of(c.Feature), TextTable.Num(c.Weight, 3),
+                string.Join(", ", c.X.Zip(c.Y, (x, y) => string.Create(inv, $"{x:0.###} → {y:0.00}"))));
+        }
+        Line(curves.ToMarkdown());
+        Line("`learned-shaped.json` beside this report is its PUT body (schema 2).");
+        Line();
         Line("## Permutation feature importance");
         Line();
         Line($"![feature importance]({Charts.Importance})");

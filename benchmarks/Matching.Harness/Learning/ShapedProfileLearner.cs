@@ -1,0 +1,339 @@
+using System.Globalization;
+using Matching.Harness.Replay;
+using Matching.Model;
+using Matching.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace Matching.Harness.Learning;
+
+/// <summary>How the shaped profile is learned.</summary>
+internal sealed record ShapedLearnOptions
+{
+    /// <summary>Seed of ML.NET and of the folds.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>Folds by newcomer for choosing the number of boosting rounds.</summary>
+    public int Folds { get; init; } = 5;
+    /// <summary>Boosting rounds tried (each round adds one stump per feature); the cross-validated log-loss chooses.</summary>
+    public IReadOnlyList<int> Iterations { get; init; } = [100, 300, 800];
+    /// <summary>The GAM's learning rate: small, so that the rounds act as the smoothing.</summary>
+    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Bins per feature.</summary>
+    public int MaxBins { get; init; } = 64;
+    /// <summary>Smallest leaf of a stump, in matches: the curves' regularisation.</summary>
+    public int MinLeaf { get; init; } = 40;
+    /// <summary>Knots per curve at most (quantiles of the continuous features, every value of the discrete ones).</summary>
+    public int Knots { get; init; } = 12;
+}
+
+/// <summary>One learned curve: the GAM's own effect and the monotone or unimodal knots the profile keeps, on one scale.</summary>
+/// <param name="Slot">The shape's slot: a criterion name or "languageInternship".</param>
+/// <param name="Feature">The raw feature.</param>
+/// <param name="X">The knots' x.</param>
+/// <param name="GamEffect">The GAM's effect at each x (logit, before the projection), shifted and scaled as the knots.</param>
+/// <param name="Y">The knots' y in [0, 1] (what the profile stores).</param>
+/// <param name="Weight">The criterion's normalised weight.</param>
+/// <param name="Samples">Training matches nearest each knot (the data's density).</param>
+internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] GamEffect, double[] Y, double Weight, int[] Samples);
+
+/// <summary>The shaped profile and how it was chosen.</summary>
+/// <param name="Profile">The profile (schema 2): a weight and a curve per criterion.</param>
+/// <param name="Trials">Rounds tried and their cross-validated log-loss (bits).</param>
+/// <param name="BaseRateLogLoss">Log-loss of always predicting the training base rate, per fold (bits): the bar to beat.</param>
+/// <param name="Iterations">The rounds chosen.</param>
+/// <param name="Curves">The curves.</param>
+/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen rounds without the interaction curves.</param>
+/// <param name="Interactions">Whether the interaction curves (taalstage level gap, beginners' distance) were kept.</param>
+internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<(int Iterations, double LogLoss)> Trials, double BaseRateLogLoss,
+    int Iterations, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions);
+
+/// <summary>
+/// Learns a shaped profile from outcomes: ML.NET's generalized additive model (<c>Gam</c> in Microsoft.ML.FastTree:
+/// boosted one-feature stumps, so the logit is b + Σ fⱼ(xⱼ) with a step function per raw feature) of completed against
+/// stopped on each training newcomer's historical match, with one raw feature per criterion (and the taalstage level
+/// gap apart). Each fⱼ is read at knots (quantiles of the data, or every value of a discrete feature), projected onto the
+/// nearest monotone or unimodal curve (pool-adjacent-violators weighted by the data at each knot), and scaled into
+/// [0, 1]: the criterion's weight is its curve's range in logits, so Σ weight × shape ranks each newcomer's offers as the
+/// projected GAM does (a constant and a positive factor change no order).
+/// </summary>
+/// <remarks>Deterministic for a seed (one thread). Not thread-safe.</remarks>
+internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<string>? progress = null)
+{
+    /// <summary>A value no real feature takes: "this column does not apply to the pair" (the other kind's level gap, no shared language).</summary>
+    private const float NotApplicable = -99;
+
+    // The GAM's columns: slot, criterion, feature, and whether it is an interaction (a curve for part of the pairs).
+    private static readonly (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] AllColumns =
+    [
+        (Criteria.Name(Criterion.Language), Criterion.Language, ShapeFeature.LevelGap, false),
+        (Shapes.LanguageInternshipSlot, Criterion.Language, ShapeFeature.LevelGapLanguageInternship, true),
+        (Criteria.Name(Criterion.Interests), Criterion.Interests, ShapeFeature.ExactInterests, false),
+        (Criteria.Name(Criterion.Distance), Criterion.Distance, ShapeFeature.Km, false),
+        (Shapes.DistanceBeginnerSlot, Criterion.Distance, ShapeFeature.Km, true),
+        (Criteria.Name(Criterion.Availability), Criterion.Availability, ShapeFeature.TimeRatio, false),
+        (Criteria.Name(Criterion.BridgingLanguage), Criterion.BridgingLanguage, ShapeFeature.BridgingLevel, false),
+        (Criteria.Name(Criterion.Goals), Criterion.Goals, ShapeFeature.GoalFit, false),
+    ];
+
+    private static readonly ShapeFeature[] Discrete = [ShapeFeature.LevelGap, ShapeFeature.LevelGapLanguageInternship, ShapeFeature.ExactInterests, ShapeFeature.BridgingLevel];
+
+    private (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] _columns = AllColumns;
+
+    /// <summary>The columns with or without the interactions (the taalstage level gap, the beginners' distance).</summary>
+    private static (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] ColumnsOf(bool interactions) =>
+        AllColumns.Where(c => interactions || !c.Interaction).ToArray();
+
+    /// <summary>The GAM's feature vector of one pair: each column's raw feature, or <see cref="NotApplicable"/> where another column's curve applies.</summary>
+    private float[] Row(in PairInputs p)
+    {
+        var f = new float[_columns.Length];
+        var has = (string slot) => _columns.Any(c => c.Slot == slot);
+        var internship = p.Kind == OfferKind.LanguageInternship && has(Shapes.LanguageInternshipSlot);
+        var beginner = p.Level <= Shapes.BeginnerMaxLevel && has(Shapes.DistanceBeginnerSlot);
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var (slot, _, feature, _) = _columns[j];
+            f[j] = slot switch
+            {
+                Shapes.LanguageInternshipSlot => internship ? (float)p.Feature(feature) : NotApplicable,
+                Shapes.DistanceBeginnerSlot => beginner ? (float)p.Feature(feature) : NotApplicable,
+                _ when feature == ShapeFeature.LevelGap => internship ? NotApplicable : (float)p.Feature(feature),
+                _ when feature == ShapeFeature.Km => beginner ? NotApplicable : (float)p.Feature(feature),
+                _ when feature == ShapeFeature.BridgingLevel => p.SharedLanguage ? p.Level : NotApplicable,
+                _ => (float)p.Feature(feature),
+            };
+        }
+        return f;
+    }
+
+    /// <summary>Learns from the training newcomers' historical matches.</summary>
+    public ShapedLearnResult Learn(IReadOnlyList<ReplayQuery> train, string name = "learned-shaped")
+    {
+        var labelled = train.Where(q => q.Matched >= 0).ToList();
+        if (labelled.Select(q => q.Completed).Distinct().Count() < 2) throw new InvalidOperationException("Learning needs both completed and stopped matches.");
+        var folds = Splits.Folds(labelled, options.Folds, options.Seed);
+        var trials = new List<(int, double)>();
+        _columns = ColumnsOf(interactions: true);
+        foreach (var iterations in options.Iterations)
+        {
+            var loss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, iterations));
+            trials.Add((iterations, loss));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds: log-loss {loss:F4} bits"));
+        }
+        var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
+        var (best, bestLoss) = trials.OrderBy(t => t.Item2).ThenBy(t => t.Item1).First();
+        // The interactions stay only if they pay for themselves on held-out folds.
+        _columns = ColumnsOf(interactions: false);
+        var plainLoss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, best));
+        var interactions = bestLoss < plainLoss;
+        progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"learn shaped: without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
+        _columns = ColumnsOf(interactions);
+        var ml = new MLContext(options.Seed);
+        var gam = Fit(ml, labelled, best);
+        var (profile, curves) = ToProfile(gam, ml, labelled, name,
+            $"Learned by a generalized additive model (ML.NET Gam, {best} rounds) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal.");
+        return new ShapedLearnResult(profile, trials, baseRate, best, curves, plainLoss, interactions);
+    }
+
+    private double HeldOutLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations)
+    {
+        var ml = new MLContext(options.Seed);
+        var model = ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, fit));
+        return ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate)), labelColumnName: nameof(PairRow.Completed)).LogLoss;
+    }
+
+    private static double BaseRateLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate)
+    {
+        var p = Math.Clamp(fit.Count(q => q.Completed) / (double)fit.Count, 1e-6, 1 - 1e-6);
+        return validate.Average(q => -Math.Log2(q.Completed ? p : 1 - p));
+    }
+
+    /// <summary>The GAM fitted on every labelled match.</summary>
+    internal ITransformer Fit(MLContext ml, IReadOnlyList<ReplayQuery> labelled, int iterations) =>
+        ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, labelled));
+
+    private GamBinaryTrainer.Options TrainerOptions(int iterations) => new()
+    {
+        LabelColumnName = nameof(PairRow.Completed),
+        FeatureColumnName = nameof(PairRow.Features),
+        NumberOfIterations = iterations,
+        LearningRate = options.LearningRate,
+        MaximumBinCountPerFeature = options.MaxBins,
+        MinimumExampleCountPerLeaf = options.MinLeaf,
+        NumberOfThreads = 1,
+        Seed = options.Seed,
+    };
+
+    private IDataView Rows(MLContext ml, IReadOnlyList<ReplayQuery> queries) =>
+        MlRows.Load(ml, queries.Select(q => new PairRow { Completed = q.Completed, Label = q.Completed ? 1 : 0, Features = Row(q.Inputs[q.Matched]) }).ToList(),
+            _columns.Length);
+
+    /// <summary>
+    /// The GAM's effect of each column at each asked x, read from its own raw scores: the model is additive, so changing one
+    /// column of a fixed row changes the score by exactly that column's effect (up to a constant per column, which no
+    /// ranking sees). This leans on no internal of the GAM's layout (it drops the columns it finds no split in).
+    /// </summary>
+    private Dictionary<(int Column, double X), double> Effects(ITransformer model, MLContext ml, float[] baseline, IEnumerable<(int Column, double X)> asked)
+    {
+        var keys = asked.Distinct().ToList();
+        var rows = new List<PairRow> { new() { Features = baseline } };
+        foreach (var (j, x) in keys)
+        {
+            var f = (float[])baseline.Clone();
+            f[j] = (float)x;
+            rows.Add(new PairRow { Features = f });
+        }
+        var scores = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(MlRows.Load(ml, rows, _columns.Length)), reuseRowObject: false)
+            .Select(r => (double)r.Score).ToList();
+        var result = new Dictionary<(int, double), double>();
+        for (var i = 0; i < keys.Count; i++) result[keys[i]] = scores[i + 1] - scores[0];
+        return result;
+    }
+
+    private sealed class ScoreRow
+    {
+        public float Score { get; set; }
+    }
+
+    /// <summary>Reads the GAM into knots, projects each curve, and scales every criterion into a weight and [0, 1] shapes.</summary>
+    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(ITransformer gam, MLContext ml, IReadOnlyList<ReplayQuery> labelled,
+        string name, string description)
+    {
+        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        var knots = new Dictionary<int, (double[] X, int[] Samples)>();
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var values = rows.Select(r => (double)r[j]).Where(v => v != NotApplicable).Order().ToArray();
+            if (values.Length == 0) continue;
+            var x = KnotPositions(values, Discrete.Contains(_columns[j].Feature));
+            if (x.Length < 2) continue;
+            var samples = new int[x.Length];
+            foreach (var v in values) samples[Nearest(x, v)]++;
+            knots[j] = (x, samples);
+        }
+        var effects = Effects(gam, ml, rows[0], knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x)))
+            .Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))));
+        double Effect(ITransformer _, int column, double x) => effects[(column, x)];
+        var raw = new List<(int Column, double[] X, double[] Effect, double[] Projected, int[] Samples)>();
+        foreach (var (j, (x, samples)) in knots)
+        {
+            var effect = x.Select(v => Effect(gam, j, v)).ToArray();
+            raw.Add((j, x, effect, Unimodal(effect, samples.Select(s => (double)Math.Max(1, s)).ToArray()), samples));
+        }
+
+        // A criterion's curves (language has two, one per kind group) share one scale: the column that does not apply to a
+        // pair still adds its constant, so each curve is shifted by the other's not-applicable effect before scaling.
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, ShapeDocument>(StringComparer.Ordinal);
+        var curves = new List<ShapeCurve>();
+        foreach (var group in raw.GroupBy(r => _columns[r.Column].Criterion))
+        {
+            var criterion = group.Key;
+            var members = group.ToList();
+            var shifted = members.Select(m =>
+            {
+                var others = members.Where(o => o.Column != m.Column).Sum(o => Effect(gam, o.Column, NotApplicable));
+                return (m, Projected: m.Projected.Select(v => v + others).ToArray(), Effect: m.Effect.Select(v => v + others).ToArray());
+            }).ToList();
+            var low = criterion == Criterion.BridgingLanguage
+                ? Effect(gam, members[0].Column, NotApplicable) // without a shared language the engine scores 0
+                : shifted.Min(s => s.Projected.Min());
+            var high = shifted.Max(s => s.Projected.Max());
+            var range = high - low;
+            weights[Criteria.Name(criterion)] = Math.Max(0, range);
+            if (range <= 1e-9) continue;
+            foreach (var (m, projected, effect) in shifted)
+            {
+                var (slot, _, feature, _) = _columns[m.Column];
+                var y = projected.Select(v => Math.Clamp((v - low) / range, 0, 1)).ToArray();
+                shapes[slot] = new ShapeDocument { Feature = WireNames.Of(feature), Knots = m.X.Zip(y, (a, b) => new[] { a, b }).ToList() };
+                curves.Add(new ShapeCurve(slot, feature, m.X, effect.Select(v => (v - low) / range).ToArray(), y, range, m.Samples));
+            }
+        }
+        if (weights.Values.Sum() <= 0) weights = Criteria.All.ToDictionary(Criteria.Name, _ => 1.0);
+        var document = new WeightProfileDocument
+        {
+            Name = name,
+            Description = description,
+            Weights = weights,
+            // The curves price a level below the minimum; the candidate sets allow one.
+            LevelTolerance = ReplayBuilder.CandidateLevelTolerance,
+            Shapes = shapes,
+        };
+        var profile = WeightProfile.Create(document, out var errors) ?? throw new InvalidOperationException("The learned shapes do not validate: " + errors);
+        return (profile, curves.Select(c => c with { Weight = profile.Weight(_columns.First(k => k.Slot == c.Slot).Criterion) }).ToList());
+    }
+
+    /// <summary>Every value of a discrete feature (at most 16, the commonest range), or quantiles of a continuous one.</summary>
+    private double[] KnotPositions(double[] sorted, bool discrete)
+    {
+        if (discrete)
+        {
+            var distinct = sorted.Distinct().ToArray();
+            return distinct.Length <= Shapes.MaxKnots ? distinct : distinct[..Shapes.MaxKnots];
+        }
+        var k = Math.Min(options.Knots, Shapes.MaxKnots);
+        var points = Enumerable.Range(0, k).Select(i => sorted[(int)Math.Round(i * (sorted.Length - 1) / (double)(k - 1))])
+            .Select(v => Math.Round(v, 3)).Distinct().ToArray();
+        return points;
+    }
+
+    private static int Nearest(double[] x, double v)
+    {
+        var best = 0;
+        for (var i = 1; i < x.Length; i++) if (Math.Abs(x[i] - v) < Math.Abs(x[best] - v)) best = i;
+        return best;
+    }
+
+    /// <summary>
+    /// The weighted least-squares unimodal curve (rising, then falling; monotone as a special case): for every peak
+    /// position, pool-adjacent-violators rising before it and falling after it; the best fit wins.
+    /// </summary>
+    internal static double[] Unimodal(double[] y, double[] w)
+    {
+        double[]? best = null;
+        var bestLoss = double.PositiveInfinity;
+        for (var p = 0; p <= y.Length; p++)
+        {
+            var left = Isotonic(y[..p], w[..p], rising: true);
+            var right = Isotonic(y[p..], w[p..], rising: false);
+            var fit = left.Concat(right).ToArray();
+            var loss = 0.0;
+            for (var i = 0; i < y.Length; i++) loss += w[i] * (fit[i] - y[i]) * (fit[i] - y[i]);
+            if (loss < bestLoss - 1e-15)
+            {
+                bestLoss = loss;
+                best = fit;
+            }
+        }
+        return best!;
+    }
+
+    /// <summary>Pool-adjacent-violators: the weighted least-squares non-decreasing (or non-increasing) fit.</summary>
+    internal static double[] Isotonic(double[] y, double[] w, bool rising)
+    {
+        var values = new List<double>();
+        var weights = new List<double>();
+        var counts = new List<int>();
+        for (var i = 0; i < y.Length; i++)
+        {
+            values.Add(rising ? y[i] : -y[i]);
+            weights.Add(w[i]);
+            counts.Add(1);
+            while (values.Count > 1 && values[^2] > values[^1])
+            {
+                var wsum = weights[^2] + weights[^1];
+                var v = (values[^2] * weights[^2] + values[^1] * weights[^1]) / wsum;
+                var n = counts[^2] + counts[^1];
+                values.RemoveAt(values.Count - 1); weights.RemoveAt(weights.Count - 1); counts.RemoveAt(counts.Count - 1);
+                values[^1] = v; weights[^1] = wsum; counts[^1] = n;
+            }
+        }
+        var result = new double[y.Length];
+        var at = 0;
+        for (var b = 0; b < values.Count; b++) for (var c = 0; c < counts[b]; c++) result[at++] = rising ? values[b] : -values[b];
+        return result;
+    }
+}

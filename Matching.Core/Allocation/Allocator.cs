@@ -178,7 +178,7 @@ public static class Allocator
         return offerOf;
     }
 
-    private static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
+    internal static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
     {
         var scoreOf = new Dictionary<(int, int), double>(p.Candidates.Count);
         var hasCandidate = new bool[p.NewcomerCount];
@@ -205,7 +205,7 @@ public static class Allocator
         return new AllocationSolution(offerOf, placed, total, unplaced);
     }
 
-    private static void Validate(AllocationProblem p)
+    internal static void Validate(AllocationProblem p)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(p.NewcomerCount);
         if (p.Capacities.Any(c => c < 0)) throw new ArgumentException("Capacities must not be negative.", nameof(p));

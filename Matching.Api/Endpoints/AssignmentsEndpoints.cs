@@ -60,7 +60,7 @@ internal static class AssignmentsEndpoints
         return group;
     }
 
-    private static async Task<IResult> Propose(HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Propose(HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct);
         if (error is not null) return error;
@@ -76,11 +76,11 @@ internal static class AssignmentsEndpoints
         if (body.CandidatesPerNewcomer is < 1 or > 100) errors.Add("candidatesPerNewcomer", "Must be between 1 and 100.");
         var language = ReasonLanguage.Nl;
         if (body.Lang is not null && !WireNames.TryParse(body.Lang, out language)) errors.Add("lang", "Use nl or en.");
-        var profile = service.ResolveProfile(body.Profile);
+        var profile = profiles.Resolve(body.Profile);
         if (profile is null) errors.Add("profile", $"No weight profile '{body.Profile}'.");
         if (body.NewcomerIds is { Count: > 100_000 }) errors.Add("newcomerIds", "At most 100000 newcomers per allocation.");
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
-        var result = service.ProposeAllocation(body.NewcomerIds, new AllocationRequest
+        var result = service.Propose(body.NewcomerIds, new AllocationRequest
         {
             Mode = mode,
             Kinds = kinds.Count == 0 ? null : kinds,
@@ -91,16 +91,16 @@ internal static class AssignmentsEndpoints
         return result.ToHttp(plan => TypedResults.Created($"/api/v1/assignments/{plan.Id}", View(plan, "proposed")));
     }
 
-    private static IResult Get(string id, MatchingService service)
+    private static IResult Get(string id, AllocationsService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.GetAllocation(id) is { } stored ? TypedResults.Ok(View(stored.Plan, stored.Status)) : Problems.NotFound($"No assignment '{id}'.");
+        return service.Get(id) is { } stored ? TypedResults.Ok(View(stored.Plan, stored.Status)) : Problems.NotFound($"No assignment '{id}'.");
     }
 
-    private static IResult Confirm(string id, ClaimsPrincipal user, MatchingService service)
+    private static IResult Confirm(string id, ClaimsPrincipal user, AllocationsService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.ConfirmAllocation(id, user.Caller()).ToHttp();
+        return service.Confirm(id, user.Caller()).ToHttp();
     }
 
     private static AssignmentView View(AllocationPlan p, string status) =>

@@ -18,7 +18,7 @@ internal static class AuditEndpoints
         return group;
     }
 
-    private static IResult Read(string? limit, string? before, MatchingService service)
+    private static IResult Read(string? limit, string? before, AuditService service)
     {
         var errors = new ValidationErrors();
         var n = OffersEndpoints.ParseInt(limit, "limit", 100, 1, 1000, errors);
@@ -28,6 +28,6 @@ internal static class AuditEndpoints
             if (long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var b) && b > 0) beforeId = b;
             else errors.Add("before", "Must be a positive whole number.");
         }
-        return errors.IsEmpty ? TypedResults.Ok(service.ReadAudit(n, beforeId)) : Problems.Invalid(errors.ToDictionary());
+        return errors.IsEmpty ? TypedResults.Ok(service.Read(n, beforeId)) : Problems.Invalid(errors.ToDictionary());
     }
 }

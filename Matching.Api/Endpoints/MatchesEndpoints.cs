@@ -71,26 +71,26 @@ internal static class MatchesEndpoints
         return group;
     }
 
-    private static async Task<IResult> Create(HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Create(HttpRequest request, ClaimsPrincipal user, MatchesService service, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<CreateMatchRequest>(request, ct);
         if (error is not null) return error;
         if (body!.Override is { Reason: null }) return Problems.Invalid("override.reason", "Required with an override.");
-        return service.CreateMatch(body.NewcomerId, body.OfferId, body.Override?.Reason, body.Profile, user.Caller())
+        return service.Create(body.NewcomerId, body.OfferId, body.Override?.Reason, body.Profile, user.Caller())
             .ToHttp(m => TypedResults.Created($"/api/v1/matches/{m.Id}", m));
     }
 
-    private static IResult Get(string id, MatchingService service)
+    private static IResult Get(string id, MatchesService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.GetMatch(id) is { } match ? TypedResults.Ok(match) : Problems.NotFound($"No match '{id}'.");
+        return service.Get(id) is { } match ? TypedResults.Ok(match) : Problems.NotFound($"No match '{id}'.");
     }
 
-    private static async Task<IResult> Move(string id, HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Move(string id, HttpRequest request, ClaimsPrincipal user, MatchesService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (body, error) = await JsonBody.ReadAsync<MoveMatchRequest>(request, ct);
         if (error is not null) return error;
-        return service.MoveMatch(id, body!.Status, body.HoursDone, body.Reason, user.Caller()).ToHttp();
+        return service.Move(id, body!.Status, body.HoursDone, body.Reason, user.Caller()).ToHttp();
     }
 }

@@ -27,7 +27,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadNewcomers)
             .WithSummary("Read a newcomer")
-            .WithDescription("The stored fields with the location resolved (lat, lon, and place when one was given).")
+            .WithDescription("The stored fields with the location resolved: lat, lon, the municipality (NIS code and name), and the postcode and place when they were given.")
             .Produces<NewcomerDocument>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -51,30 +51,30 @@ internal static class NewcomersEndpoints
         return group;
     }
 
-    private static async Task<IResult> Put(string id, HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Put(string id, HttpRequest request, ClaimsPrincipal user, NewcomersService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (document, error) = await JsonBody.ReadAsync<NewcomerDocument>(request, ct);
         if (error is not null) return error;
-        return service.PutNewcomer(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/newcomers/{id}", created));
+        return service.Put(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/newcomers/{id}", created));
     }
 
-    private static IResult Get(string id, MatchingService service)
+    private static IResult Get(string id, NewcomersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.GetNewcomer(id) is { } newcomer ? TypedResults.Ok(newcomer) : Problems.NotFound($"No newcomer '{id}'.");
+        return service.Get(id) is { } newcomer ? TypedResults.Ok(newcomer) : Problems.NotFound($"No newcomer '{id}'.");
     }
 
-    private static IResult Erase(string id, ClaimsPrincipal user, MatchingService service)
+    private static IResult Erase(string id, ClaimsPrincipal user, NewcomersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.EraseNewcomer(id, user.Caller()) ? TypedResults.NoContent() : Problems.NotFound($"No newcomer '{id}'.");
+        return service.Erase(id, user.Caller()) ? TypedResults.NoContent() : Problems.NotFound($"No newcomer '{id}'.");
     }
 
-    private static IResult Suggestions(string id, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, MatchingService service)
+    private static IResult Suggestions(string id, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, SuggestionsService service, WeightProfilesService profiles)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        var (options, error) = Http.RankingOptions(service, limit, kind, profile, lang);
+        var (options, error) = Http.RankingOptions(profiles, limit, kind, profile, lang);
         return error ?? service.SuggestFor(id, options!).ToHttp();
     }
 }

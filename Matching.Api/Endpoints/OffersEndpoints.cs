@@ -61,7 +61,7 @@ internal static class OffersEndpoints
         return group;
     }
 
-    private static IResult List(string? kind, string? setting, string? place, string? hasPlaces, string? page, string? pageSize, MatchingService service)
+    private static IResult List(string? kind, string? setting, string? place, string? hasPlaces, string? page, string? pageSize, OffersService service)
     {
         var errors = new ValidationErrors();
         OfferKind? k = null;
@@ -79,34 +79,34 @@ internal static class OffersEndpoints
             else errors.Add("place", $"Unknown place '{place}'.");
         }
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
-        return TypedResults.Ok(service.ListOffers(new OfferFilter { Kind = k, Setting = s, Place = placeName, HasPlaces = free, Page = p, PageSize = size }));
+        return TypedResults.Ok(service.List(new OfferFilter { Kind = k, Setting = s, Place = placeName, HasPlaces = free, Page = p, PageSize = size }));
     }
 
-    private static async Task<IResult> Put(string id, HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Put(string id, HttpRequest request, ClaimsPrincipal user, OffersService service, CancellationToken ct)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         var (document, error) = await JsonBody.ReadAsync<OfferDocument>(request, ct);
         if (error is not null) return error;
-        return service.PutOffer(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/offers/{id}", created));
+        return service.Put(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/offers/{id}", created));
     }
 
-    private static IResult Get(string id, MatchingService service)
+    private static IResult Get(string id, OffersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.GetOffer(id) is { } offer ? TypedResults.Ok(offer) : Problems.NotFound($"No offer '{id}'.");
+        return service.Get(id) is { } offer ? TypedResults.Ok(offer) : Problems.NotFound($"No offer '{id}'.");
     }
 
-    private static IResult Delete(string id, ClaimsPrincipal user, MatchingService service)
+    private static IResult Delete(string id, ClaimsPrincipal user, OffersService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        var result = service.DeleteOffer(id, user.Caller());
+        var result = service.Delete(id, user.Caller());
         return result.Outcome == Outcome.Ok ? TypedResults.NoContent() : result.ToHttp();
     }
 
-    private static IResult Candidates(string id, string? limit, string? profile, string? lang, MatchingService service)
+    private static IResult Candidates(string id, string? limit, string? profile, string? lang, SuggestionsService service, WeightProfilesService profiles)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        var (options, error) = Http.RankingOptions(service, limit, null, profile, lang);
+        var (options, error) = Http.RankingOptions(profiles, limit, null, profile, lang);
         return error ?? service.Candidates(id, options!).ToHttp();
     }
 

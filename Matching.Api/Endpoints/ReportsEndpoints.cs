@@ -22,14 +22,14 @@ internal static class ReportsEndpoints
         return group;
     }
 
-    private static IResult Gaps(HttpRequest request, string? groupBy, string? kind, string? profile, MatchingService service)
+    private static IResult Gaps(HttpRequest request, string? groupBy, string? kind, string? profile, AllocationsService service, WeightProfilesService profiles)
     {
         var errors = new ValidationErrors();
         var grouping = GapGrouping.Municipality;
         if (groupBy is not null && !WireNames.TryParse(groupBy, out grouping)) errors.Add("groupBy", "Use municipality or province.");
         OfferKind? k = null;
         if (kind is not null) { if (WireNames.TryParse<OfferKind>(kind, out var parsed)) k = parsed; else errors.Add("kind", $"Use {WireNames.List<OfferKind>()}."); }
-        var weights = service.ResolveProfile(profile);
+        var weights = profiles.Resolve(profile);
         if (weights is null) errors.Add("profile", $"No weight profile '{profile}'.");
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
         var report = service.GapReport(grouping, k, weights!);

@@ -30,9 +30,9 @@ internal static class SuggestionsEndpoints
         return group;
     }
 
-    private static async Task<IResult> Post(HttpRequest request, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Post(HttpRequest request, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
     {
-        var (options, error) = Http.RankingOptions(service, limit, kind, profile, lang);
+        var (options, error) = Http.RankingOptions(profiles, limit, kind, profile, lang);
         if (error is not null) return error;
         var (body, bodyError) = await JsonBody.ReadAsync<InlineSuggestionRequest>(request, ct);
         if (bodyError is not null) return bodyError;

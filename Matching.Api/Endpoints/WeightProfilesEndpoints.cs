@@ -37,21 +37,21 @@ internal static class WeightProfilesEndpoints
         return group;
     }
 
-    private static IResult List(MatchingService service) => TypedResults.Ok(service.ListProfiles());
+    private static IResult List(WeightProfilesService service) => TypedResults.Ok(service.List());
 
-    private static IResult Get(string name, MatchingService service)
+    private static IResult Get(string name, WeightProfilesService service)
     {
         if (Http.CheckId(name, "name") is { } bad) return bad;
-        return service.GetProfile(name) is { } profile ? TypedResults.Ok(profile.ToDocument()) : Problems.NotFound($"No weight profile '{name}'.");
+        return service.Get(name) is { } profile ? TypedResults.Ok(profile.ToDocument()) : Problems.NotFound($"No weight profile '{name}'.");
     }
 
-    private static async Task<IResult> Put(string name, HttpRequest request, ClaimsPrincipal user, MatchingService service, CancellationToken ct)
+    private static async Task<IResult> Put(string name, HttpRequest request, ClaimsPrincipal user, WeightProfilesService service, CancellationToken ct)
     {
         if (Http.CheckId(name, "name") is { } bad) return bad;
         var (document, error) = await JsonBody.ReadAsync<WeightProfileDocument>(request, ct);
         if (error is not null) return error;
         if (document!.Name is not null && document.Name != name) return Problems.Invalid("name", "Differs from the name in the path.");
         document.Name = name;
-        return service.PutProfile(document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/weight-profiles/{name}", created));
+        return service.Put(document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/weight-profiles/{name}", created));
     }
 }

@@ -23,7 +23,7 @@ internal static class Http
 
     /// <summary>Parses limit, kind (repeated or comma-separated), profile and lang; every bad value is named.</summary>
     public static (RankingOptions? Options, IResult? Error) RankingOptions(
-        MatchingService service, string? limit, string[]? kind, string? profile, string? lang)
+        WeightProfilesService profiles, string? limit, string[]? kind, string? profile, string? lang)
     {
         var errors = new ValidationErrors();
         var n = 10;
@@ -39,7 +39,7 @@ internal static class Http
         }
         var language = ReasonLanguage.Nl;
         if (lang is not null && !WireNames.TryParse(lang, out language)) errors.Add("lang", "Use nl or en.");
-        var weights = service.ResolveProfile(profile);
+        var weights = profiles.Resolve(profile);
         if (weights is null) errors.Add("profile", $"No weight profile '{profile}'.");
         if (!errors.IsEmpty) return (null, Problems.Invalid(errors.ToDictionary()));
         return (new RankingOptions { Limit = n, Kinds = kinds.Count == 0 ? null : kinds, Profile = weights, Language = language }, null);

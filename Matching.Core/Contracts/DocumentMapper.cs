@@ -13,6 +13,7 @@ namespace Matching.Contracts;
 public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxonomy, LanguageRegistry languages, TimeProvider time)
 {
     private static readonly string[] DayCodes = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    private readonly BelgianGeography _geography = BelgianGeography.For(gazetteer);
     private const int MaxListItems = 50;
 
     /// <summary>The default travel limit when a newcomer gives none, in km.</summary>
@@ -29,7 +30,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         var interests = Interests(d.Interests, "interests", errors);
         var location = Location(d.Location, "location", errors);
         var maxKm = d.MaxTravelKm ?? DefaultMaxTravelKm;
-        if (!double.IsFinite(maxKm) || maxKm is < 0 or > 300) errors.Add("maxTravelKm", "Must be between 0 and 300 km.");
+        if (!double.IsFinite(maxKm) || maxKm is < 0 or > Newcomer.TravelKmLimit) errors.Add("maxTravelKm", $"Must be between 0 and {Newcomer.TravelKmLimit} km.");
         var availability = Slots(d.Availability, "availability", errors);
         var year = time.GetUtcNow().Year;
         if (d.BirthYear is int by && (by < 1900 || by > year)) errors.Add("birthYear", $"Must be between 1900 and {year}.");
@@ -154,7 +155,33 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         Genders = o.Genders.Select(WireNames.Of).ToList(),
     };
 
-    private static LocationDocument ToDocument(Location l) => new() { Place = l.Place, Lat = l.Point.Lat, Lon = l.Point.Lon };
+    private static LocationDocument ToDocument(Location l) => new()
+    {
+        Postcode = l.Postcode,
+        Place = l.Place,
+        Lat = l.Point.Lat,
+        Lon = l.Point.Lon,
+        Municipality = l.Municipality is { } nis && BelgianGeography.Default.TryGetMunicipality(nis, out var m)
+            ? new MunicipalityDocument { Nis = m.Nis, Name = m.Name }
+            : null,
+    };
+
+    /// <summary>Fills in the municipality of a stored location written before locations carried one (it is resolved
+    /// from the postcode or place, else from the coordinates, as a write would); leaves any other location as it is.</summary>
+    public void ResolveMunicipality(LocationDocument? d)
+    {
+        if (d is null || d.Municipality is not null) return;
+        Municipality? municipality = null;
+        if ((d.Postcode is not null || d.Place is not null) && _geography.TryResolve(d.Postcode, d.Place, out var resolved, out _))
+        {
+            municipality = resolved.Municipality;
+        }
+        else if (d.Lat is double lat && d.Lon is double lon && double.IsFinite(lat) && double.IsFinite(lon) && lat is >= -90 and <= 90 && lon is >= -180 and <= 180)
+        {
+            municipality = _geography.MunicipalityOf(new GeoPoint(lat, lon));
+        }
+        if (municipality is not null) d.Municipality = new MunicipalityDocument { Nis = municipality.Nis, Name = municipality.Name };
+    }
 
     private static List<SlotDocument> ToDocuments(WeeklySlots slots) => slots.Slots
         .Select(s => new SlotDocument
@@ -213,35 +240,39 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
 
     private Location? Location(LocationDocument? d, string field, ValidationErrors errors)
     {
-        if (d is null || (d.Place is null && d.Lat is null && d.Lon is null))
+        if (d is null || (d.Postcode is null && d.Place is null && d.Lat is null && d.Lon is null))
         {
-            errors.Add(field, "Required: { \"place\": \"Gent\" } or { \"lat\": 51.05, \"lon\": 3.72 }.");
+            errors.Add(field, "Required: { \"postcode\": \"9050\" }, { \"postcode\": \"9050\", \"place\": \"Ledeberg\" }, { \"place\": \"Ledeberg\" } or { \"lat\": 51.05, \"lon\": 3.72 }.");
             return null;
         }
-        string? placeName = null;
-        GeoPoint? point = null;
-        if (d.Place is not null)
+        // The municipality comes from the postcode and place when given (they must belong together), the point from the
+        // coordinates when given; "municipality" on input is read-only and ignored.
+        GeoResolution? resolved = null;
+        var failed = false;
+        if (d.Postcode is not null || d.Place is not null)
         {
-            if (gazetteer.TryResolve(d.Place, out var place))
+            if (!_geography.TryResolve(d.Postcode, d.Place, out resolved, out var problem))
             {
-                placeName = place.Name;
-                point = place.Point;
-            }
-            else
-            {
-                var suggestions = gazetteer.Suggest(d.Place);
-                errors.Add($"{field}.place", suggestions.Count == 0
-                    ? $"Unknown place '{d.Place}'."
-                    : $"Unknown place '{d.Place}'. Bedoelde u / did you mean: {string.Join(", ", suggestions)}?");
+                errors.Add(problem.Field.Length == 0 ? field : $"{field}.{problem.Field}", problem.Message);
+                failed = true;
             }
         }
+        GeoPoint? point = resolved?.Point;
         if (d.Lat is not null || d.Lon is not null)
         {
-            if (d.Lat is not double lat || !double.IsFinite(lat) || lat is < -90 or > 90) errors.Add($"{field}.lat", "Required with lon: a latitude in [-90, 90].");
-            else if (d.Lon is not double lon || !double.IsFinite(lon) || lon is < -180 or > 180) errors.Add($"{field}.lon", "Required with lat: a longitude in [-180, 180].");
+            if (d.Lat is not double lat || !double.IsFinite(lat) || lat is < -90 or > 90) { errors.Add($"{field}.lat", "Required with lon: a latitude in [-90, 90]."); failed = true; }
+            else if (d.Lon is not double lon || !double.IsFinite(lon) || lon is < -180 or > 180) { errors.Add($"{field}.lon", "Required with lat: a longitude in [-180, 180]."); failed = true; }
             else point = new GeoPoint(lat, lon);
         }
-        return point is null ? null : new Location(point.Value, placeName);
+        if (failed) return null;
+        if (point is null)
+        {
+            // Only where the source's centre was withheld (most of Wallonia) and the gazetteer does not know the place.
+            errors.Add(field, $"No coordinates are known for {resolved!.Place ?? resolved.Municipality.Name} ({resolved.Municipality.Nis}); give lat and lon too.");
+            return null;
+        }
+        var municipality = resolved?.Municipality ?? _geography.MunicipalityOf(point.Value);
+        return new Location(point.Value, resolved?.Place, resolved?.Postcode, municipality?.Nis);
     }
 
     private static WeeklySlots Slots(List<SlotDocument>? slots, string field, ValidationErrors errors)

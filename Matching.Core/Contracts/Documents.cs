@@ -3,15 +3,32 @@ using System.Text.Json.Serialization;
 
 namespace Matching.Contracts;
 
-/// <summary>A location on the wire: a place name of the gazetteer, or coordinates (or both: the coordinates win).</summary>
+/// <summary>
+/// A location on the wire: a postcode, a postcode with a place, a place name, or coordinates. Coordinates given beside a
+/// postcode or place win for the point; the postcode and place still name the municipality and must belong together.
+/// </summary>
 public sealed class LocationDocument
 {
-    /// <summary>A place name (Dutch, French or English; case, accents and hyphens do not matter).</summary>
+    /// <summary>A Belgian postcode, 4 digits ("9050").</summary>
+    public string? Postcode { get; set; }
+    /// <summary>A place: a deelgemeente or municipality name (Dutch, French or German; case, accents and hyphens do not
+    /// matter), or an alias; with a postcode, one of that postcode's places or its municipality.</summary>
     public string? Place { get; set; }
     /// <summary>Latitude in degrees.</summary>
     public double? Lat { get; set; }
     /// <summary>Longitude in degrees.</summary>
     public double? Lon { get; set; }
+    /// <summary>Read-only: the municipality (of 1 January 2025) the location lies in; ignored on writes.</summary>
+    public MunicipalityDocument? Municipality { get; set; }
+}
+
+/// <summary>A municipality on the wire (read-only).</summary>
+public sealed class MunicipalityDocument
+{
+    /// <summary>The 5-digit NIS code ("44021").</summary>
+    public string? Nis { get; set; }
+    /// <summary>The Dutch name, else the French or German one ("Gent").</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>A weekly slot on the wire: { "day": "tue", "from": "18:00", "to": "21:00" }.</summary>

@@ -52,6 +52,7 @@ public sealed class DemoDataGenerator
 
     private readonly Random _rng;
     private readonly IGazetteer _gazetteer;
+    private readonly BelgianGeography _geography;
     private readonly InterestTaxonomy _taxonomy;
     private readonly DemoDataOptions _options;
     private readonly Place[] _anywhere;
@@ -63,6 +64,7 @@ public sealed class DemoDataGenerator
         _options = options;
         _rng = new Random(options.Seed);
         _gazetteer = gazetteer ?? Gazetteer.Default;
+        _geography = BelgianGeography.For(_gazetteer);
         _taxonomy = taxonomy ?? InterestTaxonomy.Default;
         _anywhere = _gazetteer.Places.Where(p => p.Region == "VLG").OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
         _domainMembers = _taxonomy.Codes
@@ -302,7 +304,10 @@ public sealed class DemoDataGenerator
     {
         var dLat = (_rng.NextDouble() * 2 - 1) * km / 111.2;
         var dLon = (_rng.NextDouble() * 2 - 1) * km / (111.2 * Math.Cos(place.Point.Lat * Math.PI / 180));
-        return new Location(new GeoPoint(Math.Round(place.Point.Lat + dLat, 5), Math.Round(place.Point.Lon + dLon, 5)), place.Name);
+        // The municipality of the place, as the importer resolves it from the name (not from the jittered point).
+        var municipality = _geography.TryResolve(null, place.Name, out var resolved, out _) ? resolved.Municipality.Nis : null;
+        return new Location(new GeoPoint(Math.Round(place.Point.Lat + dLat, 5), Math.Round(place.Point.Lon + dLon, 5)), place.Name,
+            Municipality: municipality);
     }
 
     private double NextGaussian()

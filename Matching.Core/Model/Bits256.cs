@@ -6,7 +6,13 @@ namespace Matching.Model;
 /// <summary>A fixed 256-bit set, stored inline in four words; used for interests and languages in the hot loop.</summary>
 internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
 {
-    public const int Capacity = 256;
+    public const int Capacity = Words * WordBits;
+
+    /// <summary>Bits in a word; a bit's word is bit &gt;&gt; <see cref="WordShift"/>, its place in it bit &amp; <see cref="BitInWord"/>.</summary>
+    internal const int WordBits = 64;
+    internal const int WordShift = 6;
+    internal const int BitInWord = WordBits - 1;
+    private const int Words = 4;
 
     public static Bits256 Empty => default;
 
@@ -17,8 +23,8 @@ internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
     public Bits256 With(int bit)
     {
         if ((uint)bit >= Capacity) throw new ArgumentOutOfRangeException(nameof(bit));
-        var mask = 1UL << (bit & 63);
-        return (bit >> 6) switch
+        var mask = 1UL << (bit & BitInWord);
+        return (bit >> WordShift) switch
         {
             0 => this with { W0 = W0 | mask },
             1 => this with { W1 = W1 | mask },
@@ -29,8 +35,8 @@ internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
 
     public bool Contains(int bit)
     {
-        var word = (bit >> 6) switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
-        return (word & (1UL << (bit & 63))) != 0;
+        var word = (bit >> WordShift) switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
+        return (word & (1UL << (bit & BitInWord))) != 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -45,13 +51,13 @@ internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
     /// <summary>The bits that are set, in ascending order.</summary>
     public IEnumerable<int> Ones()
     {
-        for (var w = 0; w < 4; w++)
+        for (var w = 0; w < Words; w++)
         {
             var word = w switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
             while (word != 0)
             {
                 var bit = BitOperations.TrailingZeroCount(word);
-                yield return w * 64 + bit;
+                yield return w * WordBits + bit;
                 word &= word - 1;
             }
         }

@@ -38,7 +38,7 @@ public readonly record struct CefrLevel : IComparable<CefrLevel>
     public static CefrLevel FromOrdinal(int ordinal)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ordinal);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ordinal, 6);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ordinal, Names.Length - 1);
         return new CefrLevel((byte)ordinal);
     }
 

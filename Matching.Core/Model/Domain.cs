@@ -1,9 +1,13 @@
 namespace Matching.Model;
 
-/// <summary>A resolved location: coordinates, and the place name when the caller gave one.</summary>
+/// <summary>A resolved location: coordinates, the postcode and place name when the caller gave them, and the
+/// municipality.</summary>
 /// <param name="Point">The coordinates.</param>
-/// <param name="Place">The gazetteer's name of the place, or null when coordinates were given.</param>
-public sealed record Location(GeoPoint Point, string? Place);
+/// <param name="Place">The canonical name of the place the caller gave (the gazetteer's, else BeST's), or null.</param>
+/// <param name="Postcode">The postcode the caller gave, or null.</param>
+/// <param name="Municipality">The NIS code of the municipality (of 1 January 2025) it lies in, or null when unknown
+/// (a point outside Belgium).</param>
+public sealed record Location(GeoPoint Point, string? Place, string? Postcode = null, string? Municipality = null);
 
 /// <summary>An inclusive range of CEFR levels.</summary>
 /// <param name="Min">The lowest level the offer is meant for.</param>
@@ -35,8 +39,11 @@ public sealed record Newcomer
     public IReadOnlyList<string> Interests { get; init; } = [];
     /// <summary>Where the newcomer lives.</summary>
     public required Location Location { get; init; }
-    /// <summary>How far the newcomer can travel, in km (0..500).</summary>
+    /// <summary>How far the newcomer can travel, in km (0..<see cref="TravelKmLimit"/>).</summary>
     public required double MaxTravelKm { get; init; }
+
+    /// <summary>The largest travel limit the API accepts, in km.</summary>
+    public const double TravelKmLimit = 300;
     /// <summary>When the newcomer is available each week.</summary>
     public required WeeklySlots Availability { get; init; }
     /// <summary>Year of birth, when known.</summary>

@@ -89,6 +89,24 @@ public enum ExclusionReason : byte
     Time = 7,
 }
 
+/// <summary>
+/// How many values the model's enums have, for tables indexed by value: each enum's values run 0..count − 1 (the
+/// last value + 1; a test holds every count to the enum).
+/// </summary>
+internal static class EnumCounts
+{
+    /// <summary>Offer kinds.</summary>
+    public const int OfferKinds = (int)OfferKind.IntroductionTrajectory + 1;
+    /// <summary>Offer settings.</summary>
+    public const int OfferSettings = (int)OfferSetting.NeighbourhoodWork + 1;
+    /// <summary>Kind × setting pairs.</summary>
+    public const int KindSettings = OfferKinds * OfferSettings;
+    /// <summary>Goals.</summary>
+    public const int Goals = (int)Goal.Leisure + 1;
+    /// <summary>Exclusion reasons, <see cref="ExclusionReason.None"/> included: the length of a count per reason.</summary>
+    public const int ExclusionReasons = (int)ExclusionReason.Time + 1;
+}
+
 /// <summary>The names used on the wire for enums (camelCase), in both directions.</summary>
 public static class WireNames
 {

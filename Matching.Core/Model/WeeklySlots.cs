@@ -4,13 +4,23 @@ namespace Matching.Model;
 /// <remarks>From and To are minutes after midnight, 0 ≤ From &lt; To ≤ 1440 (24:00 closes a day).</remarks>
 public readonly record struct TimeSlot
 {
+    /// <summary>Minutes in a day.</summary>
+    public const int MinutesPerDay = 24 * MinutesPerHour;
+    /// <summary>Minutes in an hour.</summary>
+    public const int MinutesPerHour = 60;
+    /// <summary>Days in a week.</summary>
+    public const int DaysPerWeek = 7;
+
+    // The contract's day codes, Monday first (as DayIndex counts).
+    private static readonly string[] DayCodes = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
     /// <summary>Creates a slot, validating the range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">From is not before To, or either is outside the day.</exception>
     public TimeSlot(DayOfWeek day, int fromMinute, int toMinute)
     {
         if (!Enum.IsDefined(day)) throw new ArgumentOutOfRangeException(nameof(day));
-        if (fromMinute < 0 || fromMinute >= 1440) throw new ArgumentOutOfRangeException(nameof(fromMinute), fromMinute, "From must be in 00:00..23:59.");
-        if (toMinute <= fromMinute || toMinute > 1440) throw new ArgumentOutOfRangeException(nameof(toMinute), toMinute, "To must be after From and at most 24:00.");
+        if (fromMinute < 0 || fromMinute >= MinutesPerDay) throw new ArgumentOutOfRangeException(nameof(fromMinute), fromMinute, "From must be in 00:00..23:59.");
+        if (toMinute <= fromMinute || toMinute > MinutesPerDay) throw new ArgumentOutOfRangeException(nameof(toMinute), toMinute, "To must be after From and at most 24:00.");
         Day = day;
         FromMinute = fromMinute;
         ToMinute = toMinute;
@@ -24,18 +34,18 @@ public readonly record struct TimeSlot
     public int ToMinute { get; }
 
     /// <summary>Minutes since Monday 00:00 at which the slot starts.</summary>
-    public int WeekStart => DayIndex(Day) * 1440 + FromMinute;
+    public int WeekStart => DayIndex(Day) * MinutesPerDay + FromMinute;
     /// <summary>Minutes since Monday 00:00 at which the slot ends.</summary>
-    public int WeekEnd => DayIndex(Day) * 1440 + ToMinute;
+    public int WeekEnd => DayIndex(Day) * MinutesPerDay + ToMinute;
 
     /// <summary>0 for Monday … 6 for Sunday.</summary>
-    public static int DayIndex(DayOfWeek day) => ((int)day + 6) % 7;
+    public static int DayIndex(DayOfWeek day) => ((int)day + DaysPerWeek - 1) % DaysPerWeek;
 
     /// <summary>The day for 0 = Monday … 6 = Sunday.</summary>
-    public static DayOfWeek DayFromIndex(int index) => (DayOfWeek)((index + 1) % 7);
+    public static DayOfWeek DayFromIndex(int index) => (DayOfWeek)((index + 1) % DaysPerWeek);
 
     /// <summary>Formats minutes after midnight as HH:mm.</summary>
-    public static string FormatMinute(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+    public static string FormatMinute(int minute) => $"{minute / MinutesPerHour:00}:{minute % MinutesPerHour:00}";
 
     /// <summary>Parses HH:mm (00:00..24:00) into minutes after midnight.</summary>
     public static bool TryParseMinute(string? text, out int minute)
@@ -46,12 +56,15 @@ public readonly record struct TimeSlot
         var h = (text[0] - '0') * 10 + (text[1] - '0');
         var m = (text[3] - '0') * 10 + (text[4] - '0');
         if (m > 59 || h > 24 || (h == 24 && m != 0)) return false;
-        minute = h * 60 + m;
+        minute = h * MinutesPerHour + m;
         return true;
     }
 
-    /// <summary>The slot as "tue 18:00-21:00".</summary>
-    public override string ToString() => $"{Day} {FormatMinute(FromMinute)}-{FormatMinute(ToMinute)}";
+    /// <summary>The contract's code of a day: "mon" … "sun".</summary>
+    public static string DayCode(DayOfWeek day) => DayCodes[DayIndex(day)];
+
+    /// <summary>The slot as the contract writes it: "tue 18:00-21:00".</summary>
+    public override string ToString() => $"{DayCode(Day)} {FormatMinute(FromMinute)}-{FormatMinute(ToMinute)}";
 }
 
 /// <summary>
@@ -62,7 +75,7 @@ public readonly record struct TimeSlot
 public sealed class WeeklySlots
 {
     /// <summary>Minutes in a week.</summary>
-    public const int MinutesPerWeek = 7 * 1440;
+    public const int MinutesPerWeek = TimeSlot.DaysPerWeek * TimeSlot.MinutesPerDay;
 
     private readonly int[] _bounds; // start0, end0, start1, end1, … sorted and disjoint
 
@@ -151,9 +164,9 @@ public sealed class WeeklySlots
         Span<ulong> words = stackalloc ulong[3];
         for (var i = 0; i < _bounds.Length; i += 2)
         {
-            var firstHour = _bounds[i] / 60;
-            var lastHour = (_bounds[i + 1] - 1) / 60;
-            for (var h = firstHour; h <= lastHour; h++) words[h >> 6] |= 1UL << (h & 63);
+            var firstHour = _bounds[i] / TimeSlot.MinutesPerHour;
+            var lastHour = (_bounds[i + 1] - 1) / TimeSlot.MinutesPerHour;
+            for (var h = firstHour; h <= lastHour; h++) words[h >> Bits256.WordShift] |= 1UL << (h & Bits256.BitInWord);
         }
         return (words[0], words[1], words[2]);
     }

@@ -69,9 +69,6 @@ public sealed class MatchingEngine
         _index.Compact();
     }
 
-    /// <summary>Lays the index out in spatial order again (after many single upserts); never needed for correctness.</summary>
-    public void Compact() => _index.Compact();
-
     /// <summary>Removes an offer; false when it was not indexed.</summary>
     public bool Remove(string offerId) => _index.Remove(offerId);
 
@@ -92,18 +89,19 @@ public sealed class MatchingEngine
         var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
         var query = Compile(newcomer, profile, options.Kinds);
         Span<int> excluded = stackalloc int[OfferIndex.OutcomeSlots];
-        var top = _index.Rank(query, limit, excluded);
+        // The scan keeps each winner's criteria and distance beside its score (at most MaxLimit × 56 bytes of stack),
+        // so the explanations need no second look at the index and see the very state that was scored.
+        Span<WinnerFacts> winners = stackalloc WinnerFacts[limit];
+        var top = _index.Rank(query, limit, excluded, winners);
 
         var suggestions = new List<Suggestion>(top.Count);
-        Span<double> criteria = stackalloc double[Criteria.Count];
-        foreach (var (score, offer, _) in top)
+        for (var r = 0; r < top.Count; r++)
         {
-            var facts = _index.EvaluatePair(query, offer.Id, criteria);
-            // An offer may change between the scan and this step; the scan's score stands, the facts explain it.
-            var km = facts?.Km ?? GeoPoint.DistanceKm(newcomer.Location.Point, offer.Location.Point);
-            suggestions.Add(new Suggestion(offer.Id, suggestions.Count + 1, score,
+            var (score, offer, _) = top[r];
+            ReadOnlySpan<double> criteria = winners[r].Criteria;
+            suggestions.Add(new Suggestion(offer.Id, r + 1, score,
                 Explainer.Breakdown(criteria, profile),
-                _explainer.Reasons(newcomer, offer, criteria, profile, km, options.Language)));
+                _explainer.Reasons(newcomer, offer, criteria, profile, winners[r].Km, options.Language)));
         }
         return new SuggestionResult(newcomer.Id, new ProfileRef(profile.Name, profile.Version), suggestions, Summarise(excluded));
     }
@@ -118,7 +116,7 @@ public sealed class MatchingEngine
         if (_index.Get(offerId) is not { } stored) return null;
         var profile = options.Profile ?? WeightProfile.Default;
         var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
-        var excluded = new int[8];
+        var excluded = new int[EnumCounts.ExclusionReasons];
         var scored = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>();
         var criteria = new double[Criteria.Count];
         foreach (var n in newcomers)
@@ -143,8 +141,13 @@ public sealed class MatchingEngine
         return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
     }
 
-    /// <summary>Evaluates one newcomer against one indexed offer (for matches outside the list and overrides); null when the offer is unknown.</summary>
-    public PairEvaluation? Evaluate(Newcomer newcomer, string offerId, WeightProfile? profile = null, ReasonLanguage language = ReasonLanguage.Nl)
+    /// <summary>
+    /// Evaluates one newcomer against one indexed offer (for matches outside the list and overrides); null when the
+    /// offer is unknown. With <paramref name="withReasons"/> false no sentence is built and
+    /// <see cref="PairEvaluation.Reasons"/> is empty: for callers that need only the score and the exclusion.
+    /// </summary>
+    public PairEvaluation? Evaluate(Newcomer newcomer, string offerId, WeightProfile? profile = null,
+        ReasonLanguage language = ReasonLanguage.Nl, bool withReasons = true)
     {
         profile ??= WeightProfile.Default;
         Span<double> criteria = stackalloc double[Criteria.Count];
@@ -152,12 +155,12 @@ public sealed class MatchingEngine
         if (facts is null) return null;
         if (facts.Reason != ExclusionReason.None)
         {
-            return new PairEvaluation(WireNames.Of(facts.Reason), 0, [], [Explainer.Exclusion(facts.Reason, language)]);
+            return new PairEvaluation(WireNames.Of(facts.Reason), 0, [], withReasons ? [Explainer.Exclusion(facts.Reason, language)] : []);
         }
         var score = 0.0;
         for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
         return new PairEvaluation(null, score, Explainer.Breakdown(criteria, profile),
-            _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language));
+            withReasons ? _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language) : []);
     }
 
     internal NewcomerQuery Compile(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds, bool ignoreCapacity = false)

@@ -6,11 +6,12 @@ namespace Matching.Ranking;
 /// <summary>A newcomer compiled for the scan: bitsets, unit vector and precomputed tables. Built once per request.</summary>
 internal sealed class NewcomerQuery
 {
-    public required Newcomer Newcomer { get; init; }
-    public required WeightProfile Profile { get; init; }
+    /// <summary>Every kind allowed: one bit per <see cref="OfferKind"/>.</summary>
+    private const int AllKinds = (1 << EnumCounts.OfferKinds) - 1;
+    /// <summary>Relative margin around the travel limit's chord², wider than the rounding between km and chord².</summary>
+    private const double ChordSquaredMargin = 1e-9;
+
     public required int Level { get; init; }
-    /// <summary>Level plus the profile's tolerance: the highest offer minimum that is still allowed.</summary>
-    public required int LevelWithTolerance { get; init; }
     public required double X { get; init; }
     public required double Y { get; init; }
     public required double Z { get; init; }
@@ -34,12 +35,11 @@ internal sealed class NewcomerQuery
     public required int? TrajectoryEndDay { get; init; }
     public required int Age { get; init; } // -1 when unknown
     public required byte GenderBit { get; init; } // 0 when unspecified
-    public required int KindMask { get; init; }
     /// <summary>Gate byte → outcome for this newcomer (see <see cref="OfferIndex.GateTable"/>).</summary>
     public required byte[] GateTable { get; init; }
     /// <summary>The same for offers beyond the reach (see <see cref="OfferIndex.FarGateTable"/>).</summary>
     public required byte[] FarGateTable { get; init; }
-    /// <summary>Goal score per kind × 10 + setting.</summary>
+    /// <summary>Goal score per kind and setting, at <see cref="GoalSlot"/>.</summary>
     public required double[] GoalTable { get; init; }
     public required double BridgingIfShared { get; init; }
     public required double[] Weights { get; init; }
@@ -52,29 +52,26 @@ internal sealed class NewcomerQuery
         var langs = languages.MaskOf(n.Languages.Where(l => !string.Equals(l, "nl", StringComparison.OrdinalIgnoreCase)));
         var (h0, h1, h2) = n.Availability.HourMask();
         var kindMask = 0;
-        if (kinds is null || kinds.Count == 0) kindMask = 0b11111;
+        if (kinds is null || kinds.Count == 0) kindMask = AllKinds;
         else foreach (var k in kinds) kindMask |= 1 << (int)k;
         var gateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
         var goalMask = 0;
         foreach (var g in n.Goals) goalMask |= 1 << (int)g;
-        var goalTable = new double[50];
+        var goalTable = new double[EnumCounts.KindSettings];
         foreach (var kind in Enum.GetValues<OfferKind>())
         {
             foreach (var setting in Enum.GetValues<OfferSetting>())
             {
-                goalTable[(int)kind * 10 + (int)setting] = Formulas.GoalFit(goalMask, kind, setting);
+                goalTable[GoalSlot((int)kind, (int)setting)] = Formulas.GoalFit(goalMask, kind, setting);
             }
         }
         return new NewcomerQuery
         {
-            Newcomer = n,
-            Profile = profile,
             Level = n.DutchLevel.Ordinal,
-            LevelWithTolerance = n.DutchLevel.Ordinal + profile.LevelTolerance,
             X = x, Y = y, Z = z,
             MaxKm = n.MaxTravelKm,
-            LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - 1e-9),
-            LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + 1e-9),
+            LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - ChordSquaredMargin),
+            LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + ChordSquaredMargin),
             HorizonDays = profile.HorizonDays,
             DistanceOffsetKm = profile.DistanceOffsetKm,
             GaussSigmaSquared = profile.GaussSigmaSquared,
@@ -88,7 +85,6 @@ internal sealed class NewcomerQuery
             TrajectoryEndDay = n.TrajectoryEnd?.DayNumber,
             Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
             GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
-            KindMask = kindMask,
             GateTable = gateTable,
             FarGateTable = OfferIndex.FarGateTable(gateTable),
             GoalTable = goalTable,
@@ -96,4 +92,7 @@ internal sealed class NewcomerQuery
             Weights = profile.Weights.ToArray(),
         };
     }
+
+    /// <summary>Where <see cref="GoalTable"/> holds the goal score of a kind and a setting.</summary>
+    public static int GoalSlot(int kind, int setting) => kind * EnumCounts.OfferSettings + setting;
 }

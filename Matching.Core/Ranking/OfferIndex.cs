@@ -21,8 +21,9 @@ namespace Matching.Ranking;
 /// </remarks>
 internal sealed class OfferIndex
 {
-    // Gate byte: bits 0-2 kind (7 = dead slot), bit 3 remote, bit 4 full, bits 5-7 minimum Dutch level.
-    private const int DeadKind = 7;
+    // Gate byte: bits 0-2 kind (all three set = dead slot), bit 3 remote, bit 4 full, bits 5-7 minimum Dutch level.
+    private const int KindBits = 0b111;
+    private const int DeadKind = KindBits; // above every OfferKind: the five kinds take 0..4
     private const int RemoteBit = 1 << 3;
     private const int FullBit = 1 << 4;
     private const int LevelShift = 5;
@@ -32,12 +33,23 @@ internal sealed class OfferIndex
     internal const byte Survivor = 9;
     internal const byte SkipDead = 10;
     internal const int OutcomeSlots = 16;
+    // The arithmetic of the near block's branchless distance outcome: NeedsDistance + 1 is Survivor, that − 5 Distance.
+    private const int NeedsToSurvivor = Survivor - NeedsDistance;
+    private const int SurvivorToDistance = (int)ExclusionReason.Distance - Survivor;
+
+    /// <summary>Entries of a gate table: one per value of the gate byte.</summary>
+    internal const int GateValues = byte.MaxValue + 1;
 
     // Increment of the packed hot counters per outcome: kind, capacity, level and distance in 16-bit fields.
-    private static readonly ulong[] PackedIncrement = [0, 1, 1UL << 16, 1UL << 32, 1UL << 48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private const int PackedFieldBits = 16;
+    private const ulong PackedFieldMask = (1UL << PackedFieldBits) - 1;
+    private static readonly ulong[] PackedIncrement =
+        [0, 1, 1UL << PackedFieldBits, 1UL << (2 * PackedFieldBits), 1UL << (3 * PackedFieldBits), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     private const int BlockShift = 6;
     private const int BlockSize = 1 << BlockShift;
     private const int PackedChunk = 1024 * BlockSize; // whole blocks, and no 16-bit field can overflow within a chunk
+    // Rankings of up to this many keep their heap on the stack; longer ones (whole-index candidate lists) in arrays.
+    private const int StackHeapLimit = 128;
 
     /// <summary>Up to six merged weekly intervals stored inside the offer's struct, so a survivor costs no pointer chase.</summary>
     [InlineArray(InlineBounds)]
@@ -110,10 +122,10 @@ internal sealed class OfferIndex
     /// </summary>
     internal static byte[] GateTable(int kindMask, int levelWithTolerance, bool ignoreCapacity = false)
     {
-        var table = new byte[256];
-        for (var g = 0; g < 256; g++)
+        var table = new byte[GateValues];
+        for (var g = 0; g < GateValues; g++)
         {
-            var kind = g & 7;
+            var kind = g & KindBits;
             table[g] = kind == DeadKind ? SkipDead
                 : (kindMask & (1 << kind)) == 0 ? (byte)ExclusionReason.Kind
                 : (g & FullBit) != 0 && !ignoreCapacity ? (byte)ExclusionReason.Capacity
@@ -158,7 +170,7 @@ internal sealed class OfferIndex
             var live = new List<(ulong Key, Offer Offer, int Held)>(_slotOf.Count);
             for (var i = 0; i < _length; i++)
             {
-                if ((_gate[i] & 7) == DeadKind) continue;
+                if ((_gate[i] & KindBits) == DeadKind) continue;
                 var offer = _offers[i]!;
                 live.Add((ZOrder(offer.Location.Point), offer, _held[i]));
             }
@@ -244,7 +256,7 @@ internal sealed class OfferIndex
         try
         {
             var list = new List<(Offer, int)>(_slotOf.Count);
-            for (var i = 0; i < _length; i++) if ((_gate[i] & 7) != DeadKind) list.Add((_offers[i]!, _held[i]));
+            for (var i = 0; i < _length; i++) if ((_gate[i] & KindBits) != DeadKind) list.Add((_offers[i]!, _held[i]));
             return list;
         }
         finally { _lock.ExitReadLock(); }
@@ -253,15 +265,20 @@ internal sealed class OfferIndex
     /// <summary>
     /// Scans every offer for one newcomer: counts exclusions per reason into <paramref name="excluded"/> (indexed by
     /// <see cref="ExclusionReason"/>, at least <see cref="OutcomeSlots"/> long) and returns the k best with their
-    /// offers, best first (ties by offer id).
+    /// offers, best first (ties by offer id). When <paramref name="winners"/> is given (at least k long), the scan
+    /// writes there, in the same order, each winner's criterion scores and distance: all an explanation needs, read
+    /// under the same lock as the score, so no second pass over the index.
     /// </summary>
-    public List<(double Score, Offer Offer, int Held)> Rank(NewcomerQuery q, int k, Span<int> excluded)
+    public List<(double Score, Offer Offer, int Held)> Rank(NewcomerQuery q, int k, Span<int> excluded, Span<WinnerFacts> winners = default)
     {
+        k = Math.Max(k, 0);
+        if (!winners.IsEmpty && winners.Length < k) throw new ArgumentException("Room for k winners is needed.", nameof(winners));
+        Span<double> heapScores = k <= StackHeapLimit ? stackalloc double[k] : new double[k];
+        Span<int> heapSlots = k <= StackHeapLimit ? stackalloc int[k] : new int[k];
         _lock.EnterReadLock();
         try
         {
-            var ids = _offers;
-            var top = new TopK(k, (a, b) => string.CompareOrdinal(ids[a]!.Id, ids[b]!.Id));
+            var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers);
             Span<double> criteria = stackalloc double[Criteria.Count];
             var weights = q.Weights;
             var gates = _gate;
@@ -272,7 +289,7 @@ internal sealed class OfferIndex
             var length = Math.Min(_length, Math.Min(gates.Length, xyz.Length / 3));
             // The loop reads through refs: the bounds are checked once above (the table has 256 entries for a byte,
             // the increments 16 for an outcome), not five times per offer.
-            if (table.Length != 256 || q.FarGateTable.Length != 256) throw new InvalidOperationException("A gate table has 256 entries.");
+            if (table.Length != GateValues || q.FarGateTable.Length != GateValues) throw new InvalidOperationException("A gate table has 256 entries.");
             ref var gate0 = ref MemoryMarshal.GetArrayDataReference(gates);
             ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(xyz);
             ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
@@ -306,7 +323,7 @@ internal sealed class OfferIndex
                     for (var j = 0; j < found; j++)
                     {
                         var i = survivors[j];
-                        var reason = SurvivorReason(q, i, criteria, out _, out _, out _);
+                        var reason = SurvivorReason(q, i, criteria, out var km, out _, out _);
                         if (reason != ExclusionReason.None)
                         {
                             excluded[(int)reason]++;
@@ -314,16 +331,21 @@ internal sealed class OfferIndex
                         }
                         var score = 0.0;
                         for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
-                        if (top.CouldEnter(score)) top.Offer(score, i);
+                        if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
                     }
                 }
-                excluded[(int)ExclusionReason.Kind] += (int)(packed & 0xFFFF);
-                excluded[(int)ExclusionReason.Capacity] += (int)((packed >> 16) & 0xFFFF);
-                excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> 32) & 0xFFFF);
-                excluded[(int)ExclusionReason.Distance] += (int)(packed >> 48);
+                excluded[(int)ExclusionReason.Kind] += (int)(packed & PackedFieldMask);
+                excluded[(int)ExclusionReason.Capacity] += (int)((packed >> PackedFieldBits) & PackedFieldMask);
+                excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> (2 * PackedFieldBits)) & PackedFieldMask);
+                excluded[(int)ExclusionReason.Distance] += (int)(packed >> (3 * PackedFieldBits));
             }
+            top.SortBestFirst();
             var result = new List<(double, Offer, int)>(top.Count);
-            foreach (var (score, slot) in top.ToSortedList()) result.Add((score, _offers[slot]!, _held[slot]));
+            for (var r = 0; r < top.Count; r++)
+            {
+                var slot = top.SlotAt(r);
+                result.Add((top.ScoreAt(r), _offers[slot]!, _held[slot]));
+            }
             return result;
         }
         finally { _lock.ExitReadLock(); }
@@ -369,7 +391,7 @@ internal sealed class OfferIndex
             var beyond = dx * dx + dy * dy + dz * dz > limit ? 1 : 0;
             var needs = outcome == NeedsDistance ? 1 : 0;
             // NeedsDistance (8) becomes Distance (4) when beyond, Survivor (9) when not.
-            outcome += needs * (1 - 5 * beyond);
+            outcome += needs * (NeedsToSurvivor + SurvivorToDistance * beyond);
             counts += Unsafe.Add(ref increment0, outcome);
             Unsafe.Add(ref survivor0, found) = i;
             found += outcome == Survivor ? 1 : 0;
@@ -442,7 +464,7 @@ internal sealed class OfferIndex
         if (!Formulas.TimeSuffices(overlap, days, cold.Hours)) return ExclusionReason.Time;
 
         if (km < 0) km = GeoPoint.ChordToKm(chord2);
-        var kind = gate & 7;
+        var kind = gate & KindBits;
         s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
         var exact = (q.Interests & cold.Interests).Count;
         var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
@@ -450,7 +472,7 @@ internal sealed class OfferIndex
         s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
         s[(int)Criterion.BridgingLanguage] = (q.Languages & cold.Languages).IsEmpty ? 0 : q.BridgingIfShared;
-        s[(int)Criterion.Goals] = q.GoalTable[kind * 10 + cold.Setting];
+        s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
         return ExclusionReason.None;
     }
 
@@ -535,7 +557,7 @@ internal sealed class OfferIndex
     private void EnsureCapacity(int needed)
     {
         if (needed <= _gate.Length) return;
-        var size = (int)Math.Max(64, BitOperations.RoundUpToPowerOf2((uint)needed));
+        var size = (int)Math.Max(BlockSize, BitOperations.RoundUpToPowerOf2((uint)needed));
         Array.Resize(ref _gate, size);
         Array.Resize(ref _xyz, 3 * size);
         var oldBlocks = _blockRadius.Length;

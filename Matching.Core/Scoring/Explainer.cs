@@ -132,9 +132,9 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
         {
             for (var s = start; s < end;)
             {
-                var day = s / 1440;
-                var e = Math.Min(end, (day + 1) * 1440);
-                result.Add($"{days[day]} {TimeSlot.FormatMinute(s - day * 1440)}–{TimeSlot.FormatMinute(e - day * 1440)}");
+                var day = s / TimeSlot.MinutesPerDay;
+                var e = Math.Min(end, (day + 1) * TimeSlot.MinutesPerDay);
+                result.Add($"{days[day]} {TimeSlot.FormatMinute(s - day * TimeSlot.MinutesPerDay)}–{TimeSlot.FormatMinute(e - day * TimeSlot.MinutesPerDay)}");
                 s = e;
             }
         }

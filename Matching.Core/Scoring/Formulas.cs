@@ -23,6 +23,9 @@ internal static class Formulas
     /// <summary>Availability: the score when the common time exactly covers the hours; the rest is earned by slack up to twice the need.</summary>
     public const double AvailabilityAtExactCover = 0.6;
 
+    // The hours an offer asks, in minutes per week of the days available: hours × 60 × 7 against minutes × days.
+    private const long WeekMinutesPerHourPerDay = (long)TimeSlot.MinutesPerHour * TimeSlot.DaysPerWeek;
+
     /// <summary>Worth of a shared non-Dutch language by Dutch level A0..C2.</summary>
     private static readonly double[] BridgingByLevel = [1.0, 0.9, 0.6, 0.3, 0.15, 0.05, 0.0];
 
@@ -69,13 +72,13 @@ internal static class Formulas
     public static double AvailabilityFit(long overlapMinutesPerWeek, long days, int hours)
     {
         if (hours <= 0) return 1;
-        var r = overlapMinutesPerWeek * (double)days / (hours * 420.0);
+        var r = overlapMinutesPerWeek * (double)days / (hours * WeekMinutesPerHourPerDay);
         return AvailabilityAtExactCover * Math.Min(r, 1) + (1 - AvailabilityAtExactCover) * Math.Clamp(r - 1, 0, 1);
     }
 
     /// <summary>The hard time rule in integers: common minutes per week × days ≥ hours × 60 × 7.</summary>
     public static bool TimeSuffices(long overlapMinutesPerWeek, long days, int hours) =>
-        days > 0 && overlapMinutesPerWeek * days >= hours * 420L;
+        days > 0 && overlapMinutesPerWeek * days >= hours * WeekMinutesPerHourPerDay;
 
     /// <summary>Bridging language: 0 without a shared non-Dutch language; with one, 1.0 at A0, 0.9 A1, 0.6 A2, 0.3 B1, 0.15 B2, 0.05 C1, 0 C2.</summary>
     public static double BridgingFit(bool shared, int level) => shared ? BridgingByLevel[level] : 0;
@@ -85,7 +88,7 @@ internal static class Formulas
     {
         if (goalMask == 0) return NeutralGoal;
         var best = 0.0;
-        for (var g = 0; g < 5; g++)
+        for (var g = 0; g < EnumCounts.Goals; g++)
         {
             if ((goalMask & (1 << g)) != 0) best = Math.Max(best, GoalValue((Goal)g, kind, setting));
         }

@@ -133,7 +133,7 @@ public sealed class WeightProfile
             if (errors.IsEmpty && sum <= 0) errors.Add("weights", "At least one weight must be above 0.");
             // Finite weights can still overflow the sum (two of 1e308): normalising by infinity would store all zeros.
             if (errors.IsEmpty && !double.IsFinite(sum)) errors.Add("weights", "The weights are too large; they are relative, so smaller numbers do.");
-            if (sum > 0 && double.IsFinite(sum)) for (var i = 0; i < weights.Length; i++) weights[i] /= sum;
+            if (sum > 0 && double.IsFinite(sum)) weights = Canonical(weights, sum);
         }
 
         var tolerance = document.LevelTolerance ?? 0;
@@ -182,11 +182,26 @@ public sealed class WeightProfile
         Name = Name,
         Version = Version,
         Description = Description,
-        Weights = Criteria.All.ToDictionary(Criteria.Name, c => Math.Round(Weight(c), 6)),
+        Weights = Criteria.All.ToDictionary(Criteria.Name, Weight),
         LevelTolerance = LevelTolerance,
         Distance = new DistanceDecayDocument { OffsetKm = DistanceOffsetKm, ScaleKm = DistanceScaleKm, Decay = DistanceDecay },
         HorizonDays = HorizonDays,
     };
+
+    /// <summary>
+    /// The weights normalised to whole millionths that add up to exactly one million (largest remainders get the
+    /// rounding), so that the stored document reads back as the very same weights: <see cref="Create"/> of
+    /// <see cref="ToDocument"/> is the identity on weights, whoever reloads a profile and however often.
+    /// </summary>
+    private static double[] Canonical(double[] weights, double sum)
+    {
+        const int Units = 1_000_000;
+        var exact = weights.Select(w => w / sum * Units).ToArray();
+        var units = exact.Select(Math.Floor).ToArray();
+        var missing = Units - (int)units.Sum();
+        foreach (var i in Enumerable.Range(0, exact.Length).OrderByDescending(i => exact[i] - units[i]).ThenBy(i => i).Take(missing)) units[i]++;
+        return units.Select(u => u / Units).ToArray();
+    }
 
     /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
     public WeightProfile WithIdentity(string name, int version) =>

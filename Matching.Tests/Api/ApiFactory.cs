@@ -15,6 +15,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public const string AnalystKey = "test-analyst-key-0000000000000003";
     public const string AdminKey = "test-admin-key-000000000000000004";
 
+    /// <summary>How often the test hosts read the change feed (the smallest interval the options allow).</summary>
+    public const int SyncIntervalMs = 100;
+
     private readonly Dictionary<string, string?> _settings;
 
     public ApiFactory(string? databaseFile = null, IDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
@@ -24,7 +27,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Matching"] = postgresConnectionString ?? $"Data Source={DatabaseFile}",
             ["Storage:Provider"] = postgresConnectionString is null ? "sqlite" : "postgres",
-            ["Storage:SyncIntervalMs"] = "100",
+            ["Storage:SyncIntervalMs"] = SyncIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Demo:Seed"] = "false",
             ["Swagger:Enabled"] = "true",
             ["RateLimiting:PermitLimit"] = "100000",

@@ -74,7 +74,7 @@ public class BadInputFuzzTests
         foreach (var failure in failures.Take(50)) TestContext.Out.WriteLine(failure);
         failures.Should().BeEmpty($"seed {seed} gave {failures.Count} failures (the first 50 are in the test output)");
         totalRejected.Should().BeGreaterThan(Requests * 3 / 4, "most fuzzed requests are invalid; if not, the generator lost its teeth");
-        await IndexAgreesWithDatabaseAsync(admin, db);
+        await IndexAgreesWithDatabaseAsync(factory, admin, db);
         DatabaseSnapshot.IntegrityCheck(db).Should().Be("ok");
         DatabaseSnapshot.ForeignKeyViolations(db).Should().BeEmpty();
         DatabaseSnapshot.OverbookedOffers(db).Should().BeEmpty();
@@ -211,7 +211,7 @@ public class BadInputFuzzTests
     }
 
     /// <summary>The in-memory index answers what the database holds: every offer and its places taken.</summary>
-    private static async Task IndexAgreesWithDatabaseAsync(HttpClient admin, SqliteConnection db)
+    private static async Task IndexAgreesWithDatabaseAsync(ApiFactory factory, HttpClient admin, SqliteConnection db)
     {
         var offers = db.Query<(string Id, long Deleted, long Held)>(
             "SELECT o.id, o.deleted, (SELECT COUNT(*) FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted','started')) FROM offers o").ToList();
@@ -221,9 +221,11 @@ public class BadInputFuzzTests
             if (deleted == 1)
             {
                 await response.ShouldBeProblem(HttpStatusCode.NotFound);
+                factory.HeldInIndex(id).Should().BeNull($"deleted offer {id} is not in the index");
                 continue;
             }
-            (await response.Json()).GetProperty("placesTaken").GetInt64().Should().Be(held, $"offer {id}'s places taken in the index equal the database's count");
+            (await response.Json()).GetProperty("placesTaken").GetInt64().Should().Be(held, $"offer {id}'s places taken read equal the database's count");
+            factory.HeldInIndex(id).Should().Be((int)held, $"offer {id}'s places taken in the index equal the database's count");
         }
     }
 

@@ -107,7 +107,7 @@ public class SecurityApiTests
         (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-recent", recent)).EnsureSuccessStatusCode();
         (await cms.PutAsJsonAsync("/api/v1/newcomers/nc-open", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
 
-        factory.Services.GetRequiredService<MatchingService>().EraseEndedTrajectories(12).Should().Be(1);
+        factory.Services.GetRequiredService<NewcomersService>().EraseEndedTrajectories(12).Should().Be(1);
 
         await (await cms.GetAsync("/api/v1/newcomers/nc-old")).ShouldBeProblem(HttpStatusCode.NotFound);
         (await cms.GetAsync("/api/v1/newcomers/nc-recent")).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -59,4 +59,14 @@ public class WeeklySlotsTests
         w0.Should().Be(0b11UL);
         (w2 >> (167 - 128)).Should().Be(1UL);
     }
+
+    [TestCase(DayOfWeek.Tuesday, "18:00", "21:00", "tue 18:00-21:00")]
+    [TestCase(DayOfWeek.Monday, "00:00", "24:00", "mon 00:00-24:00")]
+    [TestCase(DayOfWeek.Sunday, "09:30", "10:15", "sun 09:30-10:15")]
+    public void TimeSlot_ToString_WritesTheContractsDayCodeAndTimes(DayOfWeek day, string from, string to, string expected) =>
+        Slot(day, from, to).ToString().Should().Be(expected);
+
+    [Test]
+    public void DayCode_EveryDay_IsTheContractsThreeLetterCode() =>
+        Enum.GetValues<DayOfWeek>().Select(TimeSlot.DayCode).Should().Equal("sun", "mon", "tue", "wed", "thu", "fri", "sat");
 }

@@ -1,5 +1,6 @@
 using Matching.Model;
 using Matching.Ranking;
+using Matching.Scoring;
 using static Matching.Tests.TestData;
 
 namespace Matching.Tests.Ranking;
@@ -52,6 +53,44 @@ public class OfferIndexTests
         engine.SetHeld("a", 0);
         engine.Suggest(Newcomer()).Suggestions.Should().ContainSingle();
         engine.SetHeld("unknown", 1).Should().BeFalse();
+    }
+
+    [TestCase(10, TestName = "Rank_KeptWinnerFacts_EqualEvaluatePair_StackHeap")]
+    [TestCase(400, TestName = "Rank_KeptWinnerFacts_EqualEvaluatePair_ArrayHeap")]
+    public void Rank_KeptWinnerFacts_EqualEvaluatePair(int k)
+    {
+        var data = new Matching.Data.DemoDataGenerator(new Matching.Data.DemoDataOptions { Seed = 4, Offers = 3000, Newcomers = 25, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(data.Offers.Select(o => (o, 0)));
+        var winners = new WinnerFacts[k];
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var compared = 0;
+        foreach (var n in data.Newcomers)
+        {
+            var query = engine.Compile(n, WeightProfile.Default, null);
+            var plain = engine.Index.Rank(query, k, new int[OfferIndex.OutcomeSlots]);
+            var kept = engine.Index.Rank(query, k, new int[OfferIndex.OutcomeSlots], winners);
+            kept.Should().Equal(plain, "keeping the facts must not change the ranking");
+            for (var r = 0; r < kept.Count; r++)
+            {
+                var facts = engine.Index.EvaluatePair(query, kept[r].Offer.Id, criteria)!;
+                facts.Reason.Should().Be(ExclusionReason.None);
+                ((ReadOnlySpan<double>)winners[r].Criteria).ToArray().Should().Equal(criteria.ToArray(), $"{n.Id} × {kept[r].Offer.Id}");
+                winners[r].Km.Should().Be(facts.Km);
+                compared++;
+            }
+        }
+        compared.Should().BeGreaterThan(data.Newcomers.Count * Math.Min(k, 10) / 2);
+    }
+
+    [Test]
+    public void Rank_TooLittleRoomForWinners_Throws()
+    {
+        var engine = new MatchingEngine(Clock());
+        engine.Upsert(Offer());
+        var query = engine.Compile(Newcomer(), WeightProfile.Default, null);
+        var act = () => engine.Index.Rank(query, 10, new int[OfferIndex.OutcomeSlots], new WinnerFacts[9]);
+        act.Should().Throw<ArgumentException>().WithParameterName("winners");
     }
 
     [Test]

@@ -98,4 +98,54 @@ public class RankingTests
         e.Excluded.Should().Be("capacity");
         e.Reasons.Should().Equal("No place is free.");
     }
+
+    [Test]
+    public void Evaluate_WithoutReasons_SameScoreAndCriteria_NoSentences()
+    {
+        var engine = new MatchingEngine(Clock());
+        engine.Upsert(Offer() with { Interests = ["football"] });
+        engine.Upsert(Offer("full"), held: 2);
+        var full = engine.Evaluate(Newcomer(), "offer-1")!;
+        var bare = engine.Evaluate(Newcomer(), "offer-1", WeightProfile.Default, withReasons: false)!;
+        full.Reasons.Should().NotBeEmpty();
+        bare.Reasons.Should().BeEmpty();
+        bare.Score.Should().Be(full.Score).And.BeGreaterThan(0);
+        bare.Criteria.Should().Equal(full.Criteria);
+        var excluded = engine.Evaluate(Newcomer(), "full", withReasons: false)!;
+        excluded.Excluded.Should().Be("capacity");
+        excluded.Reasons.Should().BeEmpty();
+    }
+
+    [TestCase(1, 10, ReasonLanguage.Nl)]
+    [TestCase(2, 37, ReasonLanguage.En)]
+    [TestCase(3, RankingOptions.MaxLimit, ReasonLanguage.Nl)]
+    public void Suggest_RandomData_ExplanationsEqualEvaluateForEveryWinner(int seed, int limit, ReasonLanguage language)
+    {
+        var data = new Matching.Data.DemoDataGenerator(new Matching.Data.DemoDataOptions { Seed = seed, Offers = 2000, Newcomers = 60, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        var rng = new Random(seed);
+        engine.UpsertMany(data.Offers.Select(o => (o, rng.Next(0, o.Capacity + 1))));
+        var profile = WeightProfile.Create(new WeightProfileDocument
+        {
+            Name = "random",
+            Weights = Criteria.All.ToDictionary(Criteria.Name, _ => 0.1 + rng.NextDouble()),
+            LevelTolerance = rng.Next(0, 2),
+        }, out _)!;
+        var winners = 0;
+        foreach (var n in data.Newcomers)
+        {
+            var kinds = rng.NextDouble() < 0.3 ? new[] { (OfferKind)rng.Next(0, EnumCounts.OfferKinds) } : null;
+            var r = engine.Suggest(n, new RankingOptions { Limit = limit, Profile = profile, Kinds = kinds, Language = language });
+            foreach (var s in r.Suggestions)
+            {
+                var e = engine.Evaluate(n, s.OfferId, profile, language)!;
+                e.Excluded.Should().BeNull($"{n.Id} × {s.OfferId}");
+                s.Score.Should().Be(e.Score, $"{n.Id} × {s.OfferId}");
+                s.Criteria.Should().Equal(e.Criteria, $"{n.Id} × {s.OfferId}");
+                s.Reasons.Should().Equal(e.Reasons, $"{n.Id} × {s.OfferId}");
+                winners++;
+            }
+        }
+        winners.Should().BeGreaterThan(data.Newcomers.Count * Math.Min(limit, 10) / 2, "most newcomers must have winners to compare");
+    }
 }

@@ -5,16 +5,22 @@ using Matching.Scoring;
 
 namespace Matching.Benchmarks;
 
-/// <summary>A quick stopwatch loop for iterating on the scan (`-- probe 100000`); BenchmarkDotNet gives the figures of record.</summary>
+/// <summary>
+/// A quick stopwatch loop for iterating on the scan (`-- probe 100000`) or the whole answer with explanations
+/// (`-- probe 100000 suggest`); BenchmarkDotNet gives the figures of record.
+/// </summary>
 internal static class Probe
 {
-    public static void Run(int offers)
+    private const int Newcomers = 64; // a power of two: the loop cycles through them with a mask
+
+    public static void Run(int offers, bool suggest = false)
     {
         var today = new DateOnly(2026, 11, 2);
-        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = offers, Newcomers = 64, Today = today }).Generate();
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = offers, Newcomers = Newcomers, Today = today }).Generate();
         var engine = new MatchingEngine(new FixedTime(today));
         engine.UpsertMany(data.Offers.Select(o => (o, 0)));
-        var queries = data.Newcomers.Select(n => engine.Compile(n, WeightProfile.Default, null)).ToArray();
+        var newcomers = data.Newcomers.ToArray();
+        var queries = newcomers.Select(n => engine.Compile(n, WeightProfile.Default, null)).ToArray();
         var excluded = new int[OfferIndex.OutcomeSlots];
         for (var round = 0; round < 5; round++)
         {
@@ -22,10 +28,11 @@ internal static class Probe
             var runs = 0;
             while (sw.ElapsedMilliseconds < 1000)
             {
-                engine.Index.Rank(queries[runs & 63], 10, excluded);
+                if (suggest) engine.Suggest(newcomers[runs & (Newcomers - 1)]);
+                else engine.Index.Rank(queries[runs & (Newcomers - 1)], 10, excluded);
                 runs++;
             }
-            Console.WriteLine($"{offers} offers: {sw.Elapsed.TotalMicroseconds / runs:F1} us per rank, {sw.Elapsed.TotalNanoseconds / runs / offers:F2} ns per offer");
+            Console.WriteLine($"{offers} offers: {sw.Elapsed.TotalMicroseconds / runs:F1} us per {(suggest ? "suggest" : "rank")}, {sw.Elapsed.TotalNanoseconds / runs / offers:F2} ns per offer");
         }
     }
 }

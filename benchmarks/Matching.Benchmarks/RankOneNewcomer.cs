@@ -15,6 +15,7 @@ namespace Matching.Benchmarks;
 public class RankOneNewcomer
 {
     private static readonly DateOnly Today = new(2026, 11, 2);
+    private const int Newcomers = 64; // a power of two: each operation takes the next with a mask
     private MatchingEngine _engine = null!;
     private ReferenceScorer _reference = null!;
     private List<(Offer Offer, int Held)> _offers = null!;
@@ -30,7 +31,7 @@ public class RankOneNewcomer
     [GlobalSetup]
     public void Setup()
     {
-        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = Offers, Newcomers = 64, Today = Today }).Generate();
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 2026, Offers = Offers, Newcomers = Newcomers, Today = Today }).Generate();
         _engine = new MatchingEngine(new FixedTime(Today));
         _engine.UpsertMany(data.Offers.Select(o => (o, 0)));
         _offers = data.Offers.Select(o => (o, 0)).ToList();
@@ -43,7 +44,7 @@ public class RankOneNewcomer
     [Benchmark(Baseline = true)]
     public int LinqBaseline()
     {
-        var n = _newcomers[_next++ & 63];
+        var n = _newcomers[_next++ & (Newcomers - 1)];
         return _reference.Rank(n, _offers, WeightProfile.Default, Today, null, 10).Count;
     }
 
@@ -51,7 +52,7 @@ public class RankOneNewcomer
     [Benchmark]
     public int IndexScan()
     {
-        var q = _queries[_next++ & 63];
+        var q = _queries[_next++ & (Newcomers - 1)];
         Array.Clear(_excluded);
         return _engine.Index.Rank(q, 10, _excluded).Count;
     }
@@ -60,7 +61,7 @@ public class RankOneNewcomer
     [Benchmark]
     public int SuggestWithExplanations()
     {
-        var n = _newcomers[_next++ & 63];
+        var n = _newcomers[_next++ & (Newcomers - 1)];
         return _engine.Suggest(n).Suggestions.Count;
     }
 

@@ -1,0 +1,57 @@
+using Dapper;
+using Matching.Storage;
+
+namespace Matching.Service;
+
+/// <summary>
+/// Keeps this instance's in-memory state (the offer index, the profile cache) current with the writes of other
+/// instances on the same database, through the change feed every index-changing write appends to.
+/// </summary>
+/// <remarks>Thread-safe: applying runs inside the one write gate, so the index still sees changes in order.</remarks>
+public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles)
+{
+    private const long Window = 1000;
+    private readonly WriteContext _writer = store.Writer;
+    private readonly HashSet<long> _applied = [];
+    private long _last;
+
+    /// <summary>Whether the offer index this feed keeps current is loaded.</summary>
+    public bool IndexLoaded => store.IndexLoaded;
+
+    /// <summary>
+    /// Catches up with writes of other instances on the same database: reloads every offer and profile named in the
+    /// change feed since the last call. Feed rows may commit out of sequence order (PostgreSQL hands out numbers before
+    /// commit), so a window of recent rows is read again and only rows not yet applied are applied; applying reloads
+    /// the current state, so applying twice is harmless.
+    /// </summary>
+    /// <returns>How many changes were applied.</returns>
+    public int SyncChanges() => _writer.Gated(() =>
+    {
+        var since = Math.Max(0, _last - Window);
+        var rows = _writer.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.Since, new { since }).ToList());
+        var pending = rows.Where(r => !_applied.Contains(r.Seq) && r.Seq > since).ToList();
+        if (pending.Count == 0) return 0;
+        foreach (var offerId in pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
+        {
+            offers.Reindex(offerId);
+        }
+        foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
+        {
+            profiles.Forget(name);
+        }
+        foreach (var r in pending) _applied.Add(r.Seq);
+        _last = Math.Max(_last, rows.Max(r => r.Seq));
+        _applied.RemoveWhere(seq => seq <= _last - Window);
+        return pending.Count;
+    });
+
+    /// <summary>Deletes change-feed rows older than <paramref name="age"/>; every instance has long applied them.</summary>
+    public int PruneChanges(TimeSpan age)
+    {
+        var cutoff = WriteContext.Stamp(_writer.Time.GetUtcNow().Subtract(age));
+        return _writer.Write((c, t) => c.Execute(ChangeSql.Prune, new { cutoff }, t));
+    }
+
+    /// <summary>Starts reading the feed after its current end (at start, before the index is loaded).</summary>
+    internal void StartAtEnd() => _writer.Gated(() => _last = _writer.Read(c => c.ExecuteScalar<long?>(ChangeSql.Last)) ?? 0);
+}

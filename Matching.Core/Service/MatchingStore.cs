@@ -1,0 +1,40 @@
+using Matching.Contracts;
+using Matching.Geo;
+using Matching.Ranking;
+using Matching.Storage;
+
+namespace Matching.Service;
+
+/// <summary>
+/// What the rooms (<see cref="NewcomersService"/>, <see cref="OffersService"/>, <see cref="MatchesService"/>, …)
+/// share: the database with its one write gate, the engine with its offer index, the mapper and the clock. Register
+/// one per process; every room takes it.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class MatchingStore
+{
+    /// <summary>Creates the store; <see cref="ServiceStartup.Start"/> migrates and loads the index.</summary>
+    public MatchingStore(IMatchingDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time)
+    {
+        Database = db;
+        Engine = engine;
+        Mapper = mapper;
+        Gazetteer = gazetteer;
+        Writer = new WriteContext(db, time);
+    }
+
+    /// <summary>The database.</summary>
+    public IMatchingDatabase Database { get; }
+
+    /// <summary>The ranking engine with its offer index.</summary>
+    public MatchingEngine Engine { get; }
+
+    /// <summary>Whether <see cref="ServiceStartup.Start"/> has loaded the index.</summary>
+    public bool IndexLoaded { get; internal set; }
+
+    internal DocumentMapper Mapper { get; }
+
+    internal IGazetteer Gazetteer { get; }
+
+    internal WriteContext Writer { get; }
+}

@@ -1,0 +1,67 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Matching.Storage;
+
+namespace Matching.Service;
+
+/// <summary>
+/// What every write of every room shares: the transaction, the audit row, the change-feed row, the clock, and the
+/// one write gate of the process that keeps the in-memory index in commit order. One instance per
+/// <see cref="MatchingStore"/>, so one gate per process.
+/// </summary>
+internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+
+    /// <summary>The database.</summary>
+    public IMatchingDatabase Database => db;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time => time;
+
+    /// <summary>Appended to a SELECT that must lock its rows until the transaction ends.</summary>
+    public string ForUpdate => db.ForUpdate;
+
+    /// <summary>Runs a read on its own connection.</summary>
+    public T Read<T>(Func<DbConnection, T> read) => db.Read(read);
+
+    /// <summary>
+    /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
+    /// inside the write gate so that the index sees commits in order. It must check the result: a refused
+    /// write commits nothing and must change nothing.
+    /// </summary>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
+    {
+        // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
+        // run side by side and leave ordering to the database.
+        if (after is null) return db.Write(write);
+        lock (_gate)
+        {
+            var result = db.Write(write);
+            after(result);
+            return result;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> inside the write gate (the change feed applies other instances' writes there).</summary>
+    public T Gated<T>(Func<T> work)
+    {
+        lock (_gate) return work();
+    }
+
+    /// <summary>Appends the audit row of a write: ids and codes only.</summary>
+    public void Audit(DbConnection c, IDbTransaction t, string actor, string action, string subjectType, string? subjectId, string? detail = null) =>
+        c.Execute(AuditSql.Insert, new { at = Now(), actor, action, subjectType, subjectId, detail }, t);
+
+    /// <summary>Appends a change-feed row: other instances reload this offer or profile.</summary>
+    public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
+        c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t);
+
+    /// <summary>Now, as the text every timestamp column holds.</summary>
+    public string Now() => Stamp(time.GetUtcNow());
+
+    /// <summary>An instant as the text every timestamp column holds (UTC, milliseconds).</summary>
+    public static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

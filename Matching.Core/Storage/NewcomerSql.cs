@@ -1,0 +1,39 @@
+namespace Matching.Storage;
+
+/// <summary>The SQL of newcomers, owned by <see cref="Service.NewcomersService"/>.</summary>
+internal static class NewcomerSql
+{
+    /// <summary>The one create-or-replace of a newcomer (a PUT, an import and the demo seed alike).</summary>
+    public const string Upsert =
+        """
+        INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at) VALUES (@Id, @Json, @End, @Now, @Now)
+        ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at
+        """;
+
+    public const string Exists = "SELECT COUNT(*) FROM newcomers WHERE id = @id";
+
+    public const string Document = "SELECT document FROM newcomers WHERE id = @id";
+
+    public const string Delete = "DELETE FROM newcomers WHERE id = @id";
+
+    /// <summary>Newcomers holding no place, by id (the reverse ranking's and the gap report's population).</summary>
+    public const string Unplaced =
+        $"""
+        SELECT n.id, n.document FROM newcomers n
+        WHERE NOT EXISTS (SELECT 1 FROM matches WHERE newcomer_id = n.id AND {MatchSql.HoldsPlace})
+        ORDER BY n.id
+        """;
+
+    /// <summary>Newcomers with no open match at all, by id (the default cohort of an allocation).</summary>
+    public const string WithoutOpenMatch =
+        $"""
+        SELECT n.id, n.document FROM newcomers n
+        WHERE NOT EXISTS (SELECT 1 FROM matches WHERE newcomer_id = n.id AND {MatchSql.IsOpen})
+        ORDER BY n.id
+        """;
+
+    /// <summary>Places held by a newcomer, or no row when the newcomer does not exist.</summary>
+    public const string PlacesHeld = $"SELECT (SELECT COUNT(*) FROM matches WHERE newcomer_id = n.id AND {MatchSql.HoldsPlace}) FROM newcomers n WHERE n.id = @id";
+
+    public const string TrajectoryEndedBefore = "SELECT id FROM newcomers WHERE trajectory_end < @cutoff ORDER BY id";
+}

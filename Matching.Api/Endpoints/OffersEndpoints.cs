@@ -37,6 +37,7 @@ internal static class OffersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadOffers)
             .WithSummary("Read an offer")
+            .WithDescription("The stored fields with the location resolved, the places taken and free, and the current price of one place (scarcity; absent before the first computation, see GET /api/v1/scarcity).")
             .Produces<OfferView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -90,10 +91,10 @@ internal static class OffersEndpoints
         return service.Put(id, document, user.Caller()).ToHttp(created => TypedResults.Created($"/api/v1/offers/{id}", created));
     }
 
-    private static IResult Get(string id, OffersService service)
+    private static IResult Get(string id, OffersService service, ScarcityService scarcity)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Get(id) is { } offer ? TypedResults.Ok(offer) : Problems.NotFound($"No offer '{id}'.");
+        return service.Get(id) is { } offer ? TypedResults.Ok(offer with { Scarcity = scarcity.Of(id) }) : Problems.NotFound($"No offer '{id}'.");
     }
 
     private static IResult Delete(string id, ClaimsPrincipal user, OffersService service)

@@ -54,6 +54,8 @@ public class AuthMatrixTests
         ("POST", "/api/v1/assignments/{id}/confirm", null),
         ("GET", "/api/v1/reports/gaps", null),
         ("GET", "/api/v1/audit", null),
+        ("GET", "/api/v1/scarcity", null),
+        ("POST", "/api/v1/scarcity:recompute", null),
     ];
 
     private static IEnumerable<TestCaseData> Anonymous() => Requests.SelectMany(r => new[]

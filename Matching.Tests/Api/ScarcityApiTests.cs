@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Matching.Api.Infrastructure;
+using Matching.Service;
+using Matching.Tests.Service;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Matching.Tests.Api;
+
+public class ScarcityApiTests
+{
+    [Test]
+    public async Task Scarcity_NoneComputed_EmptyListing_ThenRecompute_ThenTheSameListingOnEveryInstance()
+    {
+        using var a = new ApiFactory();
+        using var b = new ApiFactory(a.DatabaseFile);
+        using var cms = a.Client(ApiFactory.CaseManagementKey);
+        using var analyst = a.Client(ApiFactory.AnalystKey);
+        using var workerOnB = b.Client(ApiFactory.CaseWorkerKey);
+        foreach (var id in new[] { "nc-1", "nc-2", "nc-3", "nc-4" }) (await cms.PutAsJsonAsync($"/api/v1/newcomers/{id}", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+        (await cms.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 1))).EnsureSuccessStatusCode();
+
+        (await (await workerOnB.GetAsync("/api/v1/offers/offer-1")).Json()).TryGetProperty("scarcity", out _).Should().BeFalse("no prices yet");
+        var before = await (await workerOnB.GetAsync("/api/v1/scarcity")).Json();
+        before.GetProperty("offers").GetArrayLength().Should().Be(0);
+        before.TryGetProperty("computedAt", out _).Should().BeFalse("nothing was computed yet");
+
+        var computed = await (await analyst.PostAsync("/api/v1/scarcity:recompute", null)).Json();
+        computed.GetProperty("computedBy").GetString().Should().Be("analyst");
+        computed.GetProperty("inputs").GetProperty("recentNewcomers").GetInt32().Should().Be(4);
+        var offer = computed.GetProperty("offers")[0];
+        offer.GetProperty("offerId").GetString().Should().Be("offer-1");
+        offer.GetProperty("price").GetDouble().Should().BePositive("about thirteen newcomers are expected for one place");
+        offer.GetProperty("placesFree").GetInt32().Should().Be(1);
+
+        var onB = await (await workerOnB.GetAsync("/api/v1/scarcity")).Json();
+        onB.GetRawText().Should().Be(computed.GetRawText(), "every instance serves the one stored set");
+        var offerOnB = (await (await workerOnB.GetAsync("/api/v1/offers/offer-1")).Json()).GetProperty("scarcity");
+        offerOnB.GetProperty("price").GetDouble().Should().Be(offer.GetProperty("price").GetDouble(), "the offer's read shows its price");
+        offerOnB.GetProperty("expectedCandidates").GetDouble().Should().Be(offer.GetProperty("expectedCandidates").GetDouble());
+    }
+
+    [Test]
+    public async Task Recompute_CaseWorker_Forbidden_NothingStored()
+    {
+        using var factory = new ApiFactory();
+        using var worker = factory.Client(ApiFactory.CaseWorkerKey);
+
+        await (await worker.PostAsync("/api/v1/scarcity:recompute", null)).ShouldBeProblem(HttpStatusCode.Forbidden);
+
+        (await (await worker.GetAsync("/api/v1/scarcity")).Json()).GetProperty("offers").GetArrayLength().Should().Be(0);
+    }
+
+    [Test]
+    public async Task ScarcityJob_Interval_FirstPassAfterStart_ThenOncePerInterval()
+    {
+        using var fixture = new ServiceFixture();
+        fixture.SeedPair(capacity: 1);
+        var service = new ScarcityService(fixture.Store, fixture.Profiles);
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        var schedule = new FakeTimeProvider();
+        using var job = new ScarcityJob(service, Options.Create(new ScarcityOptions { RecomputeIntervalMinutes = 60 }), schedule, lifetime, NullLogger<ScarcityJob>.Instance);
+        await job.StartAsync(CancellationToken.None);
+        try
+        {
+            lifetime.NotifyStarted();
+            await Eventually(() => service.Current() is not null);
+            var first = service.Current()!.Id;
+
+            fixture.Clock.Advance(TimeSpan.FromMinutes(1)); // a later computed_at, so that "the latest" is the next pass
+            schedule.Advance(TimeSpan.FromMinutes(59));
+            service.Current()!.Id.Should().Be(first, "the hour has not passed");
+            schedule.Advance(TimeSpan.FromMinutes(1));
+            await Eventually(() => service.Current()!.Id != first);
+            service.Current()!.ComputedBy.Should().Be("scheduler");
+        }
+        finally
+        {
+            await job.StopAsync(CancellationToken.None);
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>Waits for a pass the fake clock made due; the bound only stops a hang.</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail("The job's pass was not observed within 30 seconds.");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -19,7 +19,7 @@ internal static class AssignmentsEndpoints
         public List<string>? Kinds { get; set; }
         /// <summary>Weight profile (default: default).</summary>
         public string? Profile { get; set; }
-        /// <summary>optimal (default), stable or greedy.</summary>
+        /// <summary>optimal (default), stable, greedy or dynamic (Σ(score − price) with the current place prices).</summary>
         public string? Mode { get; set; }
         /// <summary>Best feasible offers per newcomer considered (1..100, default 50).</summary>
         public int? CandidatesPerNewcomer { get; set; }
@@ -37,7 +37,8 @@ internal static class AssignmentsEndpoints
 
         group.MapPost("/", Propose)
             .WithSummary("Allocate a cohort")
-            .WithDescription("optimal: as many placed as possible, then the best total score (OR-Tools min-cost flow); stable: deferred acceptance, no blocking pair; greedy: the baseline. Stored as a proposal; nothing is held until confirmed.")
+            .WithDescription("optimal: as many placed as possible, then the best total score (OR-Tools min-cost flow); stable: deferred acceptance, no blocking pair; greedy: the baseline; dynamic: maximises Σ(1 + score − price) with the current price per place (GET /api/v1/scarcity), so that places later arrivals need more are kept for them (409 before any prices are computed). Stored as a proposal; nothing is held until confirmed.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .Accepts<AssignmentRequest>("application/json")
             .Produces<AssignmentView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -60,13 +61,14 @@ internal static class AssignmentsEndpoints
         return group;
     }
 
-    private static async Task<IResult> Propose(HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, CancellationToken ct)
+    private static async Task<IResult> Propose(HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles,
+        ScarcityService scarcity, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct);
         if (error is not null) return error;
         var errors = new ValidationErrors();
         var mode = AllocationMode.Optimal;
-        if (body!.Mode is not null && !WireNames.TryParse(body.Mode, out mode)) errors.Add("mode", "Use optimal, stable or greedy.");
+        if (body!.Mode is not null && !WireNames.TryParse(body.Mode, out mode)) errors.Add("mode", "Use optimal, stable, greedy or dynamic.");
         var kinds = new List<OfferKind>();
         foreach (var (k, i) in (body.Kinds ?? []).Select((k, i) => (k, i)))
         {
@@ -80,6 +82,16 @@ internal static class AssignmentsEndpoints
         if (profile is null) errors.Add("profile", $"No weight profile '{body.Profile}'.");
         if (body.NewcomerIds is { Count: > 100_000 }) errors.Add("newcomerIds", "At most 100000 newcomers per allocation.");
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
+        IReadOnlyDictionary<string, double>? prices = null;
+        if (mode == AllocationMode.Dynamic)
+        {
+            if (scarcity.Current() is not { } current)
+            {
+                return Problems.Status(StatusCodes.Status409Conflict, "No place prices yet",
+                    "The dynamic mode needs the prices per place: an analyst or admin computes them with POST /api/v1/scarcity:recompute (or set Scarcity:RecomputeIntervalMinutes).");
+            }
+            prices = current.Offers.ToDictionary(p => p.OfferId, p => p.Price, StringComparer.Ordinal);
+        }
         var result = service.Propose(body.NewcomerIds, new AllocationRequest
         {
             Mode = mode,
@@ -87,6 +99,7 @@ internal static class AssignmentsEndpoints
             Profile = profile,
             CandidatesPerNewcomer = body.CandidatesPerNewcomer ?? 50,
             Language = language,
+            Prices = prices,
         }, user.Caller());
         return result.ToHttp(plan => TypedResults.Created($"/api/v1/assignments/{plan.Id}", View(plan, "proposed")));
     }

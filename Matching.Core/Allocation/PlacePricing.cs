@@ -15,7 +15,10 @@ public sealed record PricingOptions
     /// placement now against a likely better or otherwise impossible one later. V above 1 makes one more placement worth
     /// more than any change of score within a single newcomer's choices.
     /// </summary>
-    public double PlacementValue { get; init; } = 1;
+    public double PlacementValue { get; init; } = DefaultPlacementValue;
+
+    /// <summary>The default placement value, 1.</summary>
+    public const double DefaultPlacementValue = 1;
 
     /// <summary>Seed of the sampling; the same inputs and seed give the same prices.</summary>
     public int Seed { get; init; }
@@ -155,8 +158,9 @@ public static class PlacePricing
 
     /// <summary>
     /// The batch at the given prices: maximises Σ(V + score − price) over the placed pairs (min-cost flow, OR-Tools). A
-    /// newcomer whose every feasible pair is worth ≤ 0 stays unplaced: the future needs those places more. Capacities and
-    /// candidates are respected as in <see cref="Allocator.Solve"/>; deterministic.
+    /// newcomer whose every feasible pair is worth &lt; 0 stays unplaced (reason <see cref="UnplacedReason.HeldForLater"/>
+    /// when a feasible place is still free): the future needs those places more. At a tie (worth exactly 0) the newcomer
+    /// is placed. Capacities and candidates are respected as in <see cref="Allocator.Solve"/>; deterministic.
     /// </summary>
     /// <param name="problem">The batch: newcomers, free places, feasible pairs.</param>
     /// <param name="prices">One price ≥ 0 per offer.</param>
@@ -178,7 +182,7 @@ public static class PlacePricing
         if (n == 0) return Allocator.Summarise(problem, offerOf);
         // Every newcomer sends one unit, through a pair (cost top − value) or straight to the sink (cost top): the minimum
         // cost is n·top − Σ value of the placed pairs, and only pairs of positive value are offered at all.
-        var top = (long)Math.Ceiling((placementValue + 1) * Allocator.Scale);
+        var top = (long)Math.Ceiling((placementValue + 1) * Allocator.Scale) + 1;
         var source = n + m;
         var sink = source + 1;
         var flow = new MinCostFlow(n + m + 2, 3 * n + m + problem.Candidates.Count);
@@ -191,8 +195,9 @@ public static class PlacePricing
         foreach (var c in problem.Candidates)
         {
             var value = (long)Math.Round((placementValue + c.Score - prices[c.Offer]) * Allocator.Scale);
-            if (value <= 0 || problem.Capacities[c.Offer] <= 0) continue;
-            pairArcs.Add((flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, top - value), c.Newcomer, c.Offer));
+            if (value < 0 || problem.Capacities[c.Offer] <= 0) continue;
+            // One unit of resolution for placing: at a tie, a sure placement now beats an equal expected one later.
+            pairArcs.Add((flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, top - value - 1), c.Newcomer, c.Offer));
         }
         for (var j = 0; j < m; j++) if (problem.Capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, problem.Capacities[j], 0);
         flow.SetNodeSupply(source, n);
@@ -200,7 +205,16 @@ public static class PlacePricing
         var status = flow.Solve();
         if (status != MinCostFlowBase.Status.OPTIMAL) throw new InvalidOperationException($"The min-cost-flow solver ended with {status}.");
         foreach (var (arc, newcomer, offer) in pairArcs) if (flow.Flow(arc) > 0) offerOf[newcomer] = offer;
-        return Allocator.Summarise(problem, offerOf);
+        var solution = Allocator.Summarise(problem, offerOf);
+        // An unplaced newcomer with a feasible place still free was held back by its price, not crowded out.
+        var left = problem.Capacities.ToArray();
+        foreach (var j in offerOf) if (j >= 0) left[j]--;
+        var unplaced = new SortedDictionary<int, UnplacedReason>(solution.Unplaced.ToDictionary());
+        foreach (var c in problem.Candidates)
+        {
+            if (left[c.Offer] > 0 && unplaced.ContainsKey(c.Newcomer)) unplaced[c.Newcomer] = UnplacedReason.HeldForLater;
+        }
+        return solution with { Unplaced = unplaced };
     }
 
     private static List<(int Offer, double Score)>[] RowsOf(AllocationProblem p)

@@ -121,7 +121,28 @@ public class PlacePricingTests
         s.OfferOf.Should().Equal(0, 1);
         var none = PlacePricing.SolvePriced(p, [2, 2], 1);
         none.Placed.Should().Be(0);
-        none.Unplaced.Values.Should().OnlyContain(r => r == UnplacedReason.FeasibleOffersTaken);
+        none.Unplaced.Values.Should().OnlyContain(r => r == UnplacedReason.HeldForLater, "their places are free, but priced above their fit");
+        s.Unplaced.Should().BeEmpty();
+    }
+
+    [Test]
+    public void SolvePriced_WorthExactlyThePrice_PlacedNow()
+    {
+        var p = new AllocationProblem(1, [1], [new(0, 0, 0.5, 0)]);
+        PlacePricing.SolvePriced(p, [1.5], 1).Placed.Should().Be(1, "at a tie a sure placement now beats an equal one later");
+    }
+
+    [Test]
+    public void AllocatorSolve_Dynamic_IsThePricedBatch_AndWithoutPricesEveryPriceIsZero()
+    {
+        var rng = new Random(17);
+        for (var round = 0; round < 50; round++)
+        {
+            var p = RandomProblem(rng, rng.Next(1, 15), rng.Next(1, 6), rng.NextDouble() * 0.7);
+            var prices = p.Capacities.Select(_ => rng.NextDouble() * 2).ToArray();
+            Allocator.Solve(p, AllocationMode.Dynamic, prices).OfferOf.Should().Equal(PlacePricing.SolvePriced(p, prices, 1).OfferOf);
+            Allocator.Solve(p, AllocationMode.Dynamic).OfferOf.Should().Equal(PlacePricing.SolvePriced(p, new double[p.Capacities.Count], 1).OfferOf);
+        }
     }
 
     [Test]

@@ -45,6 +45,33 @@ public class ScarcityApiTests
     }
 
     [Test]
+    public async Task Assignments_Dynamic_NoPricesYet_409_ThenStoredWithinCapacity()
+    {
+        using var factory = new ApiFactory();
+        using var cms = factory.Client(ApiFactory.CaseManagementKey);
+        using var analyst = factory.Client(ApiFactory.AnalystKey);
+        foreach (var id in new[] { "nc-1", "nc-2", "nc-3", "nc-4" }) (await cms.PutAsJsonAsync($"/api/v1/newcomers/{id}", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+        (await cms.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 1))).EnsureSuccessStatusCode();
+        (await cms.PutAsJsonAsync("/api/v1/offers/offer-2", ApiFactory.OfferBody(capacity: 2, place: "Merelbeke"))).EnsureSuccessStatusCode();
+
+        await (await cms.PostAsJsonAsync("/api/v1/assignments", new { mode = "dynamic" })).ShouldBeProblem(HttpStatusCode.Conflict);
+
+        (await analyst.PostAsync("/api/v1/scarcity:recompute", null)).EnsureSuccessStatusCode();
+        var proposal = await (await cms.PostAsJsonAsync("/api/v1/assignments", new { mode = "dynamic" })).Json(HttpStatusCode.Created);
+        proposal.GetProperty("mode").GetString().Should().Be("dynamic");
+        var assignments = proposal.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("offerId").GetString()).ToList();
+        assignments.Count(o => o == "offer-1").Should().BeLessThanOrEqualTo(1);
+        assignments.Count(o => o == "offer-2").Should().BeLessThanOrEqualTo(2);
+        var unassigned = proposal.GetProperty("unassigned").EnumerateArray().Select(u => u.GetProperty("reason").GetString()).ToList();
+        (assignments.Count + unassigned.Count).Should().Be(4);
+        unassigned.Should().OnlyContain(r => r == "feasibleOffersTaken" || r == "heldForLater");
+
+        var stored = await (await cms.GetAsync($"/api/v1/assignments/{proposal.GetProperty("id").GetString()}")).Json();
+        stored.GetProperty("mode").GetString().Should().Be("dynamic", "the proposal is stored with its mode");
+        (await cms.PostAsync($"/api/v1/assignments/{proposal.GetProperty("id").GetString()}/confirm", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
     public async Task Recompute_CaseWorker_Forbidden_NothingStored()
     {
         using var factory = new ApiFactory();

@@ -8,3 +8,7 @@ CREATE TABLE place_prices (
     prices       TEXT NOT NULL
 );
 CREATE INDEX ix_place_prices_computed_at ON place_prices (computed_at);
+
+-- The dynamic allocation mode (the batch maximises Σ(score − price)) is stored like the others.
+ALTER TABLE assignments DROP CONSTRAINT assignments_mode_check;
+ALTER TABLE assignments ADD CONSTRAINT assignments_mode_check CHECK (mode IN ('optimal', 'stable', 'greedy', 'dynamic'));

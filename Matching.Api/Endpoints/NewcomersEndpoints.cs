@@ -43,7 +43,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}/suggestions", Suggestions)
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a stored newcomer")
-            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en).")
+            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en). With scarcity=true and a profile whose scarcityWeight is above 0, the list is ordered by score − weight × price of a place (GET /api/v1/scarcity); each suggestion keeps its score and shows the adjustment as its own line (scarcity), and a priced offer says why. A price reorders; it never hides an offer.")
             .Produces<SuggestionResult>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -71,10 +71,12 @@ internal static class NewcomersEndpoints
         return service.Erase(id, user.Caller()) ? TypedResults.NoContent() : Problems.NotFound($"No newcomer '{id}'.");
     }
 
-    private static IResult Suggestions(string id, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, SuggestionsService service, WeightProfilesService profiles)
+    private static IResult Suggestions(string id, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, string? scarcity, SuggestionsService service, WeightProfilesService profiles)
     {
         if (Http.CheckId(id) is { } bad) return bad;
+        var (byScarcity, scarcityError) = Http.Scarcity(scarcity);
+        if (scarcityError is not null) return scarcityError;
         var (options, error) = Http.RankingOptions(profiles, limit, kind, profile, lang);
-        return error ?? service.SuggestFor(id, options!).ToHttp();
+        return error ?? service.SuggestFor(id, options!, byScarcity).ToHttp();
     }
 }

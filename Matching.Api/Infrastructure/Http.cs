@@ -22,6 +22,14 @@ internal static class Http
         Identifiers.IsValid(id) ? null : Problems.Invalid(field, "Must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.");
 
     /// <summary>Parses limit, kind (repeated or comma-separated), profile and lang; every bad value is named.</summary>
+    /// <summary>The scarcity query switch: absent or false is off, true is on, anything else a 400 naming it.</summary>
+    public static (bool On, IResult? Error) Scarcity(string? scarcity) => scarcity switch
+    {
+        null or "false" => (false, null),
+        "true" => (true, null),
+        _ => (false, Problems.Invalid("scarcity", "Use true or false.")),
+    };
+
     public static (RankingOptions? Options, IResult? Error) RankingOptions(
         WeightProfilesService profiles, string? limit, string[]? kind, string? profile, string? lang)
     {

@@ -23,6 +23,11 @@ public sealed class WeightProfileDocument
     public DistanceDecayDocument? Distance { get; set; }
     /// <summary>Days assumed left when a newcomer has no trajectory end and the offer no end (7..730, default 182).</summary>
     public int? HorizonDays { get; set; }
+    /// <summary>
+    /// How much a place's price weighs when suggestions are asked with scarcity=true: they are ordered by
+    /// score − weight × price (0..10, default 0: off until analysts switch it on).
+    /// </summary>
+    public double? ScarcityWeight { get; set; }
 
     /// <summary>JSON options of every profile document: camelCase, unknown members refused, numbers only as JSON numbers.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -54,8 +59,9 @@ public sealed class WeightProfile
     private readonly double[] _weights;
 
     private WeightProfile(string name, int version, string? description, double[] weights, int levelTolerance,
-        double offsetKm, double scaleKm, double decay, int horizonDays)
+        double offsetKm, double scaleKm, double decay, int horizonDays, double scarcityWeight)
     {
+        ScarcityWeight = scarcityWeight;
         Name = name;
         Version = version;
         Description = description;
@@ -94,6 +100,8 @@ public sealed class WeightProfile
     public double DistanceDecay { get; }
     /// <summary>Days assumed when neither the trajectory nor the offer has an end.</summary>
     public int HorizonDays { get; }
+    /// <summary>The weight of a place's price in suggestions asked with scarcity=true (0: off).</summary>
+    public double ScarcityWeight { get; }
 
     internal double GaussSigmaSquared { get; }
 
@@ -147,9 +155,11 @@ public sealed class WeightProfile
         var horizon = document.HorizonDays ?? 182;
         if (horizon is < 7 or > 730) errors.Add("horizonDays", "Must be between 7 and 730.");
         if (document.Description is { Length: > 500 }) errors.Add("description", "At most 500 characters.");
+        var scarcityWeight = document.ScarcityWeight ?? 0;
+        if (!double.IsFinite(scarcityWeight) || scarcityWeight is < 0 or > 10) errors.Add("scarcityWeight", "Must be between 0 and 10.");
 
         return errors.IsEmpty
-            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon)
+            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon, scarcityWeight)
             : null;
     }
 
@@ -186,6 +196,8 @@ public sealed class WeightProfile
         LevelTolerance = LevelTolerance,
         Distance = new DistanceDecayDocument { OffsetKm = DistanceOffsetKm, ScaleKm = DistanceScaleKm, Decay = DistanceDecay },
         HorizonDays = HorizonDays,
+        // Left out while off, so that every profile stored before the setting existed reads back as it was written.
+        ScarcityWeight = ScarcityWeight > 0 ? ScarcityWeight : null,
     };
 
     /// <summary>
@@ -205,5 +217,5 @@ public sealed class WeightProfile
 
     /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
     public WeightProfile WithIdentity(string name, int version) =>
-        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays);
+        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays, ScarcityWeight);
 }

@@ -72,6 +72,33 @@ public class ScarcityApiTests
     }
 
     [Test]
+    public async Task Suggestions_ScarcityTrue_WithAScarceProfile_ShowTheAdjustmentLine_BadSwitch400()
+    {
+        using var factory = new ApiFactory();
+        using var cms = factory.Client(ApiFactory.CaseManagementKey);
+        using var analyst = factory.Client(ApiFactory.AnalystKey);
+        using var worker = factory.Client(ApiFactory.CaseWorkerKey);
+        foreach (var id in new[] { "nc-1", "nc-2", "nc-3" }) (await cms.PutAsJsonAsync($"/api/v1/newcomers/{id}", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+        (await cms.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 1))).EnsureSuccessStatusCode();
+        (await analyst.PutAsJsonAsync("/api/v1/weight-profiles/scarce", new { weights = new { language = 1, interests = 1, distance = 1, availability = 1 }, scarcityWeight = 0.5 })).EnsureSuccessStatusCode();
+        (await analyst.PostAsync("/api/v1/scarcity:recompute", null)).EnsureSuccessStatusCode();
+
+        await (await worker.GetAsync("/api/v1/newcomers/nc-1/suggestions?scarcity=maybe")).ShouldBeValidationProblem("scarcity");
+        await (await worker.PostAsJsonAsync("/api/v1/suggestions?scarcity=1", new { newcomer = ApiFactory.NewcomerBody() })).ShouldBeValidationProblem("scarcity");
+
+        var json = await (await worker.GetAsync("/api/v1/newcomers/nc-1/suggestions?scarcity=true&profile=scarce&lang=en")).Json();
+        var first = json.GetProperty("suggestions")[0];
+        var line = first.GetProperty("scarcity");
+        line.GetProperty("weight").GetDouble().Should().Be(0.5);
+        var contributions = first.GetProperty("criteria").EnumerateArray().Sum(c => c.GetProperty("contribution").GetDouble());
+        (contributions + line.GetProperty("adjustment").GetDouble()).Should().BeApproximately(line.GetProperty("orderingValue").GetDouble(), 1e-9);
+        first.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).Should().Contain(r => r!.StartsWith("In demand: 1 free place", StringComparison.Ordinal));
+
+        var plain = await (await worker.GetAsync("/api/v1/newcomers/nc-1/suggestions?profile=scarce")).Json();
+        plain.GetProperty("suggestions")[0].TryGetProperty("scarcity", out _).Should().BeFalse("without scarcity=true nothing changes");
+    }
+
+    [Test]
     public async Task Recompute_CaseWorker_Forbidden_NothingStored()
     {
         using var factory = new ApiFactory();

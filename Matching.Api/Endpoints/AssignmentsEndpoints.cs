@@ -4,6 +4,7 @@ using Matching.Api.Infrastructure;
 using Matching.Model;
 using Matching.Service;
 using Matching.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Matching.Api.Endpoints;
 
@@ -38,46 +39,28 @@ internal static class AssignmentsEndpoints
         group.MapPost("/", Propose)
             .WithSummary("Allocate a cohort")
             .WithDescription("optimal: as many placed as possible, then the best total score (OR-Tools min-cost flow); stable: deferred acceptance, no blocking pair; greedy: the baseline; dynamic: maximises Σ(1 + score − price) with the current price per place (GET /api/v1/scarcity), so that places later arrivals need more are kept for them (409 before any prices are computed). Stored as a proposal; nothing is held until confirmed.")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .Accepts<AssignmentRequest>("application/json")
-            .Produces<AssignmentView>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Accepts<AssignmentRequest>("application/json");
 
         group.MapGet("/{id}", Get)
-            .WithSummary("Read an allocation proposal")
-            .Produces<AssignmentView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Read an allocation proposal");
 
         group.MapPost("/{id}/confirm", Confirm)
             .WithSummary("Confirm a proposal into accepted matches")
-            .WithDescription("One transaction: every assignment becomes an accepted match, or nothing changes (409) when a place, offer or newcomer changed in between.")
-            .Produces<IReadOnlyList<MatchRecord>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("One transaction: every assignment becomes an accepted match, or nothing changes (409) when a place, offer or newcomer changed in between.");
 
         return group;
     }
 
-    private static async Task<IResult> Propose(HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles,
-        ScarcityService scarcity, CancellationToken ct)
+    private static async Task<Results<Created<AssignmentView>, ValidationProblem, BodyRejected, NotFoundProblem, ConflictProblem>> Propose(
+        HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, ScarcityService scarcity, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct);
         if (error is not null) return error;
         var errors = new ValidationErrors();
-        var mode = AllocationMode.Optimal;
-        if (body!.Mode is not null && !WireNames.TryParse(body.Mode, out mode)) errors.Add("mode", "Use optimal, stable, greedy or dynamic.");
-        var kinds = new List<OfferKind>();
-        foreach (var (k, i) in (body.Kinds ?? []).Select((k, i) => (k, i)))
-        {
-            if (WireNames.TryParse<OfferKind>(k, out var kind)) kinds.Add(kind);
-            else errors.Add($"kinds[{i}]", $"Use {WireNames.List<OfferKind>()}.");
-        }
-        if (body.CandidatesPerNewcomer is < 1 or > 100) errors.Add("candidatesPerNewcomer", "Must be between 1 and 100.");
-        var language = ReasonLanguage.Nl;
-        if (body.Lang is not null && !WireNames.TryParse(body.Lang, out language)) errors.Add("lang", "Use nl or en.");
+        var mode = Wire.Enum<AllocationMode>(body!.Mode, "mode", errors) ?? AllocationMode.Optimal;
+        var kinds = Wire.Kinds(body.Kinds, "kinds", errors, indexed: true);
+        var candidates = Wire.Int(body.CandidatesPerNewcomer, "candidatesPerNewcomer", 1, 100, errors) ?? 50;
+        var language = Wire.Enum<ReasonLanguage>(body.Lang, "lang", errors) ?? ReasonLanguage.Nl;
         var profile = profiles.Resolve(body.Profile);
         if (profile is null) errors.Add("profile", $"No weight profile '{body.Profile}'.");
         if (body.NewcomerIds is { Count: > 100_000 }) errors.Add("newcomerIds", "At most 100000 newcomers per allocation.");
@@ -87,8 +70,7 @@ internal static class AssignmentsEndpoints
         {
             if (scarcity.Current() is not { } current)
             {
-                return Problems.Status(StatusCodes.Status409Conflict, "No place prices yet",
-                    "The dynamic mode needs the prices per place: an analyst or admin computes them with POST /api/v1/scarcity:recompute (or set Scarcity:RecomputeIntervalMinutes).");
+                return Problems.Conflict("No place prices yet: the dynamic mode needs them; an analyst or admin computes them with POST /api/v1/scarcity:recompute (or set Scarcity:RecomputeIntervalMinutes).");
             }
             prices = current.Offers.ToDictionary(p => p.OfferId, p => p.Price, StringComparer.Ordinal);
         }
@@ -97,23 +79,36 @@ internal static class AssignmentsEndpoints
             Mode = mode,
             Kinds = kinds.Count == 0 ? null : kinds,
             Profile = profile,
-            CandidatesPerNewcomer = body.CandidatesPerNewcomer ?? 50,
+            CandidatesPerNewcomer = candidates,
             Language = language,
             Prices = prices,
         }, user.Caller());
-        return result.ToHttp(plan => TypedResults.Created($"/api/v1/assignments/{plan.Id}", View(plan, "proposed")));
+        return result.Outcome switch
+        {
+            Outcome.Ok or Outcome.Created => TypedResults.Created($"/api/v1/assignments/{result.Value!.Id}", View(result.Value, "proposed")),
+            Outcome.NotFound => Problems.NotFound(result.Detail!),
+            Outcome.Conflict => Problems.Conflict(result.Detail!),
+            _ => result.Invalid(),
+        };
     }
 
-    private static IResult Get(string id, AllocationsService service)
+    private static Results<Ok<AssignmentView>, ValidationProblem, NotFoundProblem> Get(string id, AllocationsService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         return service.Get(id) is { } stored ? TypedResults.Ok(View(stored.Plan, stored.Status)) : Problems.NotFound($"No assignment '{id}'.");
     }
 
-    private static IResult Confirm(string id, ClaimsPrincipal user, AllocationsService service)
+    private static Results<Ok<IReadOnlyList<MatchRecord>>, ValidationProblem, NotFoundProblem, ConflictProblem> Confirm(string id, ClaimsPrincipal user, AllocationsService service)
     {
         if (Http.CheckId(id) is { } bad) return bad;
-        return service.Confirm(id, user.Caller()).ToHttp();
+        var result = service.Confirm(id, user.Caller());
+        return result.Outcome switch
+        {
+            Outcome.Ok or Outcome.Created => TypedResults.Ok(result.Value!),
+            Outcome.NotFound => Problems.NotFound(result.Detail!),
+            Outcome.Conflict => Problems.Conflict(result.Detail!),
+            _ => result.Invalid(),
+        };
     }
 
     private static AssignmentView View(AllocationPlan p, string status) =>

@@ -1,6 +1,7 @@
 using Matching.Api.Infrastructure;
 using Matching.Service;
 using Matching.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Matching.Api.Endpoints;
 
@@ -12,22 +13,15 @@ internal static class AuditEndpoints
         var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Audit);
         group.MapGet("/", Read)
             .WithSummary("Read the audit trail, newest first")
-            .WithDescription("Key names, actions and ids only; never personal attributes. Page back with before = the smallest id seen.")
-            .Produces<IReadOnlyList<AuditEntry>>()
-            .ProducesValidationProblem();
+            .WithDescription("Key names, actions and ids only; never personal attributes. Page back with before = the smallest id seen.");
         return group;
     }
 
-    private static IResult Read(string? limit, string? before, AuditService service)
+    private static Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem> Read([WireType(typeof(int), Minimum = 1, Maximum = 1000)] string? limit, string? before, AuditService service)
     {
         var errors = new ValidationErrors();
-        var n = OffersEndpoints.ParseInt(limit, "limit", 100, 1, 1000, errors);
-        long? beforeId = null;
-        if (before is not null)
-        {
-            if (long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var b) && b > 0) beforeId = b;
-            else errors.Add("before", "Must be a positive whole number.");
-        }
+        var n = Wire.Int(limit, "limit", 100, 1, 1000, errors);
+        var beforeId = Wire.PositiveLong(before, "before", errors);
         return errors.IsEmpty ? TypedResults.Ok(service.Read(n, beforeId)) : Problems.Invalid(errors.ToDictionary());
     }
 }

@@ -2,6 +2,9 @@ using Matching.Api.Infrastructure;
 using Matching.Contracts;
 using Matching.Scoring;
 using Matching.Service;
+using Matching.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Matching.Api.Endpoints;
 
@@ -22,30 +25,23 @@ internal static class SuggestionsEndpoints
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a newcomer given inline")
             .WithDescription("Privacy by design: the newcomer in the body is scored and forgotten; nothing is stored or logged. scarcity=true orders by score − weight × price as GET /api/v1/newcomers/{id}/suggestions does.")
-            .Accepts<InlineSuggestionRequest>("application/json")
-            .Produces<SuggestionResult>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Accepts<InlineSuggestionRequest>("application/json");
         return group;
     }
 
-    private static async Task<IResult> Post(HttpRequest request, string? limit, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? profile, string? lang, string? scarcity, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
+    private static async Task<Results<Ok<SuggestionResult>, ValidationProblem, BodyRejected>> Post(
+        HttpRequest request, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
     {
-        var (byScarcity, scarcityError) = Http.Scarcity(scarcity);
-        if (scarcityError is not null) return scarcityError;
-        var (options, error) = Http.RankingOptions(profiles, limit, kind, profile, lang);
-        if (error is not null) return error;
+        var errors = new ValidationErrors();
+        var byScarcity = query.ByScarcity(errors);
+        var options = query.Parse(profiles, kind, errors);
+        if (options is null) return Problems.Invalid(errors.ToDictionary());
         var (body, bodyError) = await JsonBody.ReadAsync<InlineSuggestionRequest>(request, ct);
         if (bodyError is not null) return bodyError;
         if (body!.Newcomer is null) return Problems.Invalid("newcomer", "Required: the newcomer to rank for.");
-        var result = service.SuggestInline(body.Newcomer, options!, byScarcity);
-        if (result.Outcome == Outcome.Invalid)
-        {
-            var errors = new Matching.Validation.ValidationErrors();
-            errors.AddAll(result.Errors!, "newcomer");
-            return Problems.Invalid(errors.ToDictionary());
-        }
-        return result.ToHttp();
+        var result = service.SuggestInline(body.Newcomer, options, byScarcity);
+        if (result.Outcome is Outcome.Ok or Outcome.Created) return TypedResults.Ok(result.Value!);
+        errors.AddAll(result.Errors ?? new ValidationErrors(), "newcomer");
+        return Problems.Invalid(errors.ToDictionary());
     }
 }

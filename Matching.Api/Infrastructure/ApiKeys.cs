@@ -136,6 +136,7 @@ internal static class Policies
     public const string WriteProfiles = "profiles.write";
     public const string Reports = "reports";
     public const string Audit = "audit";
+    public const string Metrics = "metrics";
     public const string Scarcity = "scarcity";
 
     /// <summary>Policy → roles; admin may do everything.</summary>
@@ -151,6 +152,7 @@ internal static class Policies
         [WriteProfiles] = [Roles.Analyst, Roles.Admin],
         [Reports] = [Roles.Analyst, Roles.Admin],
         [Audit] = [Roles.Admin],
+        [Metrics] = [Roles.Admin],
         [Scarcity] = [Roles.Analyst, Roles.Admin],
     };
 }

@@ -83,7 +83,7 @@ internal sealed class StartupWork(
 /// feed every <c>Storage:SyncIntervalMs</c> of the <see cref="JobClock"/>, and prunes feed rows older than a day once an hour.
 /// </summary>
 internal sealed class ChangeFeedSync(
-    ChangeFeed service, IOptions<StorageOptions> storage, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
+    ChangeFeed service, ChangeFeedLag lag, IOptions<StorageOptions> storage, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
     IHostApplicationLifetime lifetime, ILogger<ChangeFeedSync> logger) : BackgroundService
 {
     /// <summary>How often the feed's old rows are pruned.</summary>
@@ -92,6 +92,7 @@ internal sealed class ChangeFeedSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await lifetime.WhenStartedAsync(stoppingToken);
+        lag.Synced(); // the start loaded the index at the feed's end
         var lastPrune = clock.GetUtcNow();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(storage.Value.SyncIntervalMs), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -99,6 +100,7 @@ internal sealed class ChangeFeedSync(
             try
             {
                 var applied = service.SyncChanges();
+                lag.Synced();
                 if (applied > 0) logger.LogDebug("Applied {Count} changes from the feed.", applied);
                 if (clock.GetUtcNow() - lastPrune >= PruneEvery)
                 {

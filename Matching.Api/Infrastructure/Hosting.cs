@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Matching.Api.Endpoints;
 using Matching.Contracts;
+using Matching.Diagnostics;
 using Matching.Geo;
 using Matching.Model;
 using Matching.Ranking;
@@ -34,6 +35,10 @@ internal static class Hosting
         services.AddOptions<ScarcityOptions>().BindConfiguration(ScarcityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SwaggerOptions>().BindConfiguration(SwaggerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<HealthOptions>>((host, health) => host.ShutdownTimeout = TimeSpan.FromSeconds(health.Value.ShutdownTimeoutSeconds));
+        builder.AddMatchingTelemetry();
 
         services.AddSingleton<IGazetteer>(_ => Gazetteer.Default);
         services.AddSingleton(_ => InterestTaxonomy.Default);
@@ -55,7 +60,9 @@ internal static class Hosting
         services.AddSingleton<MatchingStore>();
         services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
         services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
-        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>().AddSingleton<ScarcityService>();
+        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>().AddSingleton<ChangeFeedLag>().AddSingleton<ScarcityService>();
+        services.AddSingleton<ImportsService>().AddSingleton(sp => new Matching.Data.JsonLinesImporter(sp.GetRequiredService<DocumentMapper>()));
+        services.AddOptions<Endpoints.ImportOptions>().BindConfiguration(Endpoints.ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StartupWork>();
         // The jobs wait for the host's start (StartupWork done), whatever their place in this list.
         services.AddHostedService<ChangeFeedSync>();
@@ -76,6 +83,7 @@ internal static class Hosting
                 {
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
+                context.HttpContext.RequestServices.GetRequiredService<MatchingTelemetry>().RateLimited(context.HttpContext.User.Identity?.IsAuthenticated == true ? context.HttpContext.User.Caller() : "anonymous");
                 await Problems.Status(StatusCodes.Status429TooManyRequests, "Too many requests", "This API key sent too many requests; slow down and retry.")
                     .ExecuteAsync(context.HttpContext);
             };
@@ -141,8 +149,10 @@ internal static class Hosting
         app.MapReports();
         app.MapScarcity();
         app.MapAudit();
+        app.MapImports();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapMatchingTelemetry();
         return app;
     }
 }

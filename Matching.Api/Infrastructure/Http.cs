@@ -2,54 +2,58 @@ using Matching.Model;
 using Matching.Ranking;
 using Matching.Service;
 using Matching.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Matching.Api.Infrastructure;
 
-/// <summary>Maps the core's results and the ranking query parameters to HTTP.</summary>
+/// <summary>Ids from the path and the core's results, in HTTP terms.</summary>
 internal static class Http
 {
-    public static IResult ToHttp<T>(this Result<T> result, Func<T, IResult>? created = null) => result.Outcome switch
-    {
-        Outcome.Ok => TypedResults.Ok(result.Value),
-        Outcome.Created => created is null ? TypedResults.Ok(result.Value) : created(result.Value!),
-        Outcome.NotFound => Problems.NotFound(result.Detail ?? "Not found."),
-        Outcome.Conflict => Problems.Conflict(result.Detail ?? "Conflict."),
-        _ => Problems.Invalid(result.Errors?.ToDictionary() ?? new Dictionary<string, string[]>()),
-    };
-
     /// <summary>An id from the path, or a 400 naming it.</summary>
-    public static IResult? CheckId(string id, string field = "id") =>
-        Identifiers.IsValid(id) ? null : Problems.Invalid(field, "Must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.");
-
-    /// <summary>Parses limit, kind (repeated or comma-separated), profile and lang; every bad value is named.</summary>
-    /// <summary>The scarcity query switch: absent or false is off, true is on, anything else a 400 naming it.</summary>
-    public static (bool On, IResult? Error) Scarcity(string? scarcity) => scarcity switch
-    {
-        null or "false" => (false, null),
-        "true" => (true, null),
-        _ => (false, Problems.Invalid("scarcity", "Use true or false.")),
-    };
-
-    public static (RankingOptions? Options, IResult? Error) RankingOptions(
-        WeightProfilesService profiles, string? limit, string[]? kind, string? profile, string? lang)
+    public static ValidationProblem? CheckId(string id, string field = "id")
     {
         var errors = new ValidationErrors();
-        var n = 10;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) || n < 1 || n > Ranking.RankingOptions.MaxLimit))
-        {
-            errors.Add("limit", $"Must be a whole number from 1 to {Ranking.RankingOptions.MaxLimit}.");
-        }
-        var kinds = new List<OfferKind>();
-        foreach (var k in (kind ?? []).SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            if (WireNames.TryParse<OfferKind>(k, out var parsed)) kinds.Add(parsed);
-            else errors.Add("kind", $"Unknown kind '{k}'; use {WireNames.List<OfferKind>()}.");
-        }
-        var language = ReasonLanguage.Nl;
-        if (lang is not null && !WireNames.TryParse(lang, out language)) errors.Add("lang", "Use nl or en.");
-        var weights = profiles.Resolve(profile);
-        if (weights is null) errors.Add("profile", $"No weight profile '{profile}'.");
-        if (!errors.IsEmpty) return (null, Problems.Invalid(errors.ToDictionary()));
-        return (new RankingOptions { Limit = n, Kinds = kinds.Count == 0 ? null : kinds, Profile = weights, Language = language }, null);
+        Wire.Id(id, field, errors);
+        return errors.IsEmpty ? null : Problems.Invalid(errors.ToDictionary());
+    }
+
+    /// <summary>The If-Match header as sent, or null when there is none.</summary>
+    public static string? IfMatch(this HttpRequest request) => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString();
+
+    /// <summary>Sets the ETag of the answer, when the resource has one.</summary>
+    public static void Tag(this HttpResponse response, string? tag)
+    {
+        if (tag is not null) response.Headers.ETag = tag;
+    }
+
+    /// <summary>The field errors of an invalid outcome as a validation problem.</summary>
+    public static ValidationProblem Invalid<T>(this Result<T> result) => Problems.Invalid(result.Errors?.ToDictionary() ?? new Dictionary<string, string[]>());
+}
+
+/// <summary>The ranking's query (limit, profile, lang), as sent; <see cref="Parse"/> turns it into options once.</summary>
+internal sealed class RankingQuery
+{
+    /// <summary>How many results (1..100, default 10).</summary>
+    [FromQuery(Name = "limit"), WireType(typeof(int), Minimum = 1, Maximum = RankingOptions.MaxLimit)] public string? Limit { get; init; }
+    /// <summary>The weight profile (default: default).</summary>
+    [FromQuery(Name = "profile")] public string? Profile { get; init; }
+    /// <summary>The language of the reasons: nl (default) or en.</summary>
+    [FromQuery(Name = "lang"), WireType(typeof(ReasonLanguage))] public string? Lang { get; init; }
+    /// <summary>true: order by score − weight × price of a place, with the profile's scarcityWeight (default false).</summary>
+    [FromQuery(Name = "scarcity"), WireType(typeof(bool))] public string? Scarcity { get; init; }
+
+    /// <summary>Whether scarcity=true was asked; a bad value is named in the errors.</summary>
+    public bool ByScarcity(ValidationErrors errors) => Wire.Bool(Scarcity, "scarcity", errors) ?? false;
+
+    /// <summary>The options, or null with every bad value named in the errors; <paramref name="kind"/> repeated or comma-separated.</summary>
+    public RankingOptions? Parse(WeightProfilesService profiles, string[]? kind, ValidationErrors errors)
+    {
+        var limit = Wire.Int(Limit, "limit", 10, 1, RankingOptions.MaxLimit, errors);
+        var kinds = Wire.Kinds(kind, "kind", errors);
+        var language = Wire.Enum<ReasonLanguage>(Lang, "lang", errors) ?? ReasonLanguage.Nl;
+        var weights = profiles.Resolve(Profile);
+        if (weights is null) errors.Add("profile", $"No weight profile '{Profile}'.");
+        return errors.IsEmpty ? new RankingOptions { Limit = limit, Kinds = kinds.Count == 0 ? null : kinds, Profile = weights!, Language = language } : null;
     }
 }

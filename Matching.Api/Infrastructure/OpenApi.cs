@@ -22,7 +22,6 @@ internal static class OpenApi
                 License = new OpenApiLicense { Name = "Proprietary: Agency for Integration and Civic Integration", Url = new Uri("https://www.integratie-inburgering.be") },
                 Contact = new OpenApiContact { Name = "Matching team" },
             });
-            options.AddServer(new OpenApiServer { Url = "/", Description = "This service" });
             options.AddSecurityDefinition(ApiKeyHandler.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -35,7 +34,12 @@ internal static class OpenApi
                 [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [],
             });
             options.SchemaFilter<ExampleSchemaFilter>();
+            options.SchemaFilter<OpenApiContract.SchemaFilter>();
+            options.OperationFilter<OpenApiContract.ParameterFilter>();
+            options.DocumentFilter<OpenApiContract.ServersFilter>();
             options.OperationFilter<AuthResponsesFilter>();
+            options.OperationFilter<CsvAlternativeFilter>();
+            options.OperationFilter<VersionFilter>();
             options.DocumentFilter<TagDescriptionsFilter>();
             // Operation ids from the group and the handler: "NewcomersPut", "OffersCandidates" …
             options.CustomOperationIds(api =>
@@ -44,11 +48,41 @@ internal static class OpenApi
                 var tag = api.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().FirstOrDefault()?.Tags.FirstOrDefault() ?? "";
                 return handler is null ? null : tag.Replace(" ", "", StringComparison.Ordinal) + handler.Name;
             });
-            options.CustomSchemaIds(t => t.FullName!.Replace("Matching.", "", StringComparison.Ordinal).Replace("Api.Endpoints.", "", StringComparison.Ordinal).Replace('+', '.'));
+            options.CustomSchemaIds(SchemaName);
             var xml = Path.Combine(AppContext.BaseDirectory, "Matching.Core.xml");
             if (File.Exists(xml)) options.IncludeXmlComments(xml);
         });
         return services;
+    }
+
+    /// <summary>The contract's own words for the schemas, never .NET type names.</summary>
+    private static readonly Dictionary<Type, string> SchemaNames = new()
+    {
+        [typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)] = "Problem",
+        [typeof(HttpValidationProblemDetails)] = "ValidationProblem",
+        [typeof(OfferDocument)] = "Offer",
+        [typeof(Matching.Service.OfferView)] = "OfferWithPlaces",
+        [typeof(Matching.Service.MatchRecord)] = "Match",
+        [typeof(Endpoints.MatchesEndpoints.CreateMatchRequest)] = "MatchProposal",
+        [typeof(Endpoints.MatchesEndpoints.MoveMatchRequest)] = "MatchMove",
+        [typeof(Endpoints.MatchesEndpoints.OverrideRequest)] = "Override",
+        [typeof(Endpoints.AssignmentsEndpoints.AssignmentRequest)] = "AllocationRequest",
+        [typeof(Endpoints.AssignmentsEndpoints.AssignmentView)] = "AllocationProposal",
+        [typeof(Endpoints.SuggestionsEndpoints.InlineSuggestionRequest)] = "SuggestionRequest",
+    };
+
+    /// <summary>"Newcomer" for NewcomerDocument, "Location" for LocationDocument …; the table above for the rest; generics prefixed by their arguments.</summary>
+    internal static string SchemaName(Type type)
+    {
+        if (SchemaNames.TryGetValue(type, out var name)) return name;
+        // ChangePage<NewcomerDocument> is "NewcomerChangePage", its items "NewcomerChangedItem".
+        if (type.IsGenericType) return string.Concat(type.GetGenericArguments().Select(SchemaName)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
+        name = type.Name;
+        foreach (var suffix in new[] { "Document", "Record", "View" })
+        {
+            if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal)) return name[..^suffix.Length];
+        }
+        return name;
     }
 
     public static WebApplication UseMatchingOpenApi(this WebApplication app)
@@ -79,6 +113,48 @@ internal static class OpenApi
                     },
                 });
             }
+        }
+    }
+
+    /// <summary>The 200 of an endpoint marked <see cref="AlsoAnswersCsv"/> has a text/csv answer beside its JSON one.</summary>
+    private sealed class CsvAlternativeFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<AlsoAnswersCsv>().Any()) return;
+            if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse response) return;
+            response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+            response.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            response.Description = "The report: JSON by default, CSV with Accept: text/csv.";
+        }
+    }
+
+    /// <summary>A <see cref="Versioned"/> resource: its 200 and 201 answers carry an ETag; its writes take If-Match (412 when stale).</summary>
+    private sealed class VersionFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Versioned>().Any()) return;
+            foreach (var (code, response) in operation.Responses ?? [])
+            {
+                if (code is not ("200" or "201") || response is not OpenApiResponse concrete) continue;
+                concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                concrete.Headers["ETag"] = new OpenApiHeader
+                {
+                    Description = "The resource's version; send it back in If-Match to change exactly this version.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+            if (context.ApiDescription.HttpMethod is "GET") return;
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The ETag of the version read: the change is made only to that version (412 when it changed since).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
         }
     }
 
@@ -131,4 +207,10 @@ internal static class OpenApi
             }
         }
     }
+}
+
+/// <summary>Endpoint metadata: the 200 can also be text/csv (on Accept: text/csv).</summary>
+internal sealed class AlsoAnswersCsv
+{
+    public static readonly AlsoAnswersCsv Instance = new();
 }

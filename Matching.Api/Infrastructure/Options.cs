@@ -124,3 +124,37 @@ internal sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int PermitsPerSecond { get; set; } = 300;
 }
+
+/// <summary>The <c>Health</c> section: what readiness demands, and how long a stop may drain.</summary>
+internal sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>
+    /// /health/ready fails when this instance last read the change feed to its end longer ago than this (5..3600 s;
+    /// default 30, or four sync intervals when those are longer); when set, it must exceed
+    /// <c>Storage:SyncIntervalMs</c> twice over (<see cref="HealthOptionsValidator"/>).
+    /// </summary>
+    [Range(5, 3600)]
+    public int? MaxSyncLagSeconds { get; set; }
+
+    /// <summary>The lag bound in force: <see cref="MaxSyncLagSeconds"/>, or its default for the sync interval.</summary>
+    public TimeSpan MaxSyncLag(int syncIntervalMs) =>
+        TimeSpan.FromSeconds(MaxSyncLagSeconds ?? Math.Max(30, 4 * syncIntervalMs / 1000));
+
+    /// <summary>
+    /// On SIGTERM, how long in-flight requests may finish and background jobs stop before the host gives up
+    /// (1..300 s, default 25: inside the 30 s a container orchestrator waits before it kills).
+    /// </summary>
+    [Range(1, 300)]
+    public int ShutdownTimeoutSeconds { get; set; } = 25;
+}
+
+/// <summary>Refuses a lag bound the sync interval could not keep even when every sync succeeds.</summary>
+internal sealed class HealthOptionsValidator(IOptions<StorageOptions> storage) : IValidateOptions<HealthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HealthOptions options) =>
+        options.MaxSyncLagSeconds is not int seconds || seconds * 1000L > 2L * storage.Value.SyncIntervalMs
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Health:MaxSyncLagSeconds ({options.MaxSyncLagSeconds}) must exceed twice Storage:SyncIntervalMs ({storage.Value.SyncIntervalMs} ms).");
+}

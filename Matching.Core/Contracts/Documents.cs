@@ -140,5 +140,7 @@ public static class DocumentJson
         NumberHandling = JsonNumberHandling.Strict,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 16,
+        // Named so that JsonInput can walk the contract (GetTypeInfo) before the first deserialization.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 }

@@ -86,6 +86,7 @@ public static class HiddenTraitsCsv
     {
         ArgumentNullException.ThrowIfNull(reader);
         var items = new List<HiddenTraits>();
+        var lines = new List<int>();
         var errors = new List<ImportError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var first = true;
@@ -110,9 +111,13 @@ public static class HiddenTraitsCsv
                 errors.Add(new ImportError(line, "motivation", "Must be a finite number."));
                 ok = false;
             }
-            if (ok) items.Add(new HiddenTraits(f[0], transport, care, motivation));
+            if (ok)
+            {
+                items.Add(new HiddenTraits(f[0], transport, care, motivation));
+                lines.Add(line);
+            }
         }
-        return new ImportResult<HiddenTraits>(items, errors);
+        return new ImportResult<HiddenTraits>(items, lines, errors);
     }
 }
 

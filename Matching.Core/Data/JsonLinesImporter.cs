@@ -19,10 +19,11 @@ public sealed record ImportError(int Line, string Field, string Message)
 /// <typeparam name="T">The model type.</typeparam>
 public sealed class ImportResult<T>
 {
-    internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<ImportError> errors)
+    internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<int> lines, IReadOnlyList<ImportError> errors)
     {
         // A batch with a bad row writes nothing: never hand out part of a file.
         Items = errors.Count == 0 ? items : [];
+        Lines = errors.Count == 0 ? lines : [];
         Errors = errors;
     }
 
@@ -31,6 +32,9 @@ public sealed class ImportResult<T>
 
     /// <summary>Every item in file order when <see cref="Succeeded"/>; empty otherwise.</summary>
     public IReadOnlyList<T> Items { get; }
+
+    /// <summary>The 1-based line of each item in <see cref="Items"/> (a later check, such as a capacity, names it).</summary>
+    public IReadOnlyList<int> Lines { get; }
 
     /// <summary>The errors in line order (at most <see cref="JsonLinesImporter.MaxErrors"/> and a last one saying so).</summary>
     public IReadOnlyList<ImportError> Errors { get; }
@@ -105,6 +109,7 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var items = new List<TItem>();
+        var itemLines = new List<int>();
         var errors = new List<ImportError>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = new LineReader(reader, MaxLineLength);
@@ -118,30 +123,25 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
                 break;
             }
             if (tooLong) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
-            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, errors, firstLineOf);
+            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, itemLines, errors, firstLineOf);
             if (errors.Count >= MaxErrors)
             {
                 errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
                 break;
             }
         }
-        return new ImportResult<TItem>(items, errors);
+        return new ImportResult<TItem>(items, itemLines, errors);
     }
 
     private static void ImportLine<TDoc, TItem>(string text, int line, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert,
-        List<TItem> items, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
         where TDoc : class
         where TItem : class
     {
-        TDoc? document;
-        try
+        var document = JsonInput.Read<TDoc>(System.Text.Encoding.UTF8.GetBytes(text), out var error);
+        if (error is { } e)
         {
-            document = JsonSerializer.Deserialize<TDoc>(text, DocumentJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            var (field, message) = Describe(ex);
-            Add(errors, line, field, message);
+            Add(errors, line, e.Field, e.Message);
             return;
         }
         if (document is null)
@@ -161,51 +161,12 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
             if (id is null && field == idField) continue;
             foreach (var message in messages) Add(errors, line, field, message);
         }
-        if (item is not null && validation.IsEmpty && errors.Count == 0) items.Add(item);
+        if (item is not null && validation.IsEmpty && errors.Count == 0)
+        {
+            items.Add(item);
+            itemLines.Add(line);
+        }
     }
 
     private static void Add(List<ImportError> errors, int line, string field, string message) => errors.Add(new ImportError(line, field, message));
-
-    /// <summary>A field path and a readable message for a JSON error, without the serializer's .NET type names.</summary>
-    internal static (string Field, string Message) Describe(JsonException ex)
-    {
-        var field = ex.Path is { } path ? path.TrimStart('$').TrimStart('.') : "";
-        var raw = ex.Message;
-        var where = ex.BytePositionInLine is long b ? $" (at byte {b + 1} of the line)" : "";
-        const string unmapped = "could not be mapped to any .NET member";
-        if (raw.Contains(unmapped, StringComparison.Ordinal))
-        {
-            // The serializer reports the unknown property's name in quotes and the path of the object holding it.
-            var start = raw.IndexOf('\'', StringComparison.Ordinal);
-            var end = start < 0 ? -1 : raw.IndexOf('\'', start + 1);
-            var name = end > start ? raw[(start + 1)..end] : "?";
-            var prefix = field.Length == 0 || field.EndsWith(name, StringComparison.Ordinal) ? "" : field + ".";
-            var unknown = field.EndsWith(name, StringComparison.Ordinal) ? field : prefix + name;
-            return (unknown, $"Unknown field '{name}': the format has no such field (and never stores names, addresses or national numbers).");
-        }
-        if (raw.Contains("could not be converted to", StringComparison.Ordinal))
-        {
-            return (field, $"Wrong type: expected {Expected(raw)}.");
-        }
-        if (raw.Contains("The input does not contain any JSON tokens", StringComparison.Ordinal))
-        {
-            return (field, "Not JSON: the line holds no JSON value.");
-        }
-        var cut = raw.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0) cut = raw.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        var reason = (cut < 0 ? raw : raw[..cut]).TrimEnd();
-        return (field, $"Malformed JSON{where}: {reason}");
-    }
-
-    private static string Expected(string message)
-    {
-        var at = message.IndexOf("converted to ", StringComparison.Ordinal);
-        var type = at < 0 ? "" : message[(at + "converted to ".Length)..];
-        if (type.StartsWith("System.Nullable`1[System.Int32]", StringComparison.Ordinal) || type.StartsWith("System.Int32", StringComparison.Ordinal)) return "a whole number";
-        if (type.StartsWith("System.Nullable`1[System.Double]", StringComparison.Ordinal) || type.StartsWith("System.Double", StringComparison.Ordinal)) return "a number";
-        if (type.StartsWith("System.Nullable`1[System.Boolean]", StringComparison.Ordinal)) return "true or false";
-        if (type.StartsWith("System.String", StringComparison.Ordinal)) return "a string";
-        if (type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal)) return "an array";
-        return "an object";
-    }
 }

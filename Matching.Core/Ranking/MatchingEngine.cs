@@ -97,9 +97,9 @@ public sealed class MatchingEngine
         var suggestions = new List<Suggestion>(top.Count);
         for (var r = 0; r < top.Count; r++)
         {
-            var (score, offer, _) = top[r];
+            var (score, offer, held) = top[r];
             ReadOnlySpan<double> criteria = winners[r].Criteria;
-            suggestions.Add(new Suggestion(offer.Id, r + 1, score,
+            suggestions.Add(new Suggestion(offer.Id, r + 1, score, OfferSummary.Of(offer, held, winners[r].Km),
                 Explainer.Breakdown(criteria, profile),
                 _explainer.Reasons(newcomer, offer, criteria, profile, winners[r].Km, options.Language)));
         }
@@ -135,7 +135,7 @@ public sealed class MatchingEngine
         var candidates = scored
             .OrderByDescending(s => s.Score).ThenBy(s => s.Newcomer.Id, StringComparer.Ordinal)
             .Take(limit)
-            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, Explainer.Breakdown(s.Criteria, profile),
+            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
                 _explainer.Reasons(s.Newcomer, stored.Offer, s.Criteria, profile, s.Km, options.Language)))
             .ToList();
         return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));

@@ -1,3 +1,6 @@
+using Matching.Geo;
+using Matching.Model;
+
 namespace Matching.Scoring;
 
 /// <summary>The profile an answer was computed with.</summary>
@@ -12,13 +15,68 @@ public sealed record ProfileRef(string Name, int Version);
 /// <param name="Contribution">Score × weight; the contributions of a suggestion sum to its score.</param>
 public sealed record CriterionScore(string Name, double Score, double Weight, double Contribution);
 
+/// <summary>A municipality as answers name it: the NIS code (of 1 January 2025) and the Dutch name.</summary>
+/// <param name="Nis">The 5-digit NIS code.</param>
+/// <param name="Name">The Dutch name, else the French or German one.</param>
+public sealed record MunicipalityRef(string Nis, string Name)
+{
+    /// <summary>The municipality of a location: its stored NIS code, else the one its point lies in; null abroad.</summary>
+    public static MunicipalityRef? Of(Location location)
+    {
+        var geography = BelgianGeography.Default;
+        var municipality = location.Municipality is { } nis && geography.TryGetMunicipality(nis, out var m) ? m : geography.MunicipalityOf(location.Point);
+        return municipality is null ? null : new MunicipalityRef(municipality.Nis, municipality.Name);
+    }
+}
+
+/// <summary>
+/// What a case-management screen shows of a suggested offer, so that a list of suggestions needs no call per row.
+/// <see cref="PlacesFree"/> is the ranking's own count (the offer index): current on this instance, eventually
+/// consistent with writes on other instances; GET /api/v1/offers/{id} reads the database.
+/// </summary>
+/// <param name="Title">The offer's title.</param>
+/// <param name="Kind">The kind (wire name).</param>
+/// <param name="Setting">The setting (wire name).</param>
+/// <param name="Organisation">The organisation, when given.</param>
+/// <param name="Remote">Whether it is done remotely.</param>
+/// <param name="Place">The place name, when given.</param>
+/// <param name="Municipality">The municipality it lies in, or null abroad.</param>
+/// <param name="DistanceKm">Distance from the newcomer, km, one decimal.</param>
+/// <param name="PlacesFree">Capacity minus places held, as the ranking saw it.</param>
+/// <param name="StartsOn">First day, when given.</param>
+/// <param name="EndsOn">Last day, when given.</param>
+public sealed record OfferSummary(string Title, string Kind, string Setting, string? Organisation, bool Remote, string? Place,
+    MunicipalityRef? Municipality, double DistanceKm, int PlacesFree, DateOnly? StartsOn, DateOnly? EndsOn)
+{
+    /// <summary>The summary of a ranked offer: built only for the winners, never in the scan.</summary>
+    public static OfferSummary Of(Offer offer, int held, double km) =>
+        new(offer.Title, WireNames.Of(offer.Kind), WireNames.Of(offer.Setting), offer.Organisation, offer.Remote, offer.Location.Place,
+            MunicipalityRef.Of(offer.Location), Math.Round(km, 1), Math.Max(0, offer.Capacity - held), offer.StartsOn, offer.EndsOn);
+}
+
+/// <summary>
+/// What an organisation may see of a ranked newcomer: the Dutch level, the municipality, the distance and the goals.
+/// No other personal attribute (no age, gender, languages, interests or availability).
+/// </summary>
+/// <param name="DutchLevel">The CEFR level.</param>
+/// <param name="Municipality">The municipality the newcomer lives in, or null abroad.</param>
+/// <param name="DistanceKm">Distance to the offer, km, one decimal.</param>
+/// <param name="Goals">The goals (wire names).</param>
+public sealed record CandidateSummary(string DutchLevel, MunicipalityRef? Municipality, double DistanceKm, IReadOnlyList<string> Goals)
+{
+    /// <summary>The summary of a ranked newcomer: built only for the winners.</summary>
+    public static CandidateSummary Of(Newcomer newcomer, double km) =>
+        new(newcomer.DutchLevel.ToString(), MunicipalityRef.Of(newcomer.Location), Math.Round(km, 1), newcomer.Goals.Select(g => WireNames.Of(g)).ToList());
+}
+
 /// <summary>One ranked offer for a newcomer.</summary>
 /// <param name="OfferId">The offer.</param>
 /// <param name="Rank">1 for the best.</param>
 /// <param name="Score">The weighted score in [0, 1].</param>
+/// <param name="Offer">What a screen shows of the offer.</param>
 /// <param name="Criteria">Every criterion's part of the score.</param>
 /// <param name="Reasons">One to four sentences in the asked language.</param>
-public sealed record Suggestion(string OfferId, int Rank, double Score, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons)
+public sealed record Suggestion(string OfferId, int Rank, double Score, OfferSummary Offer, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons)
 {
     /// <summary>The scarcity adjustment when suggestions were ordered by score − price (scarcity=true), else null.</summary>
     public ScarcityAdjustment? Scarcity { get; init; }
@@ -40,9 +98,10 @@ public sealed record ScarcityAdjustment(double Price, double Weight, double Adju
 /// <param name="NewcomerId">The newcomer.</param>
 /// <param name="Rank">1 for the best.</param>
 /// <param name="Score">The weighted score in [0, 1].</param>
+/// <param name="Newcomer">What the organisation may see of the newcomer.</param>
 /// <param name="Criteria">Every criterion's part of the score.</param>
 /// <param name="Reasons">One to four sentences in the asked language.</param>
-public sealed record Candidate(string NewcomerId, int Rank, double Score, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons);
+public sealed record Candidate(string NewcomerId, int Rank, double Score, CandidateSummary Newcomer, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons);
 
 /// <summary>How many were excluded by hard constraints, in total and per reason (wire names, only reasons that occurred).</summary>
 /// <param name="Total">All excluded.</param>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Matching.Allocation;
+using Matching.Diagnostics;
 using Matching.Model;
 using Matching.Scoring;
 using Matching.Storage;
@@ -42,7 +44,13 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
         {
             cohort = newcomers.WithoutOpenMatch().ToList();
         }
-        var plan = new AllocationPlanner(store.Engine).Plan(cohort, request);
+        var started = Stopwatch.GetTimestamp();
+        AllocationPlan plan;
+        using (MatchingTelemetry.Source.StartActivity("matching.allocation solve")?.SetTag("matching.allocation.cohort.size", cohort.Count))
+        {
+            plan = new AllocationPlanner(store.Engine).Plan(cohort, request);
+        }
+        store.Telemetry.Allocated(plan.Mode, cohort.Count, started);
         var id = "a-" + Guid.NewGuid().ToString("N");
         plan = plan with { Id = id };
         var json = JsonSerializer.Serialize(plan, PlanJson);
@@ -76,7 +84,7 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
             {
                 var row = c.QuerySingleOrDefault<(string Document, string Status)>(AllocationSql.ById, new { id }, t);
                 if (row.Document is null) return Result<IReadOnlyList<MatchRecord>>.NotFound($"No assignment '{id}'.");
-                if (row.Status != "proposed") return Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed.");
+                if (row.Status != "proposed") return store.Telemetry.Refused("assignment.confirm", "already_confirmed", Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed."));
                 var plan = JsonSerializer.Deserialize<AllocationPlan>(row.Document, PlanJson)!;
                 var problems = new List<string>();
                 foreach (var byOffer in plan.Assignments.GroupBy(a => a.OfferId))
@@ -105,11 +113,16 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
                     _writer.Changed(c, t, "offer", offerId);
                 }
                 return Result<IReadOnlyList<MatchRecord>>.Ok(matches);
-            }, after: r => { if (r.Outcome == Outcome.Ok) foreach (var (offerId, held) in touched) store.Engine.SetHeld(offerId, held); });
+            }, after: r =>
+            {
+                if (r.Outcome != Outcome.Ok) return;
+                foreach (var (offerId, held) in touched) store.Engine.SetHeld(offerId, held);
+                store.Telemetry.Moved("none", "accepted", r.Value!.Count);
+            });
         }
         catch (AllocationConflict conflict)
         {
-            return Result<IReadOnlyList<MatchRecord>>.Conflict(conflict.Message);
+            return store.Telemetry.Refused("assignment.confirm", "taken", Result<IReadOnlyList<MatchRecord>>.Conflict(conflict.Message));
         }
     }
 

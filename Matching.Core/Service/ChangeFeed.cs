@@ -31,10 +31,8 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         var rows = _writer.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.Since, new { since }).ToList());
         var pending = rows.Where(r => !_applied.Contains(r.Seq) && r.Seq > since).ToList();
         if (pending.Count == 0) return 0;
-        foreach (var offerId in pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
-        {
-            offers.Reindex(offerId);
-        }
+        // One query per chunk of offers, not one per offer: an import of 50,000 offers is 50,000 feed rows.
+        offers.Reindex(pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal).ToList());
         foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
         {
             profiles.Forget(name);
@@ -45,11 +43,17 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         return pending.Count;
     });
 
+    /// <summary>How long an erased newcomer's tombstone (its id only) stays in the reconciliation list: 30 days.</summary>
+    public static readonly TimeSpan ErasureRetention = TimeSpan.FromDays(30);
+
     /// <summary>Deletes change-feed rows older than <paramref name="age"/>; every instance has long applied them.</summary>
     public int PruneChanges(TimeSpan age)
     {
         var cutoff = WriteContext.Stamp(_writer.Time.GetUtcNow().Subtract(age));
-        return _writer.Write((c, t) => c.Execute(ChangeSql.Prune, new { cutoff }, t));
+        // Erasure tombstones (an id and a number, nothing else) live longer than the feed, so that a client
+        // reconciling weekly still learns of an erasure; one further behind resyncs in full.
+        var erasures = WriteContext.Stamp(_writer.Time.GetUtcNow().Subtract(age > ErasureRetention ? age : ErasureRetention));
+        return _writer.Write((c, t) => c.Execute(ChangeSql.Prune, new { cutoff }, t) + c.Execute(ChangeSql.PruneErasures, new { cutoff = erasures }, t));
     }
 
     /// <summary>Starts reading the feed after its current end (at start, before the index is loaded).</summary>

@@ -22,35 +22,33 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     /// Proposes a match. A pair that breaks a hard constraint needs an override reason, which is stored and audited;
     /// a second open match of the same pair is a conflict.
     /// </summary>
-    public Result<MatchRecord> Create(string? newcomerId, string? offerId, string? overrideReason, string? profileName, string actor)
+    /// <remarks>
+    /// The ids and the reason's wording (1..500 characters, not blank) are validated once, where the request is read
+    /// (the API's MatchesEndpoints); here they are trusted.
+    /// </remarks>
+    public Result<MatchRecord> Create(string newcomerId, string offerId, string? overrideReason, string? profileName, string actor)
     {
-        var errors = new ValidationErrors();
-        if (!Identifiers.IsValid(newcomerId)) errors.Add("newcomerId", "Required: a valid id.");
-        if (!Identifiers.IsValid(offerId)) errors.Add("offerId", "Required: a valid id.");
-        if (overrideReason is { Length: > 500 } || (overrideReason is not null && string.IsNullOrWhiteSpace(overrideReason)))
-        {
-            errors.Add("override.reason", "1 to 500 characters.");
-        }
-        if (!errors.IsEmpty) return Result<MatchRecord>.Invalid(errors);
         var profile = profiles.Resolve(profileName);
         if (profile is null) return Result<MatchRecord>.Invalid("profile", $"No weight profile '{profileName}'.");
-        var newcomer = newcomers.Load(newcomerId!);
+        var newcomer = newcomers.Load(newcomerId);
         if (newcomer is null) return Result<MatchRecord>.NotFound($"No newcomer '{newcomerId}'.");
-        var evaluation = store.Engine.Evaluate(newcomer, offerId!, profile);
+        var evaluation = store.Engine.Evaluate(newcomer, offerId, profile, withReasons: false); // only the score and the exclusion are stored
         if (evaluation is null) return Result<MatchRecord>.NotFound($"No offer '{offerId}'.");
         if (evaluation.Excluded is not null && overrideReason is null)
         {
-            return Result<MatchRecord>.Conflict(
-                $"The pair breaks the hard constraint '{evaluation.Excluded}'. A case worker may still match it with \"override\": {{ \"reason\": \"…\" }}.");
+            return store.Telemetry.Refused("match.propose", "excluded", Result<MatchRecord>.Conflict(
+                $"The pair breaks the hard constraint '{evaluation.Excluded}'. A case worker may still match it with \"override\": {{ \"reason\": \"…\" }}."));
         }
         try
         {
-            return Insert("m-" + Guid.NewGuid().ToString("N"), newcomerId!, offerId!, overrideReason, profile, evaluation, actor);
+            var created = Insert("m-" + Guid.NewGuid().ToString("N"), newcomerId, offerId, overrideReason, profile, evaluation, actor);
+            if (created.Outcome == Outcome.Created) store.Telemetry.Moved("none", "proposed");
+            return created;
         }
         catch (DbException e) when (IsUniqueViolation(e))
         {
             // Another instance proposed the same pair between our check and our insert.
-            return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+            return store.Telemetry.Refused("match.propose", "duplicate", Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer."));
         }
     }
 
@@ -60,7 +58,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         {
             if (c.ExecuteScalar<long>(MatchSql.OpenOfPair, new { newcomerId, offerId }, t) > 0)
             {
-                return Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer.");
+                return store.Telemetry.Refused("match.propose", "duplicate", Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer."));
             }
             c.Execute(MatchSql.InsertProposed,
                 new { id, newcomerId, offerId, overrideReason, score = evaluation.Score, name = profile.Name, version = profile.Version, actor, now = _writer.Now() }, t);
@@ -73,6 +71,9 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     private static bool IsUniqueViolation(DbException e) =>
         e.SqlState == "23505" || (e is Microsoft.Data.Sqlite.SqliteException sqlite && sqlite.SqliteExtendedErrorCode == 2067);
 
+    /// <summary>A match's ETag: a hash of its stored state (every move changes its status and time).</summary>
+    public static string TagOf(MatchRecord match) => ETags.Of(System.Text.Json.JsonSerializer.Serialize(match, Matching.Contracts.DocumentJson.Options));
+
     /// <summary>A match, or null.</summary>
     public MatchRecord? Get(string id) => _writer.Read(c => Read(c, null, id));
 
@@ -80,49 +81,45 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     /// Moves a match along its lifecycle. Accepting holds a place: a conflict when the offer is full (under any
     /// concurrency exactly <c>capacity</c> accepts succeed). Completed needs the hours; stopped and declined a reason.
     /// </summary>
-    public Result<MatchRecord> Move(string id, string? status, int? hoursDone, string? reason, string actor)
+    /// <remarks>
+    /// The words (status, reason) and the range of the hours are parsed once where the request is read (the API's
+    /// MatchesEndpoints); here only the lifecycle's rules on which target needs what.
+    /// </remarks>
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<MatchRecord> Move(string id, MatchStatus to, int? hoursDone, EndReason? endReason, string actor, string? ifMatch = null)
     {
         var errors = new ValidationErrors();
-        MatchStatus to = default;
-        if (status is null || !WireNames.TryParse(status, out to)) errors.Add("status", $"Required: one of {WireNames.List<MatchStatus>()}.");
-        EndReason? endReason = null;
-        if (reason is not null)
-        {
-            if (WireNames.TryParse<EndReason>(reason, out var r) && r != EndReason.Erased) endReason = r;
-            else errors.Add("reason", $"Unknown reason; use one of {string.Join(", ", Enum.GetValues<EndReason>().Where(e => e != EndReason.Erased).Select(WireNames.Of))}.");
-        }
-        if (hoursDone is < 0 or > 1000) errors.Add("hoursDone", "Must be between 0 and 1000.");
-        if (errors.IsEmpty)
-        {
-            if (to == MatchStatus.Completed && hoursDone is null) errors.Add("hoursDone", "Required when completing a match.");
-            if (to is MatchStatus.Stopped or MatchStatus.Declined && endReason is null) errors.Add("reason", "Required when stopping or declining a match.");
-            if (to is not (MatchStatus.Completed or MatchStatus.Stopped) && hoursDone is not null) errors.Add("hoursDone", "Only for completed or stopped matches.");
-            if (to is not (MatchStatus.Stopped or MatchStatus.Declined) && reason is not null) errors.Add("reason", "Only for stopped or declined matches.");
-        }
+        if (to == MatchStatus.Completed && hoursDone is null) errors.Add("hoursDone", "Required when completing a match.");
+        if (to is MatchStatus.Stopped or MatchStatus.Declined && endReason is null) errors.Add("reason", "Required when stopping or declining a match.");
+        if (to is not (MatchStatus.Completed or MatchStatus.Stopped) && hoursDone is not null) errors.Add("hoursDone", "Only for completed or stopped matches.");
+        if (to is not (MatchStatus.Stopped or MatchStatus.Declined) && endReason is not null) errors.Add("reason", "Only for stopped or declined matches.");
         if (!errors.IsEmpty) return Result<MatchRecord>.Invalid(errors);
 
-        string? offerId = null;
+        string? offerId = null, fromStatus = null;
         var held = 0;
         return _writer.Write((c, t) =>
         {
-            var current = Read(c, t, id);
+            var current = c.QuerySingleOrDefault<MatchRow>(MatchSql.ById + _writer.ForUpdate, new { id }, t)?.ToRecord();
             if (current is null) return Result<MatchRecord>.NotFound($"No match '{id}'.");
+            if (!ETags.Allows(ifMatch, TagOf(current))) return store.Telemetry.Refused("match.move", "stale", Result<MatchRecord>.Stale());
             WireNames.TryParse<MatchStatus>(current.Status, out var from);
-            if (!MatchLifecycle.CanMove(from, to)) return Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}.");
+            if (!MatchLifecycle.CanMove(from, to)) return store.Telemetry.Refused("match.move", "illegal_transition", Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}."));
+            fromStatus = current.Status;
             offerId = current.OfferId;
             if (MatchLifecycle.HoldsPlace(to) && !MatchLifecycle.HoldsPlace(from))
             {
                 var capacity = offers.LockCapacity(c, t, offerId);
-                if (capacity is null) return Result<MatchRecord>.Conflict("The offer no longer exists.");
-                if (OffersService.HeldPlaces(c, t, offerId) >= capacity) return Result<MatchRecord>.Conflict("The offer is full: no place is free.");
+                if (capacity is null) return store.Telemetry.Refused("match.move", "offer_gone", Result<MatchRecord>.Conflict("The offer no longer exists."));
+                if (OffersService.HeldPlaces(c, t, offerId) >= capacity) return store.Telemetry.Refused("match.move", "full", Result<MatchRecord>.Conflict("The offer is full: no place is free."));
             }
             c.Execute(MatchSql.Move,
                 new { id, status = WireNames.Of(to), hoursDone, reason = endReason is null ? null : WireNames.Of(endReason.Value), now = _writer.Now() }, t);
             _writer.Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
             _writer.Changed(c, t, "offer", offerId);
             held = OffersService.HeldPlaces(c, t, offerId);
-            return Result<MatchRecord>.Ok(Read(c, t, id)!);
-        }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.SetHeld(offerId!, held); });
+            var moved = Read(c, t, id)!;
+            return Result<MatchRecord>.Ok(moved) with { Tag = TagOf(moved) };
+        }, after: r => { if (r.Outcome == Outcome.Ok) { store.Engine.SetHeld(offerId!, held); store.Telemetry.Moved(fromStatus!, WireNames.Of(to)); } });
     }
 
     /// <summary>Inserts an accepted match inside a write (a confirmed allocation); the database refuses it past capacity.</summary>

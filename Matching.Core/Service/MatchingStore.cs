@@ -1,4 +1,5 @@
 using Matching.Contracts;
+using Matching.Diagnostics;
 using Matching.Geo;
 using Matching.Ranking;
 using Matching.Storage;
@@ -14,8 +15,9 @@ namespace Matching.Service;
 public sealed class MatchingStore
 {
     /// <summary>Creates the store; <see cref="ServiceStartup.Start"/> migrates and loads the index.</summary>
-    public MatchingStore(IMatchingDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time)
+    public MatchingStore(IMatchingDatabase db, MatchingEngine engine, DocumentMapper mapper, IGazetteer gazetteer, TimeProvider time, MatchingTelemetry? telemetry = null)
     {
+        Telemetry = telemetry ?? new MatchingTelemetry();
         Database = db;
         Engine = engine;
         Mapper = mapper;
@@ -31,6 +33,9 @@ public sealed class MatchingStore
 
     /// <summary>Whether <see cref="ServiceStartup.Start"/> has loaded the index.</summary>
     public bool IndexLoaded { get; internal set; }
+
+    /// <summary>The rooms' metrics; the host's, or one of the store's own.</summary>
+    public MatchingTelemetry Telemetry { get; }
 
     internal DocumentMapper Mapper { get; }
 

@@ -53,47 +53,62 @@ public sealed class OffersService(MatchingStore store)
     private readonly WriteContext _writer = store.Writer;
 
     /// <summary>Creates or replaces an offer; a capacity below the places already held is a conflict.</summary>
-    public Result<OfferView> Put(string id, OfferDocument? document, string actor)
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<OfferView> Put(string id, OfferDocument? document, string actor, string? ifMatch = null)
     {
         var offer = store.Mapper.ToOffer(id, document, out var errors);
         if (offer is null) return Result<OfferView>.Invalid(errors);
         var stored = DocumentMapper.ToDocument(offer);
         var held = 0;
+        string? tag = null;
+        var stale = false;
         var outcome = _writer.Write((c, t) =>
         {
             var existed = c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) == 0;
+            if (!ETags.Allows(ifMatch, existed ? ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)) : null))
+            {
+                stale = true;
+                return (Outcome?)null;
+            }
             held = HeldPlaces(c, t, id);
             if (held > offer.Capacity) return (Outcome?)null;
             Upsert(c, t, [offer]);
             _writer.Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
             _writer.Changed(c, t, "offer", id);
+            tag = ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t));
             return existed ? Outcome.Ok : Outcome.Created;
         }, after: o => { if (o is not null) store.Engine.Upsert(offer, held); });
+        if (stale) return Result<OfferView>.Stale();
         var view = new OfferView(stored, held, offer.Capacity - held);
         return outcome switch
         {
             null => Result<OfferView>.Conflict($"The offer holds {held} accepted or started matches; capacity cannot go below that."),
-            Outcome.Created => Result<OfferView>.Created(view),
-            _ => Result<OfferView>.Ok(view),
+            Outcome.Created => Result<OfferView>.Created(view) with { Tag = tag },
+            _ => Result<OfferView>.Ok(view) with { Tag = tag },
         };
     }
 
     /// <summary>The stored offer with its places, read from the database in one query; null when there is none.</summary>
-    public OfferView? Get(string id)
+    public OfferView? Get(string id) => GetWithTag(id)?.View;
+
+    /// <summary>The stored offer with its places and the version (ETag) of its fields, or null.</summary>
+    public (OfferView View, string Tag)? GetWithTag(string id)
     {
         var row = _writer.Read(c => c.QuerySingleOrDefault<OfferRow>(OfferSql.LiveWithHeld, new { id }));
-        return row?.ToView(store.Mapper);
+        return row is null ? null : (row.ToView(store.Mapper), ETags.Of(row.Document));
     }
 
     /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
-    public Result<bool> Delete(string id, string actor) =>
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<bool> Delete(string id, string actor, string? ifMatch = null) =>
         _writer.Write((c, t) =>
         {
             if (c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) != 0) return Result<bool>.NotFound($"No offer '{id}'.");
+            if (!ETags.Allows(ifMatch, ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)))) return Result<bool>.Stale();
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
             MatchesService.DeclineProposalsOn(c, t, id, now);
-            c.Execute(OfferSql.MarkDeleted, new { id, now }, t);
+            c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
             return Result<bool>.Ok(true);
@@ -122,20 +137,38 @@ public sealed class OffersService(MatchingStore store)
         return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
     }
 
-    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Offer> offers)
+    /// <summary>
+    /// Offers written or deleted after change number <paramref name="since"/>, in change order, from the database: the
+    /// reconciliation list. A deleted offer appears as its id with <c>deleted: true</c>.
+    /// </summary>
+    public ChangePage<OfferDocument> ChangedSince(long since, int limit)
     {
+        var rows = _writer.Read(c => c.Query<ChangeRow>(OfferSql.ChangedSince, new { since, limit }).ToList());
+        return ChangePage<OfferDocument>.Of(rows, since, limit, json =>
+        {
+            var document = JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options)!;
+            store.Mapper.ResolveMunicipality(document.Location);
+            return document;
+        });
+    }
+
+    /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Offer> offers)
+    {
+        if (offers.Count == 0) return;
         var now = _writer.Now();
-        c.Execute(OfferSql.Upsert, offers.Select(o => new
+        var first = _writer.TakeSeqs(c, t, offers.Count);
+        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], offers.Select((o, i) => new object?[]
         {
             o.Id,
-            Json = JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
-            Kind = WireNames.Of(o.Kind),
-            Setting = WireNames.Of(o.Setting),
+            JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
+            WireNames.Of(o.Kind),
+            WireNames.Of(o.Setting),
             o.Location.Place,
-            o.Capacity,
-            Now = now,
-        }), t);
+            (long)o.Capacity,
+            now,
+            first + i,
+        }));
     }
 
     /// <summary>Places held on an offer, inside a write.</summary>
@@ -156,12 +189,20 @@ public sealed class OffersService(MatchingStore store)
         store.Engine.UpsertMany(offers.Select(o => (Parse(o.Id, o.Document), (int)o.Held)));
     }
 
-    /// <summary>Reloads one offer's index entry from the database (another instance changed it); call inside the write gate.</summary>
-    internal void Reindex(string offerId)
+    /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>
+    internal void Reindex(IReadOnlyList<string> offerIds)
     {
-        var row = _writer.Read(c => c.QuerySingleOrDefault<(string? Document, long Deleted, long Held)>(OfferSql.OneWithHeld, new { id = offerId }));
-        if (row.Document is null || row.Deleted != 0) store.Engine.Remove(offerId);
-        else store.Engine.Upsert(Parse(offerId, row.Document), (int)row.Held);
+        foreach (var chunk in offerIds.Chunk(500))
+        {
+            var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(OfferSql.ManyForImport, new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
+            var live = new List<(Offer, int)>(chunk.Length);
+            foreach (var id in chunk)
+            {
+                if (rows.TryGetValue(id, out var row) && row.Deleted == 0) live.Add((Parse(id, row.Document), (int)row.Held));
+                else store.Engine.Remove(id);
+            }
+            store.Engine.UpsertMany(live);
+        }
     }
 
     private Offer Parse(string id, string json) =>

@@ -15,6 +15,8 @@ public enum Outcome
     Conflict,
     /// <summary>The input is invalid; see the errors.</summary>
     Invalid,
+    /// <summary>The caller's If-Match names a version that is no longer the current one; nothing changed.</summary>
+    Stale,
 }
 
 /// <summary>An operation's outcome with its value, or why not.</summary>
@@ -33,6 +35,12 @@ public sealed record Result<T>(Outcome Outcome, T? Value = default, string? Deta
     public static Result<T> NotFound(string detail) => new(Outcome.NotFound, Detail: detail);
     /// <summary>A conflict, with a sentence.</summary>
     public static Result<T> Conflict(string detail) => new(Outcome.Conflict, Detail: detail);
+    /// <summary>The version the caller read is no longer the current one.</summary>
+    public static Result<T> Stale() => new(Outcome.Stale, Detail: ETags.StaleDetail);
+
+    /// <summary>The resource's version after the operation (its ETag), when it has one.</summary>
+    public string? Tag { get; init; }
+
     /// <summary>Invalid input.</summary>
     public static Result<T> Invalid(ValidationErrors errors) => new(Outcome.Invalid, Errors: errors);
 

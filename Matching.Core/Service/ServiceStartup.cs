@@ -45,5 +45,6 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
             writer.Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomerBatch.Count} offers={offerBatch.Count}");
             return true;
         }, after: _ => store.Engine.UpsertMany(offerBatch.Select(o => (o, held[o.Id]))));
+        store.Telemetry.Imported(newcomerBatch.Count, offerBatch.Count);
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Matching.Contracts;
+using Matching.Diagnostics;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -22,18 +24,22 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
     /// </summary>
     public Result<SuggestionResult> SuggestFor(string newcomerId, RankingOptions options, bool byScarcity = false)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var span = MatchingTelemetry.Source.StartActivity("matching.suggestions newcomer");
         var newcomer = newcomers.Load(newcomerId);
         return newcomer is null
             ? Result<SuggestionResult>.NotFound($"No newcomer '{newcomerId}'.")
-            : Result<SuggestionResult>.Ok(Suggest(newcomer, options, byScarcity));
+            : Result<SuggestionResult>.Ok(Ranked("newcomer", started, Suggest(newcomer, options, byScarcity)));
     }
 
     /// <summary>Ranked suggestions for a newcomer given inline; nothing is stored.</summary>
     public Result<SuggestionResult> SuggestInline(NewcomerDocument? document, RankingOptions options, bool byScarcity = false)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var span = MatchingTelemetry.Source.StartActivity("matching.suggestions inline");
         var id = string.IsNullOrEmpty(document?.Id) ? "inline" : document.Id;
         var newcomer = store.Mapper.ToNewcomer(id, document, out var errors);
-        return newcomer is null ? Result<SuggestionResult>.Invalid(errors) : Result<SuggestionResult>.Ok(Suggest(newcomer, options, byScarcity));
+        return newcomer is null ? Result<SuggestionResult>.Invalid(errors) : Result<SuggestionResult>.Ok(Ranked("inline", started, Suggest(newcomer, options, byScarcity)));
     }
 
     /// <summary>
@@ -78,7 +84,17 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
     /// <summary>The best unplaced newcomers for an offer.</summary>
     public Result<CandidateResult> Candidates(string offerId, RankingOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var span = MatchingTelemetry.Source.StartActivity("matching.suggestions candidates");
         var result = store.Engine.Candidates(offerId, newcomers.Unplaced(), options);
-        return result is null ? Result<CandidateResult>.NotFound($"No offer '{offerId}'.") : Result<CandidateResult>.Ok(result);
+        if (result is null) return Result<CandidateResult>.NotFound($"No offer '{offerId}'.");
+        store.Telemetry.Ranked("candidates", started, result.Candidates.Count, result.Excluded);
+        return Result<CandidateResult>.Ok(result);
+    }
+
+    private SuggestionResult Ranked(string ranking, long started, SuggestionResult result)
+    {
+        store.Telemetry.Ranked(ranking, started, result.Suggestions.Count, result.Excluded);
+        return result;
     }
 }

@@ -36,7 +36,11 @@ public sealed class WeightProfilesService(MatchingStore store)
         _writer.Read(c => c.Query<(string Name, long Version)>(ProfileSql.List).Select(p => new ProfileRef(p.Name, (int)p.Version)).ToList());
 
     /// <summary>Creates or replaces a profile; each change gets the next version.</summary>
-    public Result<WeightProfileDocument> Put(WeightProfileDocument? document, string actor) => Put(document, actor, keepVersion: false);
+    /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
+    public Result<WeightProfileDocument> Put(WeightProfileDocument? document, string actor, string? ifMatch = null) => Put(document, actor, keepVersion: false, ifMatch);
+
+    /// <summary>A profile's ETag: its version, which every change bumps.</summary>
+    public static string TagOf(int version) => $"\"v{version}\"";
 
     /// <summary>
     /// Stores a profile at start-up (the shipped default, a folder of profiles): kept at its own version, and only when
@@ -47,7 +51,7 @@ public sealed class WeightProfilesService(MatchingStore store)
     /// <summary>Forgets a cached profile (another instance changed it); the next read loads it again.</summary>
     internal void Forget(string name) => _cache.TryRemove(name, out _);
 
-    private Result<WeightProfileDocument> Put(WeightProfileDocument? document, string actor, bool keepVersion)
+    private Result<WeightProfileDocument> Put(WeightProfileDocument? document, string actor, bool keepVersion, string? ifMatch = null)
     {
         if (document is null) return Result<WeightProfileDocument>.Invalid("", "A profile object is required.");
         var validated = WeightProfile.Create(document, out var errors);
@@ -55,7 +59,8 @@ public sealed class WeightProfilesService(MatchingStore store)
         WeightProfile? stored = null;
         var created = _writer.Write((c, t) =>
         {
-            var current = c.QuerySingleOrDefault<long?>(ProfileSql.Version, new { name = validated.Name }, t);
+            var current = c.QuerySingleOrDefault<long?>(ProfileSql.Version + _writer.ForUpdate, new { name = validated.Name }, t);
+            if (!ETags.Allows(ifMatch, current is null ? null : TagOf((int)current))) return (bool?)null;
             if (keepVersion && current is not null && current >= validated.Version)
             {
                 stored = WeightProfile.Parse(c.QuerySingle<string>(ProfileSql.Document, new { name = validated.Name }, t), out _);
@@ -69,6 +74,8 @@ public sealed class WeightProfilesService(MatchingStore store)
             _writer.Changed(c, t, "profile", stored.Name);
             return current is null;
         }, after: _ => { if (stored is not null) _cache[stored.Name] = stored; });
-        return created ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument());
+        if (created is null) return Result<WeightProfileDocument>.Stale();
+        return (created == true ? Result<WeightProfileDocument>.Created(stored!.ToDocument()) : Result<WeightProfileDocument>.Ok(stored!.ToDocument()))
+            with { Tag = TagOf(stored.Version) };
     }
 }

@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using Matching.Diagnostics;
 using Matching.Storage;
 
 namespace Matching.Service;
@@ -25,7 +27,11 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public string ForUpdate => db.ForUpdate;
 
     /// <summary>Runs a read on its own connection.</summary>
-    public T Read<T>(Func<DbConnection, T> read) => db.Read(read);
+    public T Read<T>(Func<DbConnection, T> read)
+    {
+        using var span = MatchingTelemetry.Source.StartActivity("matching.db read", ActivityKind.Client);
+        return db.Read(read);
+    }
 
     /// <summary>
     /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
@@ -34,6 +40,7 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     /// </summary>
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
+        using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
         // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
         // run side by side and leave ordering to the database.
         if (after is null) return db.Write(write);
@@ -58,6 +65,45 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     /// <summary>Appends a change-feed row: other instances reload this offer or profile.</summary>
     public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
         c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t);
+
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive change numbers inside a write and returns the first. The counter's
+    /// row stays locked until the write commits, so numbers become visible in commit order (the reconciliation lists
+    /// page by them).
+    /// </summary>
+    public long TakeSeqs(DbConnection c, IDbTransaction t, int count) =>
+        c.ExecuteScalar<long>(ChangeSql.TakeSeqs, new { n = count }, t) - count + 1;
+
+    /// <summary>
+    /// Runs one statement for many rows inside a write: one command, prepared once, its parameters re-bound per row
+    /// (a bulk import's cost is then the database's, not a command built per row).
+    /// </summary>
+    /// <param name="c">The connection.</param>
+    /// <param name="t">The write's transaction.</param>
+    /// <param name="sql">The statement, with @name parameters.</param>
+    /// <param name="names">The parameter names, in the order of each row's values.</param>
+    /// <param name="rows">The values per row (null for SQL NULL).</param>
+    public static void ExecuteMany(DbConnection c, IDbTransaction t, string sql, string[] names, IEnumerable<object?[]> rows)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = (DbTransaction)t;
+        var parameters = names.Select(name =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+        var prepared = false;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            // Prepared once the first row has given the parameters their types.
+            if (!prepared) { command.Prepare(); prepared = true; }
+            command.ExecuteNonQuery();
+        }
+    }
 
     /// <summary>Now, as the text every timestamp column holds.</summary>
     public string Now() => Stamp(time.GetUtcNow());

@@ -6,8 +6,9 @@ internal static class NewcomerSql
     /// <summary>The one create-or-replace of a newcomer (a PUT, an import and the demo seed alike).</summary>
     public const string Upsert =
         """
-        INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at) VALUES (@Id, @Json, @End, @Now, @Now)
-        ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at
+        INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at, change_seq) VALUES (@Id, @Json, @End, @Now, @Now, @Seq)
+        ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at,
+            change_seq = excluded.change_seq
         """;
 
     public const string Exists = "SELECT COUNT(*) FROM newcomers WHERE id = @id";
@@ -15,6 +16,21 @@ internal static class NewcomerSql
     public const string Document = "SELECT document FROM newcomers WHERE id = @id";
 
     public const string Delete = "DELETE FROM newcomers WHERE id = @id";
+
+    /// <summary>The tombstone of an erasure: the id and the change number only.</summary>
+    public const string Erased = "INSERT INTO erasures (change_seq, id, at) VALUES (@seq, @id, @now)";
+
+    /// <summary>The stored documents of some newcomers (@ids), to tell an unchanged import row.</summary>
+    public const string Documents = "SELECT id AS Id, document AS Document FROM newcomers WHERE id IN @ids";
+
+    /// <summary>Newcomers and erasures written after @since, in change order (one statement: one snapshot).</summary>
+    public const string ChangedSince =
+        """
+        SELECT id AS Id, change_seq AS ChangeSeq, updated_at AS UpdatedAt, document AS Document FROM newcomers WHERE change_seq > @since
+        UNION ALL
+        SELECT id, change_seq, at, NULL FROM erasures WHERE change_seq > @since
+        ORDER BY 2 LIMIT @limit
+        """;
 
     /// <summary>Newcomers holding no place, by id (the reverse ranking's and the gap report's population).</summary>
     public const string Unplaced =

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Matching.Tests.Api;
 
@@ -46,6 +47,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        // The Telemetry section decides what is wired while the services are registered, before the settings above apply.
+        foreach (var (key, value) in _settings.Where(s => s.Key.StartsWith("Telemetry:", StringComparison.Ordinal))) builder.UseSetting(key, value);
+        // Every line the shipped log levels let through (our own down to Debug) is scanned for newcomer attributes: see LogCapture.
+        builder.ConfigureLogging(logging => logging.AddProvider(LogCapture.Instance).AddFilter<LogCapture>("Matching", LogLevel.Debug));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

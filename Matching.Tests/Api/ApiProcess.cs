@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Matching.Tests.Api;
 
@@ -17,7 +18,13 @@ internal sealed class ApiProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private ApiProcess(string databaseFile) => DatabaseFile = databaseFile;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ApiProcess(string databaseFile, IReadOnlyDictionary<string, string>? environment)
+    {
+        DatabaseFile = databaseFile;
+        _environment = environment ?? new Dictionary<string, string>();
+    }
 
     public string DatabaseFile { get; }
 
@@ -25,9 +32,11 @@ internal sealed class ApiProcess : IDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Starts the API on a free loopback port and waits until /health/ready answers 200.</summary>
-    public static async Task<ApiProcess> StartAsync(string databaseFile)
+    /// <param name="databaseFile">The SQLite file.</param>
+    /// <param name="environment">More settings as environment variables (<c>Section__Key</c>), over the defaults below.</param>
+    public static async Task<ApiProcess> StartAsync(string databaseFile, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var api = new ApiProcess(databaseFile);
+        var api = new ApiProcess(databaseFile, environment);
         await api.StartAgainAsync();
         return api;
     }
@@ -64,6 +73,32 @@ internal sealed class ApiProcess : IDisposable
         _process.Dispose();
         _process = null;
     }
+
+    /// <summary>SIGTERM, as a container orchestrator stops a service: the host drains and stops on its own.</summary>
+    public void Terminate()
+    {
+        if (_process is null || _process.HasExited) return;
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    /// <summary>Waits for the process to end on its own; its exit code, or null if it still ran after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null) return null;
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>An HTTP client on the process with the admin key.</summary>
     public HttpClient Client(TimeSpan? timeout = null)
@@ -104,6 +139,7 @@ internal sealed class ApiProcess : IDisposable
         start.Environment["Auth__ApiKeys__0__Roles__0"] = "admin";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);

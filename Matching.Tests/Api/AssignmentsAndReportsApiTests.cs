@@ -98,6 +98,8 @@ public class AssignmentsAndReportsApiTests
         report.GetProperty("groupBy").GetString().Should().Be("municipality");
         var rows = report.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("area").GetString()!);
         var gent = rows["Gent"];
+        gent.GetProperty("nis").GetString().Should().Be("44021");
+        gent.GetProperty("province").GetString().Should().Be("VOV");
         gent.GetProperty("newcomersWaiting").GetInt32().Should().Be(3);
         gent.GetProperty("places").GetInt32().Should().Be(2);
         gent.GetProperty("unplacedAfterOptimal").GetInt32().Should().Be(1);
@@ -112,8 +114,34 @@ public class AssignmentsAndReportsApiTests
         var csv = await _analyst.SendAsync(request);
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         var lines = (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        lines[0].Should().StartWith("area,province,kind,newcomersWaiting");
-        lines.Should().Contain("VOV,VOV,languageInternship,3,3,1,2,0,1,1,0");
+        lines[0].Should().StartWith("area,nis,province,kind,newcomersWaiting");
+        lines.Should().Contain("VOV,,VOV,languageInternship,3,3,1,2,0,1,1,0");
+    }
+
+    [Test]
+    public async Task Gaps_ByMunicipality_CountsAMunicipalityMergedIn2025UnderItsNisCode()
+    {
+        var kortessem = ApiFactory.NewcomerBody();
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(kortessem)!.AsObject();
+        body["location"] = new System.Text.Json.Nodes.JsonObject { ["postcode"] = "3720" };
+        (await _cms.PutAsJsonAsync("/api/v1/newcomers/nc-kortessem", body)).EnsureSuccessStatusCode();
+        body["location"] = new System.Text.Json.Nodes.JsonObject { ["lat"] = 0.0, ["lon"] = 0.0 };
+        (await _cms.PutAsJsonAsync("/api/v1/newcomers/nc-abroad", body)).EnsureSuccessStatusCode();
+
+        var report = await (await _analyst.GetAsync("/api/v1/reports/gaps?groupBy=municipality&kind=buddy")).Json();
+
+        var rows = report.GetProperty("rows").EnumerateArray().ToList();
+        var hasselt = rows.Single(r => r.TryGetProperty("nis", out var nis) && nis.GetString() == "71072");
+        hasselt.GetProperty("area").GetString().Should().Be("Hasselt");
+        hasselt.GetProperty("province").GetString().Should().Be("VLI");
+        hasselt.GetProperty("newcomersWaiting").GetInt32().Should().Be(1);
+        rows.Should().NotContain(r => r.GetProperty("area").GetString() == "Kortessem");
+        rows.Single(r => r.GetProperty("area").GetString() == "unknown").GetProperty("newcomersWaiting").GetInt32().Should().Be(1);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/gaps?kind=buddy");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var csv = await (await _analyst.SendAsync(request)).Content.ReadAsStringAsync();
+        csv.Split('\n').Should().Contain(l => l.StartsWith("Hasselt,71072,VLI,buddy,1,", StringComparison.Ordinal));
     }
 
     [Test]

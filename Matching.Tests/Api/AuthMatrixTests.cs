@@ -54,6 +54,9 @@ public class AuthMatrixTests
         ("POST", "/api/v1/assignments/{id}/confirm", null),
         ("GET", "/api/v1/reports/gaps", null),
         ("GET", "/api/v1/audit", null),
+        ("POST", "/api/v1/newcomers:import", System.Array.Empty<object>()),
+        ("POST", "/api/v1/offers:import", System.Array.Empty<object>()),
+        ("GET", "/api/v1/newcomers", null),
         ("GET", "/api/v1/scarcity", null),
         ("POST", "/api/v1/scarcity:recompute", null),
     ];

@@ -113,7 +113,7 @@ public class BackgroundJobsTests
         var reader = Service();
         _lifetime.NotifyStarted();
         var interval = TimeSpan.FromMilliseconds(500);
-        await Start(new ChangeFeedSync(reader.Feed, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
+        await Start(new ChangeFeedSync(reader.Feed, new ChangeFeedLag(schedule), Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
             NullLogger<ChangeFeedSync>.Instance));
         await Eventually(() => schedule.Timers == 1);
 
@@ -127,6 +127,26 @@ public class BackgroundJobsTests
         reader.Store.Engine.OfferCount.Should().Be(1);
         schedule.Advance(interval);
         await Eventually(() => reader.Store.Engine.OfferCount == 3);
+    }
+
+    [Test]
+    public async Task ChangeFeedSync_EachSync_ResetsTheLagThatReadinessBounds()
+    {
+        var schedule = new SchedulingClock();
+        var reader = Service();
+        var lag = new ChangeFeedLag(schedule);
+        var interval = TimeSpan.FromMilliseconds(500);
+        await Start(new ChangeFeedSync(reader.Feed, lag, Options.Create(new StorageOptions { SyncIntervalMs = (int)interval.TotalMilliseconds }), schedule, _lifetime,
+            NullLogger<ChangeFeedSync>.Instance));
+        lag.Lag.Should().BeNull("the service has not started");
+        _lifetime.NotifyStarted();
+        await Eventually(() => schedule.Timers == 1);
+        lag.Lag.Should().Be(TimeSpan.Zero, "the start loaded the index at the feed's end");
+
+        schedule.Advance(interval / 2);
+        lag.Lag.Should().Be(interval / 2);
+        schedule.Advance(interval / 2);
+        await Eventually(() => lag.Lag == TimeSpan.Zero);
     }
 
     /// <summary>Every room on the test's file with the tests' fixed business clock (started: the index is loaded).</summary>

@@ -338,7 +338,7 @@ public class BadInputFuzzTests
 
         (value is not null).Should().Be(accepted);
         (error is null).Should().Be(accepted);
-        if (!accepted) error.Should().BeOfType<Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>()
+        if (!accepted) error!.Result.Should().BeOfType<Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>()
             .Which.ProblemDetails.Errors.Values.SelectMany(m => m).Should().Contain("The JSON is nested too deeply.");
     }
 

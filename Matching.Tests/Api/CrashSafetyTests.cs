@@ -122,13 +122,27 @@ public class CrashSafetyTests
 
         foreach (var writer in writers) failures.AddRange(writer.Reconcile(db));
 
-        // The restarted service answers what the database holds: its index was rebuilt from the file.
+        // The restarted service's index was rebuilt from the file: ask the index itself (a GET of an offer reads the
+        // database). The list's hasPlaces filter and the suggestions' placesFree both come from the index.
         using var client = api.Client();
-        foreach (var (id, held) in db.Query<(string Id, long Held)>(
-            "SELECT o.id, (SELECT COUNT(*) FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted','started')) FROM offers o"))
+        var free = db.Query<(string Id, long Free)>(
+            "SELECT o.id, o.capacity - (SELECT COUNT(*) FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted','started')) FROM offers o WHERE o.deleted = 0")
+            .ToDictionary(o => o.Id, o => o.Free, StringComparer.Ordinal);
+        var full = JsonNode.Parse(await client.GetStringAsync("/api/v1/offers?hasPlaces=false&pageSize=100"))!["items"]!.AsArray()
+            .Select(i => i!["offer"]!["id"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, placesFree) in free)
         {
-            var offer = JsonNode.Parse(await client.GetStringAsync($"/api/v1/offers/{id}"))!;
-            if (offer["placesTaken"]!.GetValue<int>() != held) failures.Add($"GET offer {id} says placesTaken {offer["placesTaken"]}, the database holds {held}");
+            if (full.Contains(id) != (placesFree <= 0)) failures.Add($"the index says offer {id} is {(full.Contains(id) ? "full" : "not full")}, the database has {placesFree} free places");
+        }
+        foreach (var newcomerId in db.Query<string>("SELECT id FROM newcomers ORDER BY id LIMIT 5"))
+        {
+            var suggestions = JsonNode.Parse(await client.GetStringAsync($"/api/v1/newcomers/{newcomerId}/suggestions?limit=100"))!["suggestions"]!.AsArray();
+            foreach (var suggestion in suggestions)
+            {
+                var offerId = suggestion!["offerId"]!.GetValue<string>();
+                var placesFree = suggestion["offer"]!["placesFree"]!.GetValue<int>();
+                if (placesFree != free[offerId]) failures.Add($"suggestions say offer {offerId} has {placesFree} free places, the database {free[offerId]}");
+            }
         }
         foreach (var (id, status) in db.Query<(string Id, string Status)>("SELECT id, status FROM matches"))
         {

@@ -57,7 +57,7 @@ public class OffersServiceTests
         var matchId = f.Accept();
 
         f.Offers.Delete("offer-1", "test").Outcome.Should().Be(Outcome.Conflict);
-        f.Matches.Move(matchId, "stopped", 3, "moved", "test").Outcome.Should().Be(Outcome.Ok);
+        f.Matches.Move(matchId, MatchStatus.Stopped, 3, EndReason.Moved, "test").Outcome.Should().Be(Outcome.Ok);
         f.Offers.Delete("offer-1", "test").Outcome.Should().Be(Outcome.Ok);
 
         f.Offers.Get("offer-1").Should().BeNull();

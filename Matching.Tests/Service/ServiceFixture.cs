@@ -76,7 +76,7 @@ internal sealed class ServiceFixture : IDisposable
     {
         var proposed = Matches.Create(newcomerId, offerId, null, null, "test");
         proposed.Outcome.Should().Be(Outcome.Created);
-        Matches.Move(proposed.Value!.Id, "accepted", null, null, "test").Outcome.Should().Be(Outcome.Ok);
+        Matches.Move(proposed.Value!.Id, MatchStatus.Accepted, null, null, "test").Outcome.Should().Be(Outcome.Ok);
         return proposed.Value.Id;
     }
 

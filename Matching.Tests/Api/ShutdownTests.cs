@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Matching.Tests.Api;
+
+/// <summary>
+/// The real service stopped with SIGTERM while writers and readers run: every answered request is answered without a
+/// 5xx, every acknowledged write is there after a restart, and the process ends by itself, cleanly.
+/// </summary>
+[Category("Process")]
+[NonParallelizable]
+public class ShutdownTests
+{
+    private const int Workers = 8;
+    private string _folder = "";
+    private ApiProcess? _api;
+
+    [SetUp]
+    public void SetUp() => _folder = Directory.CreateTempSubdirectory("matching-shutdown-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        _api?.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held on a slow file system; the temp folder is cleaned by the OS.
+        }
+    }
+
+    [Test]
+    public async Task SigTerm_UnderLoad_No5xx_KeepsEveryAcknowledgedWrite_AndExitsCleanly()
+    {
+        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"));
+        using (var setup = _api.Client())
+        {
+            (await setup.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 100))).EnsureSuccessStatusCode();
+            (await setup.PutAsJsonAsync("/api/v1/newcomers/nc-reader", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+        }
+
+        var statuses = new ConcurrentBag<HttpStatusCode>();
+        var acknowledged = new ConcurrentBag<string>();
+        var unanswered = 0;
+        using var client = _api.Client(TimeSpan.FromSeconds(30));
+        var exited = new CancellationTokenSource();
+        async Task Work(int worker)
+        {
+            for (var i = 0; !exited.IsCancellationRequested; i++)
+            {
+                var id = $"nc-{worker}-{i}";
+                try
+                {
+                    using var response = i % 2 == 0
+                        ? await client.PutAsJsonAsync($"/api/v1/newcomers/{id}", ApiFactory.NewcomerBody())
+                        : await client.GetAsync("/api/v1/newcomers/nc-reader/suggestions");
+                    statuses.Add(response.StatusCode);
+                    if (i % 2 == 0 && response.IsSuccessStatusCode) acknowledged.Add(id);
+                }
+                catch (HttpRequestException)
+                {
+                    // Refused or cut once the listener closed: no answer, so nothing was promised.
+                    Interlocked.Increment(ref unanswered);
+                    await Task.Delay(20);
+                }
+            }
+        }
+        var load = Enumerable.Range(0, Workers).Select(w => Task.Run(() => Work(w))).ToArray();
+        await WaitForAsync(() => acknowledged.Count >= 40);
+
+        _api.Terminate();
+        var exitCode = await _api.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        await exited.CancelAsync();
+        await Task.WhenAll(load);
+
+        exitCode.Should().Be(0, $"SIGTERM drains and stops the host by itself. Output:\n{_api.Output()}");
+        statuses.Should().NotContain(s => (int)s >= 500, $"{statuses.Count} answered, {unanswered} unanswered");
+        _api.Output().Should().NotContainAny(["Unhandled exception", "fail:", "crit:"]);
+
+        _api.Kill();
+        await _api.StartAgainAsync();
+        using var check = _api.Client();
+        foreach (var id in acknowledged)
+        {
+            (await check.GetAsync($"/api/v1/newcomers/{id}")).StatusCode.Should().Be(HttpStatusCode.OK, $"{id} was acknowledged before the stop");
+        }
+    }
+
+    [Test]
+    public async Task JsonLogs_OnARequest_OneJsonObjectPerLineWithTheRequestsTraceId()
+    {
+        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"), new Dictionary<string, string>
+        {
+            ["Telemetry__Logs"] = "json",
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
+        using var client = _api.Client();
+        (await client.GetAsync("/api/v1/offers/offer-none")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        await WaitForAsync(() => _api.Output().Contains("offer-none", StringComparison.Ordinal));
+        var line = _api.Output().Split('\n').First(l => l.Contains("offer-none", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(line);
+        json.RootElement.GetProperty("Category").GetString().Should().StartWith("Microsoft.AspNetCore.Hosting");
+        var scopes = json.RootElement.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();
+        scopes.Should().Contain(s => s.EnumerateObject().Any(p => p.Name == "TraceId" && p.Value.GetString()!.Length == 32));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 300 && !condition(); i++) await Task.Delay(50);
+        condition().Should().BeTrue("the condition should have held within 15 s");
+    }
+}

@@ -59,7 +59,7 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 /// and places, and what an optimal allocation (min-cost flow) over offers of that kind still leaves unplaced, split
 /// into those whom extra places would place and those who need new offers.
 /// </summary>
-public sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
+internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {
     private readonly BelgianGeography _geography = BelgianGeography.Default;
 

@@ -72,7 +72,7 @@ public static class PlacePricing
     /// offers and free places.
     /// </summary>
     /// <exception cref="ArgumentException">The problems disagree on the offers, or an option is out of range.</exception>
-    public static double[] Estimate(IReadOnlyList<FutureSegment> segments, PricingOptions options, AllocationProblem? known = null)
+    public static double[] Estimate(IReadOnlyList<FutureSegment> segments, PricingOptions options, AllocationProblem? known)
     {
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(options);

@@ -23,7 +23,7 @@ public sealed class LocationDocument
 }
 
 /// <summary>A municipality on the wire (read-only).</summary>
-public sealed class MunicipalityDocument
+public sealed record MunicipalityDocument
 {
     /// <summary>The 5-digit NIS code ("44021").</summary>
     public string? Nis { get; set; }

@@ -7,7 +7,7 @@ using Matching.Validation;
 namespace Matching.Contracts;
 
 /// <summary>A past match with its outcome on the wire (one line of history.jsonl).</summary>
-public sealed class HistoryDocument
+internal sealed class HistoryDocument
 {
     /// <summary>The match's id (required).</summary>
     public string? MatchId { get; set; }
@@ -27,7 +27,7 @@ public sealed class HistoryDocument
 
 /// <summary>Validates history documents into records and back, naming the offending field of every error.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public static class HistoryMapper
+internal static class HistoryMapper
 {
     /// <summary>The most hours a record may hold (the largest offer).</summary>
     public const int MaxHours = 400;

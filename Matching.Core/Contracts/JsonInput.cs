@@ -6,7 +6,7 @@ namespace Matching.Contracts;
 /// <summary>Why a JSON document could not be read: the field's path ("availability[0].from", "" for the whole) and a message.</summary>
 /// <param name="Field">The offending field's path; empty when the whole document is wrong.</param>
 /// <param name="Message">What is wrong, in words without .NET type names.</param>
-public readonly record struct JsonInputError(string Field, string Message);
+internal readonly record struct JsonInputError(string Field, string Message);
 
 /// <summary>
 /// Reads one document with <see cref="DocumentJson.Options"/> and, when it cannot, says where and why from the data the
@@ -14,7 +14,7 @@ public readonly record struct JsonInputError(string Field, string Message);
 /// runtime's English message text. The API's bodies and the JSON-lines imports both read through here, so a caller
 /// gets the same words from either.
 /// </summary>
-public static class JsonInput
+internal static class JsonInput
 {
     /// <summary>The message for a field the contract does not have.</summary>
     public static string UnknownField(string name) =>

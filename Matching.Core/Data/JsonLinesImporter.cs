@@ -17,7 +17,7 @@ public sealed record ImportError(int Line, string Field, string Message)
 
 /// <summary>The outcome of importing one file: every item, or the errors and no item at all.</summary>
 /// <typeparam name="T">The model type.</typeparam>
-public sealed class ImportResult<T>
+public sealed record ImportResult<T>
 {
     internal ImportResult(IReadOnlyList<T> items, IReadOnlyList<int> lines, IReadOnlyList<ImportError> errors)
     {

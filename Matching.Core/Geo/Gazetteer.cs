@@ -13,6 +13,7 @@ namespace Matching.Geo;
 public sealed record Place(string Name, string Province, string Region, GeoPoint Point);
 
 /// <summary>Resolves place names to coordinates.</summary>
+/// <remarks>The engine and the service call it from many threads at once: implementations must be thread-safe.</remarks>
 public interface IGazetteer
 {
     /// <summary>Finds a place by its Dutch, French or English name, ignoring case, accents, hyphens and spaces.</summary>

@@ -27,6 +27,7 @@ public sealed record AgeRange(int Min, int Max);
 /// A newcomer (inburgeraar) as the engine knows them: only the caller's pseudonymous id and the attributes needed
 /// to match. No name, address or national number exists in this model.
 /// </summary>
+/// <remarks>Immutable (init-only) and safe to share between threads.</remarks>
 public sealed record Newcomer
 {
     /// <summary>The caller's pseudonymous id.</summary>
@@ -57,6 +58,7 @@ public sealed record Newcomer
 }
 
 /// <summary>A fourth-pillar offer (aanbod) created by a local government or organisation.</summary>
+/// <remarks>Immutable (init-only) and safe to share between threads.</remarks>
 public sealed record Offer
 {
     /// <summary>The caller's id.</summary>

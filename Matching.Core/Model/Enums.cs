@@ -108,7 +108,7 @@ internal static class EnumCounts
 }
 
 /// <summary>The names used on the wire for enums (camelCase), in both directions.</summary>
-public static class WireNames
+internal static class WireNames
 {
     /// <summary>The camelCase wire name of an enum value.</summary>
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum

@@ -7,7 +7,7 @@ namespace Matching.Service;
 /// Versions of a resource for HTTP's ETag and If-Match: a strong tag from the stored state the service owns (a hash
 /// of the stored document, or the weight profile's version), compared inside the write transaction that changes it.
 /// </summary>
-public static class ETags
+internal static class ETags
 {
     /// <summary>The quoted tag of a stored representation: 16 hex digits of its SHA-256.</summary>
     public static string Of(string stored) =>

@@ -71,7 +71,7 @@ public sealed record MatchRecord(
     DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
 
 /// <summary>The rules of the lifecycle.</summary>
-public static class MatchLifecycle
+internal static class MatchLifecycle
 {
     /// <summary>Whether a match in this status holds a place of its offer.</summary>
     public static bool HoldsPlace(MatchStatus status) => status is MatchStatus.Accepted or MatchStatus.Started;

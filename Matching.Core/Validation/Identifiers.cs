@@ -1,7 +1,7 @@
 namespace Matching.Validation;
 
 /// <summary>The rule for every id the caller gives: 1 to 64 characters of [A-Za-z0-9._-].</summary>
-public static class Identifiers
+internal static class Identifiers
 {
     /// <summary>The longest id.</summary>
     public const int MaxLength = 64;

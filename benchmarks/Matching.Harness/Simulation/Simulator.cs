@@ -84,7 +84,7 @@ internal static class Simulator
         OnArrival(world, Policy.PricedArrival, (week, left) =>
         {
             if (world.Options.Forecast == ForecastKind.Oracle) return OraclePrices(world, week, left, null);
-            return PlacePricing.Estimate(world.Future(week, week, left), PricingOf(world, week));
+            return PlacePricing.Estimate(world.Future(week, week, left), PricingOf(world, week), known: null);
         });
 
     /// <summary>Policy 2: each week, the optimal allocation of its newcomers.</summary>

@@ -3,7 +3,7 @@ using Matching.Model;
 using Matching.Reference;
 using Matching.Scoring;
 
-namespace Matching.Tests.Data;
+namespace Matching.Tests.Demo;
 
 public class OutcomeHistoryGeneratorTests
 {

@@ -2,7 +2,7 @@ using Matching.Data;
 using Matching.Model;
 using static Matching.Tests.TestData;
 
-namespace Matching.Tests.Data;
+namespace Matching.Tests.Demo;
 
 public class HiddenTraitsTests
 {

@@ -20,7 +20,7 @@ internal static class AssignmentsEndpoints
         public List<string>? Kinds { get; set; }
         /// <summary>Weight profile (default: default).</summary>
         public string? Profile { get; set; }
-        /// <summary>optimal (default), stable or greedy.</summary>
+        /// <summary>optimal (default), stable, greedy or dynamic (Σ(score − price) with the current place prices).</summary>
         public string? Mode { get; set; }
         /// <summary>Best feasible offers per newcomer considered (1..100, default 50).</summary>
         public int? CandidatesPerNewcomer { get; set; }
@@ -38,7 +38,7 @@ internal static class AssignmentsEndpoints
 
         group.MapPost("/", Propose)
             .WithSummary("Allocate a cohort")
-            .WithDescription("optimal: as many placed as possible, then the best total score (OR-Tools min-cost flow); stable: deferred acceptance, no blocking pair; greedy: the baseline. Stored as a proposal; nothing is held until confirmed.")
+            .WithDescription("optimal: as many placed as possible, then the best total score (OR-Tools min-cost flow); stable: deferred acceptance, no blocking pair; greedy: the baseline; dynamic: maximises Σ(1 + score − price) with the current price per place (GET /api/v1/scarcity), so that places later arrivals need more are kept for them (409 before any prices are computed). Stored as a proposal; nothing is held until confirmed.")
             .Accepts<AssignmentRequest>("application/json");
 
         group.MapGet("/{id}", Get)
@@ -52,7 +52,7 @@ internal static class AssignmentsEndpoints
     }
 
     private static async Task<Results<Created<AssignmentView>, ValidationProblem, BodyRejected, NotFoundProblem, ConflictProblem>> Propose(
-        HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, ScarcityService scarcity, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct);
         if (error is not null) return error;
@@ -65,6 +65,15 @@ internal static class AssignmentsEndpoints
         if (profile is null) errors.Add("profile", $"No weight profile '{body.Profile}'.");
         if (body.NewcomerIds is { Count: > 100_000 }) errors.Add("newcomerIds", "At most 100000 newcomers per allocation.");
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
+        IReadOnlyDictionary<string, double>? prices = null;
+        if (mode == AllocationMode.Dynamic)
+        {
+            if (scarcity.Current() is not { } current)
+            {
+                return Problems.Conflict("No place prices yet: the dynamic mode needs them; an analyst or admin computes them with POST /api/v1/scarcity:recompute (or set Scarcity:RecomputeIntervalMinutes).");
+            }
+            prices = current.Offers.ToDictionary(p => p.OfferId, p => p.Price, StringComparer.Ordinal);
+        }
         var result = service.Propose(body.NewcomerIds, new AllocationRequest
         {
             Mode = mode,
@@ -72,6 +81,7 @@ internal static class AssignmentsEndpoints
             Profile = profile,
             CandidatesPerNewcomer = candidates,
             Language = language,
+            Prices = prices,
         }, user.Caller());
         return result.Outcome switch
         {

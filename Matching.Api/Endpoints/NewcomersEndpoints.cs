@@ -36,7 +36,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}/suggestions", Suggestions)
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a stored newcomer")
-            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en).");
+            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en). With scarcity=true and a profile whose scarcityWeight is above 0, the list is ordered by score − weight × price of a place (GET /api/v1/scarcity); each suggestion keeps its score and shows the adjustment as its own line (scarcity), and a priced offer says why. A price reorders; it never hides an offer.");
 
         return group;
     }
@@ -83,9 +83,10 @@ internal static class NewcomersEndpoints
     {
         var errors = new ValidationErrors();
         Wire.Id(id, "id", errors);
+        var byScarcity = query.ByScarcity(errors);
         var options = query.Parse(profiles, kind, errors);
         if (options is null || !errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
-        var result = service.SuggestFor(id, options);
+        var result = service.SuggestFor(id, options, byScarcity);
         return result.Outcome switch
         {
             Outcome.Ok or Outcome.Created => TypedResults.Ok(result.Value!),

@@ -31,6 +31,7 @@ internal static class OffersEndpoints
         group.MapGet("/{id}", Get)
             .RequireAuthorization(Policies.ReadOffers)
             .WithSummary("Read an offer")
+            .WithDescription("The stored fields with the location resolved, the places taken and free, and the current price of one place (scarcity; absent before the first computation, see GET /api/v1/scarcity).")
             .WithMetadata(Versioned.Instance);
 
         group.MapDelete("/{id}", Delete)
@@ -118,12 +119,12 @@ internal static class OffersEndpoints
         };
     }
 
-    private static Results<Ok<OfferView>, ValidationProblem, NotFoundProblem> Get(string id, HttpResponse response, OffersService service)
+    private static Results<Ok<OfferView>, ValidationProblem, NotFoundProblem> Get(string id, HttpResponse response, OffersService service, ScarcityService scarcity)
     {
         if (Http.CheckId(id) is { } bad) return bad;
         if (service.GetWithTag(id) is not { } found) return Problems.NotFound($"No offer '{id}'.");
         response.Tag(found.Tag);
-        return TypedResults.Ok(found.View);
+        return TypedResults.Ok(found.View with { Scarcity = scarcity.Of(id) });
     }
 
     private static Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem> Delete(

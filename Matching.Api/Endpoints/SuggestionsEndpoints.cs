@@ -24,7 +24,7 @@ internal static class SuggestionsEndpoints
         group.MapPost("/", Post)
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a newcomer given inline")
-            .WithDescription("Privacy by design: the newcomer in the body is scored and forgotten; nothing is stored or logged.")
+            .WithDescription("Privacy by design: the newcomer in the body is scored and forgotten; nothing is stored or logged. scarcity=true orders by score − weight × price as GET /api/v1/newcomers/{id}/suggestions does.")
             .Accepts<InlineSuggestionRequest>("application/json");
         return group;
     }
@@ -33,12 +33,13 @@ internal static class SuggestionsEndpoints
         HttpRequest request, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
     {
         var errors = new ValidationErrors();
+        var byScarcity = query.ByScarcity(errors);
         var options = query.Parse(profiles, kind, errors);
         if (options is null) return Problems.Invalid(errors.ToDictionary());
         var (body, bodyError) = await JsonBody.ReadAsync<InlineSuggestionRequest>(request, ct);
         if (bodyError is not null) return bodyError;
         if (body!.Newcomer is null) return Problems.Invalid("newcomer", "Required: the newcomer to rank for.");
-        var result = service.SuggestInline(body.Newcomer, options);
+        var result = service.SuggestInline(body.Newcomer, options, byScarcity);
         if (result.Outcome is Outcome.Ok or Outcome.Created) return TypedResults.Ok(result.Value!);
         errors.AddAll(result.Errors ?? new ValidationErrors(), "newcomer");
         return Problems.Invalid(errors.ToDictionary());

@@ -137,6 +137,7 @@ internal static class Policies
     public const string Reports = "reports";
     public const string Audit = "audit";
     public const string Metrics = "metrics";
+    public const string Scarcity = "scarcity";
 
     /// <summary>Policy → roles; admin may do everything.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
@@ -152,6 +153,7 @@ internal static class Policies
         [Reports] = [Roles.Analyst, Roles.Admin],
         [Audit] = [Roles.Admin],
         [Metrics] = [Roles.Admin],
+        [Scarcity] = [Roles.Analyst, Roles.Admin],
     };
 }
 

@@ -151,6 +151,36 @@ internal sealed class RetentionJob(
     }
 }
 
+/// <summary>
+/// Recomputes the prices per offer place every <c>Scarcity:RecomputeIntervalMinutes</c> of the <see cref="JobClock"/>
+/// (first once the service has started); off when the interval is not set. Every instance that runs it stores a new
+/// set, and every instance serves the latest stored one.
+/// </summary>
+internal sealed class ScarcityJob(
+    ScarcityService service, IOptions<ScarcityOptions> options, [FromKeyedServices(JobClock.Key)] TimeProvider clock,
+    IHostApplicationLifetime lifetime, ILogger<ScarcityJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.RecomputeIntervalMinutes is not int minutes) return;
+        await lifetime.WhenStartedAsync(stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes), clock);
+        do
+        {
+            try
+            {
+                var prices = service.Recompute(options.Value.ToSettings(), "scheduler");
+                logger.LogInformation("Recomputed place prices {Id} from {Recent} recent newcomers.", prices.Id, prices.Inputs.RecentNewcomers);
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                logger.LogWarning("Price recomputation failed: {Error}", ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
 /// <summary>Helpers for the background jobs.</summary>
 internal static class BackgroundJobs
 {

@@ -32,6 +32,7 @@ internal static class Hosting
         services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScarcityOptions>().BindConfiguration(ScarcityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SwaggerOptions>().BindConfiguration(SwaggerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -59,13 +60,14 @@ internal static class Hosting
         services.AddSingleton<MatchingStore>();
         services.AddSingleton<NewcomersService>().AddSingleton<OffersService>().AddSingleton<MatchesService>().AddSingleton<AllocationsService>();
         services.AddSingleton<WeightProfilesService>().AddSingleton<AuditService>().AddSingleton<SuggestionsService>();
-        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>().AddSingleton<ChangeFeedLag>();
+        services.AddSingleton<ChangeFeed>().AddSingleton<ServiceStartup>().AddSingleton<ChangeFeedLag>().AddSingleton<ScarcityService>();
         services.AddSingleton<ImportsService>().AddSingleton(sp => new Matching.Data.JsonLinesImporter(sp.GetRequiredService<DocumentMapper>()));
         services.AddOptions<Endpoints.ImportOptions>().BindConfiguration(Endpoints.ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StartupWork>();
-        // Both jobs wait for the host's start (StartupWork done), whatever their place in this list.
+        // The jobs wait for the host's start (StartupWork done), whatever their place in this list.
         services.AddHostedService<ChangeFeedSync>();
         services.AddHostedService<RetentionJob>();
+        services.AddHostedService<ScarcityJob>();
 
         services.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
         services.AddAuthorization(options =>
@@ -145,6 +147,7 @@ internal static class Hosting
         app.MapWeightProfiles();
         app.MapAssignments();
         app.MapReports();
+        app.MapScarcity();
         app.MapAudit();
         app.MapImports();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();

@@ -40,6 +40,11 @@ internal sealed class RankingQuery
     [FromQuery(Name = "profile")] public string? Profile { get; init; }
     /// <summary>The language of the reasons: nl (default) or en.</summary>
     [FromQuery(Name = "lang"), WireType(typeof(ReasonLanguage))] public string? Lang { get; init; }
+    /// <summary>true: order by score − weight × price of a place, with the profile's scarcityWeight (default false).</summary>
+    [FromQuery(Name = "scarcity"), WireType(typeof(bool))] public string? Scarcity { get; init; }
+
+    /// <summary>Whether scarcity=true was asked; a bad value is named in the errors.</summary>
+    public bool ByScarcity(ValidationErrors errors) => Wire.Bool(Scarcity, "scarcity", errors) ?? false;
 
     /// <summary>The options, or null with every bad value named in the errors; <paramref name="kind"/> repeated or comma-separated.</summary>
     public RankingOptions? Parse(WeightProfilesService profiles, string[]? kind, ValidationErrors errors)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Matching.Service;
 using Microsoft.Extensions.Options;
 
 namespace Matching.Api.Infrastructure;
@@ -50,6 +51,35 @@ internal sealed class RetentionOptions
     /// <summary>Erase newcomers whose trajectory ended more than this many months ago (1..600, checked daily); default null keeps them.</summary>
     [Range(1, 600)]
     public int? ErasedAfterMonths { get; set; }
+}
+
+/// <summary>The <c>Scarcity</c> section: how and how often the prices per offer place are recomputed.</summary>
+internal sealed class ScarcityOptions
+{
+    public const string Section = "Scarcity";
+
+    /// <summary>Recompute the prices every this many minutes (1..10080); default null: only on demand (POST /api/v1/scarcity:recompute).</summary>
+    [Range(1, 10_080)]
+    public int? RecomputeIntervalMinutes { get; set; }
+
+    /// <summary>Newcomers created in this many days are the recent arrivals the future is sampled from (1..365, default 28).</summary>
+    [Range(1, 365)]
+    public int WindowDays { get; set; } = 28;
+
+    /// <summary>How far ahead the sampled future reaches, in days (1..730, default 91).</summary>
+    [Range(1, 730)]
+    public int HorizonDays { get; set; } = 91;
+
+    /// <summary>Sampled futures averaged (1..100, default 5).</summary>
+    [Range(1, 100)]
+    public int Samples { get; set; } = 5;
+
+    /// <summary>The value of a placement beside its score (0..1000, default 1).</summary>
+    [Range(0.0, 1_000.0)]
+    public double PlacementValue { get; set; } = 1;
+
+    /// <summary>The service's settings.</summary>
+    public ScarcitySettings ToSettings() => new() { WindowDays = WindowDays, HorizonDays = HorizonDays, Samples = Samples, PlacementValue = PlacementValue };
 }
 
 /// <summary>The <c>Swagger</c> section.</summary>

@@ -18,6 +18,8 @@ public sealed record AllocationRequest
     public int CandidatesPerNewcomer { get; init; } = 50;
     /// <summary>The language of the reasons.</summary>
     public ReasonLanguage Language { get; init; } = ReasonLanguage.Nl;
+    /// <summary>The dynamic mode's price per place, by offer id (an offer not listed costs 0); ignored by the other modes.</summary>
+    public IReadOnlyDictionary<string, double>? Prices { get; init; }
 }
 
 /// <summary>One placed newcomer.</summary>
@@ -30,12 +32,12 @@ public sealed record Assignment(string NewcomerId, string OfferId, double Score,
 
 /// <summary>One newcomer left without a place.</summary>
 /// <param name="NewcomerId">The newcomer.</param>
-/// <param name="Reason">noFeasibleOffer or feasibleOffersTaken.</param>
+/// <param name="Reason">noFeasibleOffer, feasibleOffersTaken, or (dynamic mode) heldForLater.</param>
 public sealed record Unassigned(string NewcomerId, string Reason);
 
 /// <summary>An allocation proposal for a cohort.</summary>
 /// <param name="Id">The proposal's id (set when stored).</param>
-/// <param name="Mode">optimal, stable or greedy.</param>
+/// <param name="Mode">optimal, stable, greedy or dynamic.</param>
 /// <param name="Profile">The profile the scores come from.</param>
 /// <param name="Placed">Newcomers placed.</param>
 /// <param name="TotalScore">Sum of the placed pairs' scores.</param>
@@ -57,7 +59,10 @@ public sealed class AllocationPlanner(MatchingEngine engine)
         var profile = request.Profile ?? WeightProfile.Default;
         var cohort = newcomers.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
         var (problem, offers) = BuildProblem(cohort, profile, request.Kinds, Math.Clamp(request.CandidatesPerNewcomer, 1, RankingOptions.MaxLimit), ignoreCapacity: false);
-        var solution = Allocator.Solve(problem, request.Mode);
+        var prices = request.Mode == AllocationMode.Dynamic
+            ? offers.Select(o => Math.Max(0, request.Prices?.GetValueOrDefault(o.Id) ?? 0)).ToArray()
+            : null;
+        var solution = Allocator.Solve(problem, request.Mode, prices);
 
         var assignments = new Assignment[solution.Placed];
         var placedIndex = Enumerable.Range(0, cohort.Length).Where(i => solution.OfferOf[i] >= 0).ToArray();

@@ -11,6 +11,11 @@ public enum AllocationMode
     Stable,
     /// <summary>Pairs by descending score, each taken if both are free: the baseline.</summary>
     Greedy,
+    /// <summary>
+    /// Maximise Σ(V + score − price) with a price per offer place learned from the recent arrivals
+    /// (<see cref="PlacePricing"/>): places the future needs more are kept for it. Without prices, every price is 0.
+    /// </summary>
+    Dynamic,
 }
 
 /// <summary>Why a newcomer was left without a place.</summary>
@@ -20,6 +25,8 @@ public enum UnplacedReason
     NoFeasibleOffer,
     /// <summary>Feasible offers existed, but their places went to others.</summary>
     FeasibleOffersTaken,
+    /// <summary>A feasible place was free, but its price (dynamic mode) says later arrivals need it more.</summary>
+    HeldForLater,
 }
 
 /// <summary>One candidate pair of an allocation problem.</summary>
@@ -57,10 +64,14 @@ public static class Allocator
     /// </summary>
     public const long Scale = 1_000_000;
 
-    /// <summary>Solves the problem in the given mode.</summary>
-    /// <exception cref="ArgumentException">A pair names an index out of range, repeats, or has a score outside [0, 1].</exception>
-    public static AllocationSolution Solve(AllocationProblem problem, AllocationMode mode)
+    /// <summary>Solves the problem in the given mode; <paramref name="prices"/> (one per offer, ≥ 0) only serve the dynamic mode.</summary>
+    /// <exception cref="ArgumentException">A pair names an index out of range, repeats, or has a score outside [0, 1]; or the prices do not fit.</exception>
+    public static AllocationSolution Solve(AllocationProblem problem, AllocationMode mode, IReadOnlyList<double>? prices = null)
     {
+        if (mode == AllocationMode.Dynamic)
+        {
+            return PlacePricing.SolvePriced(problem, prices ?? new double[problem.Capacities.Count], PricingOptions.DefaultPlacementValue);
+        }
         Validate(problem);
         var offerOf = mode switch
         {
@@ -178,7 +189,7 @@ public static class Allocator
         return offerOf;
     }
 
-    private static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
+    internal static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
     {
         var scoreOf = new Dictionary<(int, int), double>(p.Candidates.Count);
         var hasCandidate = new bool[p.NewcomerCount];
@@ -205,7 +216,7 @@ public static class Allocator
         return new AllocationSolution(offerOf, placed, total, unplaced);
     }
 
-    private static void Validate(AllocationProblem p)
+    internal static void Validate(AllocationProblem p)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(p.NewcomerCount);
         if (p.Capacities.Any(c => c < 0)) throw new ArgumentException("Capacities must not be negative.", nameof(p));

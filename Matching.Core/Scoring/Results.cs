@@ -76,7 +76,23 @@ public sealed record CandidateSummary(string DutchLevel, MunicipalityRef? Munici
 /// <param name="Offer">What a screen shows of the offer.</param>
 /// <param name="Criteria">Every criterion's part of the score.</param>
 /// <param name="Reasons">One to four sentences in the asked language.</param>
-public sealed record Suggestion(string OfferId, int Rank, double Score, OfferSummary Offer, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons);
+public sealed record Suggestion(string OfferId, int Rank, double Score, OfferSummary Offer, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons)
+{
+    /// <summary>The scarcity adjustment when suggestions were ordered by score − price (scarcity=true), else null.</summary>
+    public ScarcityAdjustment? Scarcity { get; init; }
+}
+
+/// <summary>
+/// The line a price adds to a suggestion's explanation: the criteria's contributions plus <see cref="Adjustment"/> equal
+/// <see cref="OrderingValue"/>, the value the list is ordered by; the score itself is unchanged.
+/// </summary>
+/// <param name="Price">The current price of one of the offer's places (score units, ≥ 0).</param>
+/// <param name="Weight">The profile's scarcity weight.</param>
+/// <param name="Adjustment">−weight × price.</param>
+/// <param name="OrderingValue">Score + adjustment.</param>
+/// <param name="PlacesFree">The offer's free places when the price was computed.</param>
+/// <param name="ExpectedCandidates">Newcomers the coming weeks are expected to bring for it.</param>
+public sealed record ScarcityAdjustment(double Price, double Weight, double Adjustment, double OrderingValue, int PlacesFree, double ExpectedCandidates);
 
 /// <summary>One ranked newcomer for an offer (the reverse ranking).</summary>
 /// <param name="NewcomerId">The newcomer.</param>

@@ -30,6 +30,11 @@ public sealed class WeightProfileDocument
     /// replaces the criterion's formula; criteria without one keep their formula.
     /// </summary>
     public Dictionary<string, ShapeDocument>? Shapes { get; set; }
+    /// <summary>
+    /// How much a place's price weighs when suggestions are asked with scarcity=true: they are ordered by
+    /// score − weight × price (0..10, default 0: off until analysts switch it on).
+    /// </summary>
+    public double? ScarcityWeight { get; set; }
 
     /// <summary>JSON options of every profile document: camelCase, unknown members refused, numbers only as JSON numbers.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -101,9 +106,10 @@ public sealed class WeightProfile
     private readonly double[] _weights;
 
     private WeightProfile(string name, int version, string? description, double[] weights, int levelTolerance,
-        double offsetKm, double scaleKm, double decay, int horizonDays, Shapes? shapes)
+        double offsetKm, double scaleKm, double decay, int horizonDays, Shapes? shapes, double scarcityWeight)
     {
         Shapes = shapes;
+        ScarcityWeight = scarcityWeight;
         Name = name;
         Version = version;
         Description = description;
@@ -142,6 +148,8 @@ public sealed class WeightProfile
     public double DistanceDecay { get; }
     /// <summary>Days assumed when neither the trajectory nor the offer has an end.</summary>
     public int HorizonDays { get; }
+    /// <summary>The weight of a place's price in suggestions asked with scarcity=true (0: off).</summary>
+    public double ScarcityWeight { get; }
 
     internal double GaussSigmaSquared { get; }
 
@@ -204,9 +212,11 @@ public sealed class WeightProfile
         var schema = document.Schema ?? (document.Shapes is { Count: > 0 } ? 2 : 1);
         if (schema is < 1 or > 2) errors.Add("schema", "Must be 1 or 2.");
         var shapes = CreateShapes(document.Shapes, schema, errors);
+        var scarcityWeight = document.ScarcityWeight ?? 0;
+        if (!double.IsFinite(scarcityWeight) || scarcityWeight is < 0 or > 10) errors.Add("scarcityWeight", "Must be between 0 and 10.");
 
         return errors.IsEmpty
-            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon, shapes)
+            ? new WeightProfile(name!, version, document.Description, weights, tolerance, offset, scale, decay, horizon, shapes, scarcityWeight)
             : null;
     }
 
@@ -295,6 +305,8 @@ public sealed class WeightProfile
         HorizonDays = HorizonDays,
         Schema = Shapes is null ? null : 2,
         Shapes = ShapeDocuments(Shapes),
+        // Left out while off, so that every profile stored before the setting existed reads back as it was written.
+        ScarcityWeight = ScarcityWeight > 0 ? ScarcityWeight : null,
     };
 
     /// <summary>
@@ -314,5 +326,5 @@ public sealed class WeightProfile
 
     /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
     public WeightProfile WithIdentity(string name, int version) =>
-        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays, Shapes);
+        new(name, version, Description, _weights, LevelTolerance, DistanceOffsetKm, DistanceScaleKm, DistanceDecay, HorizonDays, Shapes, ScarcityWeight);
 }

@@ -19,7 +19,11 @@ public sealed record OfferPage(IReadOnlyList<OfferView> Items, int Page, int Pag
 /// <param name="Offer">The stored fields, location resolved.</param>
 /// <param name="PlacesTaken">Places held by accepted or started matches.</param>
 /// <param name="PlacesFree">Capacity minus places taken.</param>
-public sealed record OfferView(OfferDocument Offer, int PlacesTaken, int PlacesFree);
+public sealed record OfferView(OfferDocument Offer, int PlacesTaken, int PlacesFree)
+{
+    /// <summary>The current price of one place (on a single offer's read), or null when no prices were computed.</summary>
+    public OfferScarcity? Scarcity { get; init; }
+}
 
 /// <summary>The filter of the offer list.</summary>
 public sealed record OfferFilter

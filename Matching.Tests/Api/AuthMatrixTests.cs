@@ -57,6 +57,8 @@ public class AuthMatrixTests
         ("POST", "/api/v1/newcomers:import", System.Array.Empty<object>()),
         ("POST", "/api/v1/offers:import", System.Array.Empty<object>()),
         ("GET", "/api/v1/newcomers", null),
+        ("GET", "/api/v1/scarcity", null),
+        ("POST", "/api/v1/scarcity:recompute", null),
     ];
 
     private static IEnumerable<TestCaseData> Anonymous() => Requests.SelectMany(r => new[]

@@ -26,8 +26,10 @@ internal static class HarnessCli
           learn     ML.NET: a logistic regression whose weights become a profile, and a LightGBM LambdaRank ranker;
                     held-out NDCG of random, default, tuned, learned-linear, LightGBM and the oracle; permutation importance
           report    learn, then write report.md with PNG charts, the profiles and results.json into a folder
+          simulate  a year of weekly arrivals over scarce places: greedy, weekly batch, priced batch and priced
+                    suggestions against the hindsight optimum, over many seeds, by prefix of the year and by group
 
-        Every verb takes --history FILE (history.jsonl; history-newcomers.jsonl, history-offers.jsonl and, for the
+        Every verb but simulate takes --history FILE (history.jsonl; history-newcomers.jsonl, history-offers.jsonl and, for the
         oracle, hidden.csv are read from beside it), --seed N (default 42) and --json (machine-readable stdout).
         Progress goes to stderr (--quiet to silence it). 'VERB --help' lists a verb's flags.
         """;
@@ -98,6 +100,7 @@ internal static class HarnessCli
             importances, the commands), PNG charts (metric by profile, metric by group, score distributions, default vs
             learned weights, importances), tuned.json, learned.json and results.json (what --json prints).
             """,
+        ["simulate"] = Simulation.SimulateVerb.Help,
     };
 
     private static readonly HashSet<string> Common = ["history", "newcomers", "offers", "hidden", "seed", "test-share"];
@@ -109,6 +112,7 @@ internal static class HarnessCli
         ["tune"] = (["objective", "samples", "refine", "folds", "out", "name"], []),
         ["learn"] = (["tuned", "out", "shaped-out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
         ["report"] = (["tuned", "out", "folds", "samples", "refine"], ["no-ceiling"]),
+        ["simulate"] = (Simulation.SimulateVerb.Valued, Simulation.SimulateVerb.Switches),
     };
 
     /// <summary>Runs one verb; returns the exit code: 0 done, 1 bad data or a failed run, 2 bad usage.</summary>
@@ -129,7 +133,9 @@ internal static class HarnessCli
         Flags flags;
         try
         {
-            flags = Flags.Parse(args.AsSpan(1), Common.Concat(known.Valued).ToHashSet(), CommonSwitches.Concat(known.Switches).ToHashSet());
+            // The simulation generates its own year: the history's flags mean nothing to it.
+            var valued = verb == "simulate" ? known.Valued : Common.Concat(known.Valued);
+            flags = Flags.Parse(args.AsSpan(1), valued.ToHashSet(), CommonSwitches.Concat(known.Switches).ToHashSet());
         }
         catch (FormatException ex)
         {
@@ -140,6 +146,7 @@ internal static class HarnessCli
         if (flags.Has("help"))
         {
             output.WriteLine(VerbHelp[verb]);
+            if (verb == "simulate") return 0;
             output.WriteLine("common flags:");
             output.WriteLine(CommonHelp);
             return 0;
@@ -147,6 +154,7 @@ internal static class HarnessCli
         var progress = new Progress(error, flags.Has("quiet"));
         try
         {
+            if (verb == "simulate") return Simulation.SimulateVerb.Run(flags, output, progress);
             // Every verb reads a history: say so before touching any other file.
             flags.Require("history");
             return verb switch

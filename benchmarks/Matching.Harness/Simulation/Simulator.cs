@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using Matching.Allocation;
+
+namespace Matching.Harness.Simulation;
+
+/// <summary>The ways of allocating over the year that the simulation compares.</summary>
+internal enum Policy
+{
+    /// <summary>On arrival, each newcomer takes the best feasible offer with a free place: first come, first served.</summary>
+    Greedy,
+    /// <summary>Each week, the optimal allocation of that week's newcomers over the free places.</summary>
+    MyopicBatch,
+    /// <summary>Each week, the batch maximising Σ(V + score − price), prices from k sampled futures (Ahani et al.).</summary>
+    PricedBatch,
+    /// <summary>On arrival, the feasible free offer of the highest score − price, prices refreshed weekly.</summary>
+    PricedArrival,
+    /// <summary>Each week, the batch allocation agreeing most with the optimum of the batch and each of k sampled futures (Bansak and Paulson).</summary>
+    DiscordBatch,
+    /// <summary>The yardstick: one optimal allocation of the whole year with every arrival known.</summary>
+    Hindsight,
+}
+
+/// <summary>What one policy did in one simulated year.</summary>
+/// <param name="Policy">The policy.</param>
+/// <param name="OfferOf">Per arrival of the year (in order), the offer's index or −1.</param>
+/// <param name="Placed">Newcomers placed.</param>
+/// <param name="Score">Total score of the placed pairs.</param>
+/// <param name="DecisionMs">Wall time of each weekly decision (pricing included), in ms; empty for hindsight.</param>
+internal sealed record PolicyRun(Policy Policy, int[] OfferOf, int Placed, double Score, double[] DecisionMs);
+
+/// <summary>One simulated year: every policy's run and the optimum of every prefix of the year.</summary>
+/// <param name="Seed">The seed.</param>
+/// <param name="World">The year.</param>
+/// <param name="Runs">Per policy, what it did.</param>
+/// <param name="PrefixOptimum">Per prefix end week (4, 8, …, the year's end): the optimum's placed and score on the arrivals before it.</param>
+internal sealed record SeedRun(int Seed, SimulationWorld World, IReadOnlyDictionary<Policy, PolicyRun> Runs, IReadOnlyList<(int Weeks, int Placed, double Score)> PrefixOptimum);
+
+/// <summary>Runs the policies and the hindsight optimum over one simulated year. Deterministic by the options' seed.</summary>
+internal static class Simulator
+{
+    /// <summary>Prefixes of the year are compared every this many weeks.</summary>
+    public const int PrefixStep = 4;
+
+    /// <summary>Simulates one year with every policy.</summary>
+    public static SeedRun Run(SimulationOptions options)
+    {
+        var world = SimulationWorld.Create(options);
+        var runs = new Dictionary<Policy, PolicyRun>
+        {
+            [Policy.Hindsight] = Hindsight(world),
+            [Policy.Greedy] = Greedy(world),
+            [Policy.MyopicBatch] = MyopicBatch(world),
+            [Policy.PricedBatch] = PricedBatch(world),
+            [Policy.PricedArrival] = PricedArrival(world),
+            [Policy.DiscordBatch] = DiscordBatch(world),
+        };
+        var prefixes = new List<(int, int, double)>();
+        for (var w = PrefixStep; w <= options.Weeks; w += PrefixStep) prefixes.Add(PrefixOptimum(world, w));
+        if (options.Weeks % PrefixStep != 0) prefixes.Add(PrefixOptimum(world, options.Weeks));
+        return new SeedRun(options.Seed, world, runs, prefixes);
+    }
+
+    /// <summary>The optimum (placed first, then total score) of the whole year.</summary>
+    public static PolicyRun Hindsight(SimulationWorld world)
+    {
+        var problem = SimulationWorld.Problem(world.Year, world.Places);
+        var s = Allocator.Solve(problem, AllocationMode.Optimal);
+        return new PolicyRun(Policy.Hindsight, s.OfferOf, s.Placed, s.TotalScore, []);
+    }
+
+    private static (int, int, double) PrefixOptimum(SimulationWorld world, int weeks)
+    {
+        var arrivals = world.Year.Where(a => a.Week < weeks).ToArray();
+        var s = Allocator.Solve(SimulationWorld.Problem(arrivals, world.Places), AllocationMode.Optimal);
+        return (weeks, s.Placed, s.TotalScore);
+    }
+
+    /// <summary>Policy 1: on arrival, the best feasible offer with a free place.</summary>
+    public static PolicyRun Greedy(SimulationWorld world) =>
+        OnArrival(world, Policy.Greedy, (_, _) => null);
+
+    /// <summary>Policy 4: on arrival, the highest score − price among the feasible offers with a free place; prices each week.</summary>
+    public static PolicyRun PricedArrival(SimulationWorld world) =>
+        OnArrival(world, Policy.PricedArrival, (week, left) =>
+        {
+            if (world.Options.Forecast == ForecastKind.Oracle) return OraclePrices(world, week, left, null);
+            return PlacePricing.Estimate(world.Future(week, week, left), PricingOf(world, week), known: null);
+        });
+
+    /// <summary>Policy 2: each week, the optimal allocation of its newcomers.</summary>
+    public static PolicyRun MyopicBatch(SimulationWorld world) =>
+        Weekly(world, Policy.MyopicBatch, (_, batch) => Allocator.Solve(batch, AllocationMode.Optimal));
+
+    /// <summary>Policy 3: each week, the batch at prices from sampled futures.</summary>
+    public static PolicyRun PricedBatch(SimulationWorld world) =>
+        Weekly(world, Policy.PricedBatch, (week, batch) =>
+        {
+            if (world.Options.Forecast == ForecastKind.Oracle)
+            {
+                return PlacePricing.SolvePriced(batch, OraclePrices(world, week + 1, batch.Capacities, world.Options.PriceWithBatch ? batch : null), world.Options.PlacementValue);
+            }
+            var prices = PlacePricing.Estimate(world.Future(week, week + 1, batch.Capacities), PricingOf(world, week), world.Options.PriceWithBatch ? batch : null);
+            return PlacePricing.SolvePriced(batch, prices, world.Options.PlacementValue);
+        });
+
+    /// <summary>Policy 3b: each week, the minimum-discord batch over sampled futures.</summary>
+    public static PolicyRun DiscordBatch(SimulationWorld world) =>
+        Weekly(world, Policy.DiscordBatch, (week, batch) =>
+        {
+            return MinimumDiscord.Solve(batch, world.Future(week, week + 1, batch.Capacities), PricingOf(world, week) with { Samples = world.Options.DiscordSamples });
+        });
+
+    private static PricingOptions PricingOf(SimulationWorld world, int week) => new()
+    {
+        Samples = world.Options.Samples,
+        PlacementValue = world.Options.PlacementValue,
+        Seed = unchecked(world.Options.Seed * 1_000 + week),
+    };
+
+    /// <summary>A diagnosis, not a policy: the duals of the actual rest of the year (perfect foresight of the arrivals).</summary>
+    private static double[] OraclePrices(SimulationWorld world, int fromWeek, IReadOnlyList<int> free, AllocationProblem? batch)
+    {
+        var rows = new List<(double Count, List<(int Offer, double Score)> Pairs)>();
+        if (batch is not null)
+        {
+            var byNewcomer = new List<(int, double)>[batch.NewcomerCount];
+            for (var i = 0; i < byNewcomer.Length; i++) byNewcomer[i] = [];
+            foreach (var c in batch.Candidates) byNewcomer[c.Newcomer].Add((c.Offer, c.Score));
+            rows.AddRange(byNewcomer.Select(r => (1.0, r)));
+        }
+        foreach (var a in world.Year.Where(a => a.Week >= fromWeek)) rows.Add((1.0, a.Offers.Zip(a.Scores).ToList()));
+        return PlacePricing.Duals(rows, free, world.Options.PlacementValue);
+    }
+
+    private static AllocationProblem WithFree(AllocationProblem p, IReadOnlyList<int> free) => p with { Capacities = free };
+
+    private static PolicyRun OnArrival(SimulationWorld world, Policy policy, Func<int, int[], double[]?> pricesAt)
+    {
+        var left = world.Places.ToArray();
+        var offerOf = new int[world.Year.Count];
+        Array.Fill(offerOf, -1);
+        var times = new double[world.Options.Weeks];
+        var placed = 0;
+        var score = 0.0;
+        var i = 0;
+        for (var week = 0; week < world.Options.Weeks; week++)
+        {
+            var clock = Stopwatch.StartNew();
+            var prices = pricesAt(week, left.ToArray());
+            foreach (var a in world.ByWeek[week])
+            {
+                var best = -1;
+                var bestValue = double.NegativeInfinity;
+                for (var c = 0; c < a.Offers.Length; c++)
+                {
+                    var j = a.Offers[c];
+                    if (left[j] <= 0) continue;
+                    // Offers come best first (ties by id), so the first of equal value wins: greedy's order exactly.
+                    var value = a.Scores[c] - (prices?[j] ?? 0);
+                    if (value > bestValue) { best = j; bestValue = value; if (prices is null) break; }
+                }
+                if (best >= 0)
+                {
+                    left[best]--;
+                    offerOf[i] = best;
+                    placed++;
+                    score += a.Scores[Array.IndexOf(a.Offers, best)];
+                }
+                i++;
+            }
+            times[week] = clock.Elapsed.TotalMilliseconds;
+        }
+        return new PolicyRun(policy, offerOf, placed, score, times);
+    }
+
+    private static PolicyRun Weekly(SimulationWorld world, Policy policy, Func<int, AllocationProblem, AllocationSolution> solve)
+    {
+        var left = world.Places.ToArray();
+        var offerOf = new int[world.Year.Count];
+        Array.Fill(offerOf, -1);
+        var times = new double[world.Options.Weeks];
+        var placed = 0;
+        var score = 0.0;
+        var first = 0;
+        for (var week = 0; week < world.Options.Weeks; week++)
+        {
+            var batch = world.ByWeek[week];
+            var clock = Stopwatch.StartNew();
+            var solution = solve(week, SimulationWorld.Problem(batch, left.ToArray()));
+            times[week] = clock.Elapsed.TotalMilliseconds;
+            for (var k = 0; k < batch.Length; k++)
+            {
+                var j = solution.OfferOf[k];
+                if (j < 0) continue;
+                if (left[j] <= 0) throw new InvalidOperationException($"{policy} overbooked offer {j} in week {week}.");
+                left[j]--;
+                offerOf[first + k] = j;
+                placed++;
+                score += batch[k].Scores[Array.IndexOf(batch[k].Offers, j)];
+            }
+            first += batch.Length;
+        }
+        return new PolicyRun(policy, offerOf, placed, score, times);
+    }
+}

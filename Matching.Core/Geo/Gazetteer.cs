@@ -101,11 +101,7 @@ public sealed class Gazetteer : IGazetteer
         var best = new Dictionary<Place, int>();
         foreach (var (candidate, place) in _keys)
         {
-            // The edit distance is at least the difference in length: skip the quadratic work when that alone is too
-            // far, or a 200 KB unknown place would cost seconds of Levenshtein against every name.
-            var distance = Math.Abs(key.Length - candidate.Length) > limit
-                ? PrefixPenalty(key, candidate)
-                : Math.Min(Levenshtein(key, candidate), PrefixPenalty(key, candidate));
+            var distance = NameDistance.Within(key, candidate, limit);
             if (distance > limit) continue;
             if (!best.TryGetValue(place, out var known) || distance < known) best[place] = distance;
         }
@@ -159,25 +155,4 @@ public sealed class Gazetteer : IGazetteer
         'ß' => "ss",
         _ => c.ToString(),
     };
-
-    private static int PrefixPenalty(string key, string candidate) =>
-        key.Length >= 3 && candidate.StartsWith(key, StringComparison.Ordinal) ? 1 : int.MaxValue;
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
 }

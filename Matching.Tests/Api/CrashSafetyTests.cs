@@ -16,48 +16,28 @@ namespace Matching.Tests.Api;
 /// </summary>
 [Category("Process")]
 [NonParallelizable]
-public class CrashSafetyTests
+public class CrashSafetyTests() : ApiProcessTests("matching-crash-")
 {
     private const int Seed = 7_301;
     private const int Rounds = 5;
     private const int WriterCount = 8;
     private const int NewcomersPerWriter = 5;
-    private string _folder = "";
-    private ApiProcess? _api;
-
-    [SetUp]
-    public void SetUp() => _folder = Directory.CreateTempSubdirectory("matching-crash-").FullName;
-
-    [TearDown]
-    public void TearDown()
-    {
-        _api?.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
-    }
 
     [Test]
     public async Task SigKill_DuringConcurrentWrites_KeepsEveryAcknowledgedWrite_AndNeverOverbooks()
     {
-        var file = Path.Combine(_folder, "matching.db");
-        _api = await ApiProcess.StartAsync(file);
+        var file = Path.Combine(Folder, "matching.db");
+        Api = await ApiProcess.StartAsync(file);
         var rng = new Random(Seed);
         var writers = Enumerable.Range(0, WriterCount).Select(w => new Writer(w, new Random(rng.Next()))).ToList();
-        using (var setup = _api.Client())
+        using (var setup = Api.Client())
         {
             foreach (var writer in writers) await writer.SetUpAsync(setup);
         }
 
         for (var round = 1; round <= Rounds; round++)
         {
-            using (var client = _api.Client(TimeSpan.FromSeconds(10)))
+            using (var client = Api.Client(TimeSpan.FromSeconds(10)))
             using (var safety = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
             {
                 var before = writers.Sum(w => w.Applied);
@@ -67,12 +47,12 @@ public class CrashSafetyTests
                 var killAfter = 150 + rng.Next(250);
                 var waited = Stopwatch.StartNew();
                 while (writers.Sum(w => w.Applied) - before < killAfter && waited.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(5);
-                _api.Kill();
+                Api.Kill();
                 await Task.WhenAll(load).WaitAsync(TimeSpan.FromSeconds(30));
             }
-            await _api.StartAgainAsync();
+            await Api.StartAgainAsync();
 
-            var failures = await VerifyAsync(writers, _api);
+            var failures = await VerifyAsync(writers, Api);
             var s = writers.Aggregate((Applied: 0, Refused: 0, Unknown: 0), (a, w) => (a.Applied + w.Applied, a.Refused + w.Refused, a.Unknown + w.Unknown));
             TestContext.Out.WriteLine($"round {round}: {s.Applied} writes acknowledged, {s.Refused} refused (409), {s.Unknown} without an answer so far");
             failures.Should().BeEmpty($"round {round} (seed {Seed}) after SIGKILL and restart");
@@ -370,8 +350,8 @@ public class CrashSafetyTests
     [TestCase(false)]
     public async Task RealKestrel_TwoMegabyteBody_Is413Problem_AndTheServiceGoesOn(bool declaredLength)
     {
-        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"));
-        using var client = _api.Client();
+        Api = await ApiProcess.StartAsync(Path.Combine(Folder, "matching.db"));
+        using var client = Api.Client();
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ApiFactory.NewcomerBody());
         byte[] body = [.. json, .. Enumerable.Repeat((byte)' ', 2 * 1024 * 1024)];
         // Without a length the body goes chunked, and only Kestrel's MaxRequestBodySize or the reader's count stop it.
@@ -381,15 +361,15 @@ public class CrashSafetyTests
         var problem = await (await client.PutAsync("/api/v1/newcomers/nc-big", content)).ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge);
 
         problem.GetProperty("title").GetString().Should().Be("Payload too large");
-        using var after = _api.Client();
+        using var after = Api.Client();
         await (await after.GetAsync("/api/v1/newcomers/nc-big")).ShouldBeProblem(HttpStatusCode.NotFound);
     }
 
     [Test]
     public async Task RealKestrel_NulInPath_Is400_NeverAServerError()
     {
-        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"));
-        using var client = _api.Client();
+        Api = await ApiProcess.StartAsync(Path.Combine(Folder, "matching.db"));
+        using var client = Api.Client();
 
         var response = await client.GetAsync("/api/v1/newcomers/a%00b");
 

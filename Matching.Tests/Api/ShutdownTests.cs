@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace Matching.Tests.Api;
 
@@ -12,35 +11,15 @@ namespace Matching.Tests.Api;
 /// </summary>
 [Category("Process")]
 [NonParallelizable]
-public class ShutdownTests
+public class ShutdownTests() : ApiProcessTests("matching-shutdown-")
 {
     private const int Workers = 8;
-    private string _folder = "";
-    private ApiProcess? _api;
-
-    [SetUp]
-    public void SetUp() => _folder = Directory.CreateTempSubdirectory("matching-shutdown-").FullName;
-
-    [TearDown]
-    public void TearDown()
-    {
-        _api?.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held on a slow file system; the temp folder is cleaned by the OS.
-        }
-    }
 
     [Test]
     public async Task SigTerm_UnderLoad_No5xx_KeepsEveryAcknowledgedWrite_AndExitsCleanly()
     {
-        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"));
-        using (var setup = _api.Client())
+        Api = await ApiProcess.StartAsync(Path.Combine(Folder, "matching.db"));
+        using (var setup = Api.Client())
         {
             (await setup.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody(capacity: 100))).EnsureSuccessStatusCode();
             (await setup.PutAsJsonAsync("/api/v1/newcomers/nc-reader", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
@@ -49,7 +28,7 @@ public class ShutdownTests
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var acknowledged = new ConcurrentBag<string>();
         var unanswered = 0;
-        using var client = _api.Client(TimeSpan.FromSeconds(30));
+        using var client = Api.Client(TimeSpan.FromSeconds(30));
         var exited = new CancellationTokenSource();
         async Task Work(int worker)
         {
@@ -75,18 +54,18 @@ public class ShutdownTests
         var load = Enumerable.Range(0, Workers).Select(w => Task.Run(() => Work(w))).ToArray();
         await WaitForAsync(() => acknowledged.Count >= 40);
 
-        _api.Terminate();
-        var exitCode = await _api.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        Api.Terminate();
+        var exitCode = await Api.WaitForExitAsync(TimeSpan.FromSeconds(40));
         await exited.CancelAsync();
         await Task.WhenAll(load);
 
-        exitCode.Should().Be(0, $"SIGTERM drains and stops the host by itself. Output:\n{_api.Output()}");
+        exitCode.Should().Be(0, $"SIGTERM drains and stops the host by itself. Output:\n{Api.Output()}");
         statuses.Should().NotContain(s => (int)s >= 500, $"{statuses.Count} answered, {unanswered} unanswered");
-        _api.Output().Should().NotContainAny(["Unhandled exception", "fail:", "crit:"]);
+        Api.Output().Should().NotContainAny(["Unhandled exception", "fail:", "crit:"]);
 
-        _api.Kill();
-        await _api.StartAgainAsync();
-        using var check = _api.Client();
+        Api.Kill();
+        await Api.StartAgainAsync();
+        using var check = Api.Client();
         foreach (var id in acknowledged)
         {
             (await check.GetAsync($"/api/v1/newcomers/{id}")).StatusCode.Should().Be(HttpStatusCode.OK, $"{id} was acknowledged before the stop");
@@ -96,16 +75,16 @@ public class ShutdownTests
     [Test]
     public async Task JsonLogs_OnARequest_OneJsonObjectPerLineWithTheRequestsTraceId()
     {
-        _api = await ApiProcess.StartAsync(Path.Combine(_folder, "matching.db"), new Dictionary<string, string>
+        Api = await ApiProcess.StartAsync(Path.Combine(Folder, "matching.db"), new Dictionary<string, string>
         {
             ["Telemetry__Logs"] = "json",
             ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         });
-        using var client = _api.Client();
+        using var client = Api.Client();
         (await client.GetAsync("/api/v1/offers/offer-none")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        await WaitForAsync(() => _api.Output().Contains("offer-none", StringComparison.Ordinal));
-        var line = _api.Output().Split('\n').First(l => l.Contains("offer-none", StringComparison.Ordinal));
+        await WaitForAsync(() => Api.Output().Contains("offer-none", StringComparison.Ordinal));
+        var line = Api.Output().Split('\n').First(l => l.Contains("offer-none", StringComparison.Ordinal));
         using var json = JsonDocument.Parse(line);
         json.RootElement.GetProperty("Category").GetString().Should().StartWith("Microsoft.AspNetCore.Hosting");
         var scopes = json.RootElement.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();

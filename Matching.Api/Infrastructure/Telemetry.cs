@@ -105,6 +105,9 @@ internal static class Telemetry
             var telemetry = new MatchingTelemetry(sp.GetRequiredService<IMeterFactory>());
             // Resolved when observed, not now: the store depends on this telemetry.
             telemetry.Observe(() => sp.GetRequiredService<MatchingStore>().Engine.OfferCount, () => sp.GetRequiredService<ChangeFeedLag>().Lag?.TotalSeconds);
+            telemetry.ObservePrices(() => sp.GetRequiredService<ScarcityService>().Current() is { } prices
+                ? (sp.GetRequiredService<TimeProvider>().GetUtcNow() - prices.ComputedAt).TotalSeconds
+                : null);
             return telemetry;
         });
 

@@ -77,6 +77,15 @@ public sealed class MatchingTelemetry : IDisposable
             "s", "Time since this instance last read the change feed to its end: how stale its index may be against other instances' writes.");
     }
 
+    /// <summary>
+    /// Adds the age of the current place prices (null while none were computed): how old the scarcity that orders
+    /// suggestions and dynamic assignments is. Called once by the host; the callback reads the latest stored set.
+    /// </summary>
+    public void ObservePrices(Func<double?> pricesAgeSeconds) =>
+        Meter.CreateObservableGauge("matching.scarcity.prices.age", () =>
+            pricesAgeSeconds() is { } age ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(),
+            "s", "Time since the current place prices were computed (stored, the same on every instance).");
+
     /// <summary>One ranking request answered: one histogram record, one counter add, one add per exclusion reason seen.</summary>
     /// <param name="ranking">newcomer, inline or candidates.</param>
     /// <param name="startedAt">A <see cref="Stopwatch.GetTimestamp"/> taken when the request's work began.</param>

@@ -173,6 +173,16 @@ public class TelemetryApiTests
     }
 
     [Test]
+    public async Task ScarcityPrices_Age_NoneUntilComputed_ThenTheTimeSinceTheComputation()
+    {
+        await SeedAsync();
+        Points("matching.scarcity.prices.age").Should().BeEmpty("no prices were computed yet");
+        using var analyst = Client(_host, ApiFactory.AnalystKey);
+        (await analyst.PostAsync("/api/v1/scarcity:recompute", null)).EnsureSuccessStatusCode();
+        Points("matching.scarcity.prices.age").Single().GetGaugeLastValueDouble().Should().Be(0, "the tests' clock stands still");
+    }
+
+    [Test]
     public async Task RateLimit_Rejections_CountedByKeyNameNeverTheKey()
     {
         _host.Dispose();

@@ -37,7 +37,7 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     {
         var counts = _writer.Write((c, t) =>
         {
-            var stored = Stored<(string Id, string Document)>(c, t, NewcomerSql.Documents, batch.Select(n => n.Id)).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal);
+            var stored = Stored<(string Id, string Document)>(c, t, _writer.InIds(NewcomerSql.Documents), batch.Select(n => n.Id)).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal);
             var changed = new List<Newcomer>(batch.Count);
             int created = 0, unchanged = 0;
             foreach (var n in batch)
@@ -68,7 +68,7 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
         var result = _writer.Write((c, t) =>
         {
             changed.Clear(); // a retried transaction starts again
-            var stored = Stored<StoredOffer>(c, t, OfferSql.ManyForImport + _writer.ForUpdate, batch.Select(o => o.Id)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            var stored = Stored<StoredOffer>(c, t, _writer.InIds(OfferSql.ManyForImport) + _writer.ForUpdate, batch.Select(o => o.Id)).ToDictionary(r => r.Id, StringComparer.Ordinal);
             int created = 0, unchanged = 0;
             for (var i = 0; i < batch.Count; i++)
             {

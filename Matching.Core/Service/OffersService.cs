@@ -131,7 +131,7 @@ public sealed class OffersService(MatchingStore store)
         var ids = all.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList();
         var rows = ids.Count == 0
             ? []
-            : _writer.Read(c => c.Query<OfferRow>(OfferSql.ManyWithHeld, new { ids }).ToDictionary(r => r.Id, StringComparer.Ordinal));
+            : _writer.Read(c => c.Query<OfferRow>(_writer.InIds(OfferSql.ManyWithHeld), new { ids }).ToDictionary(r => r.Id, StringComparer.Ordinal));
         // An offer deleted on another instance since the index last heard of it is left out.
         var items = ids.Where(rows.ContainsKey).Select(id => rows[id].ToView(store.Mapper)).ToList();
         return new OfferPage(items, filter.Page, filter.PageSize, all.Count);
@@ -194,7 +194,7 @@ public sealed class OffersService(MatchingStore store)
     {
         foreach (var chunk in offerIds.Chunk(500))
         {
-            var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(OfferSql.ManyForImport, new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
+            var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(_writer.InIds(OfferSql.ManyForImport), new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
             var live = new List<(Offer, int)>(chunk.Length);
             foreach (var id in chunk)
             {

@@ -26,6 +26,12 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     /// <summary>Appended to a SELECT that must lock its rows until the transaction ends.</summary>
     public string ForUpdate => db.ForUpdate;
 
+    /// <summary>
+    /// The statement with its <c>IN @ids</c> in this provider's form. Dapper expands a list into one parameter per
+    /// item for SQLite, but hands it to Npgsql as one array parameter, so PostgreSQL needs <c>= ANY(@ids)</c>.
+    /// </summary>
+    public string InIds(string sql) => db is PostgresDatabase ? sql.Replace("IN @ids", "= ANY(@ids)", StringComparison.Ordinal) : sql;
+
     /// <summary>Runs a read on its own connection.</summary>
     public T Read<T>(Func<DbConnection, T> read)
     {

@@ -18,42 +18,7 @@ public class AllocatorTests
         return new AllocationProblem(newcomers, capacities, pairs);
     }
 
-    /// <summary>The best (placed, then total score) by trying every assignment.</summary>
-    private static (int Placed, double Score) BruteForce(AllocationProblem p)
-    {
-        var byNewcomer = p.Candidates.GroupBy(c => c.Newcomer).ToDictionary(g => g.Key, g => g.ToList());
-        var left = p.Capacities.ToArray();
-        (int, double) best = (0, 0);
-        void Go(int i, int placed, double score)
-        {
-            if (i == p.NewcomerCount)
-            {
-                if (placed > best.Item1 || (placed == best.Item1 && score > best.Item2 + 1e-12)) best = (placed, score);
-                return;
-            }
-            Go(i + 1, placed, score);
-            foreach (var c in byNewcomer.GetValueOrDefault(i, []))
-            {
-                if (left[c.Offer] == 0) continue;
-                left[c.Offer]--;
-                Go(i + 1, placed + 1, score + c.Score);
-                left[c.Offer]++;
-            }
-        }
-        Go(0, 0, 0);
-        return best;
-    }
 
-    private static void ShouldRespectCapacitiesAndCandidates(AllocationProblem p, AllocationSolution s)
-    {
-        var allowed = p.Candidates.Select(c => (c.Newcomer, c.Offer)).ToHashSet();
-        for (var i = 0; i < s.OfferOf.Length; i++)
-        {
-            if (s.OfferOf[i] >= 0) allowed.Should().Contain((i, s.OfferOf[i]), "only feasible pairs may be assigned");
-        }
-        for (var j = 0; j < p.Capacities.Count; j++) s.OfferOf.Count(o => o == j).Should().BeLessThanOrEqualTo(p.Capacities[j]);
-        s.Placed.Should().Be(s.OfferOf.Count(o => o >= 0));
-    }
 
     [Test]
     public void Optimal_EqualsBruteForce_OnRandomSmallInstances()
@@ -62,9 +27,9 @@ public class AllocatorTests
         for (var round = 0; round < 300; round++)
         {
             var p = RandomProblem(rng, rng.Next(1, 8), rng.Next(1, 5), rng.NextDouble());
-            var best = BruteForce(p);
+            var best = AllocationChecks.BruteForce(p);
             var s = Allocator.Solve(p, AllocationMode.Optimal);
-            ShouldRespectCapacitiesAndCandidates(p, s);
+            AllocationChecks.ShouldRespectCapacitiesAndCandidates(p, s);
             s.Placed.Should().Be(best.Placed, $"round {round}");
             s.TotalScore.Should().BeApproximately(best.Score, p.NewcomerCount * 1e-6, $"round {round}");
         }
@@ -92,7 +57,7 @@ public class AllocatorTests
             foreach (var mode in Enum.GetValues<AllocationMode>())
             {
                 var s = Allocator.Solve(p, mode);
-                ShouldRespectCapacitiesAndCandidates(p, s);
+                AllocationChecks.ShouldRespectCapacitiesAndCandidates(p, s);
                 (s.Placed < optimal.Placed || (s.Placed == optimal.Placed && s.TotalScore <= optimal.TotalScore + p.NewcomerCount * 1e-6))
                     .Should().BeTrue($"{mode} must not beat optimal (round {round})");
             }
@@ -107,7 +72,7 @@ public class AllocatorTests
         {
             var p = RandomProblem(rng, rng.Next(1, 12), rng.Next(1, 6), rng.NextDouble());
             var s = Allocator.Solve(p, AllocationMode.Stable);
-            ShouldRespectCapacitiesAndCandidates(p, s);
+            AllocationChecks.ShouldRespectCapacitiesAndCandidates(p, s);
             var pair = p.Candidates.ToDictionary(c => (c.Newcomer, c.Offer));
             foreach (var c in p.Candidates)
             {

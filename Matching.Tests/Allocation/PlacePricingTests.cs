@@ -18,16 +18,6 @@ public class PlacePricingTests
         return new AllocationProblem(newcomers, capacities, pairs);
     }
 
-    private static void ShouldRespectCapacitiesAndCandidates(AllocationProblem p, AllocationSolution s)
-    {
-        var allowed = p.Candidates.Select(c => (c.Newcomer, c.Offer)).ToHashSet();
-        for (var i = 0; i < s.OfferOf.Length; i++)
-        {
-            if (s.OfferOf[i] >= 0) allowed.Should().Contain((i, s.OfferOf[i]), "only feasible pairs may be assigned");
-        }
-        for (var j = 0; j < p.Capacities.Count; j++) s.OfferOf.Count(o => o == j).Should().BeLessThanOrEqualTo(p.Capacities[j]);
-        s.Placed.Should().Be(s.OfferOf.Count(o => o >= 0));
-    }
 
     [Test]
     public void Estimate_RandomFutures_PricesAreNonNegative_AndZeroForOffersThatNeverFill()
@@ -89,7 +79,7 @@ public class PlacePricingTests
             var p = RandomProblem(rng, rng.Next(0, 25), rng.Next(1, 8), rng.NextDouble() * 0.6);
             var prices = p.Capacities.Select(_ => rng.NextDouble() < 0.4 ? 0 : rng.NextDouble() * 2.2).ToArray();
             var s = PlacePricing.SolvePriced(p, prices, 1);
-            ShouldRespectCapacitiesAndCandidates(p, s);
+            AllocationChecks.ShouldRespectCapacitiesAndCandidates(p, s);
             foreach (var (i, j) in s.OfferOf.Select((j, i) => (i, j)).Where(x => x.j >= 0))
             {
                 var pair = p.Candidates.Single(c => c.Newcomer == i && c.Offer == j);
@@ -163,13 +153,13 @@ public class PlacePricingTests
             var batch = RandomProblem(rng, rng.Next(1, 12), rng.Next(1, 6), rng.NextDouble());
             var none = MinimumDiscord.Solve(batch, new AllocationProblem(0, batch.Capacities, []), 0, new PricingOptions { Samples = 3 });
             var optimal = Allocator.Solve(batch, AllocationMode.Optimal);
-            ShouldRespectCapacitiesAndCandidates(batch, none);
+            AllocationChecks.ShouldRespectCapacitiesAndCandidates(batch, none);
             none.Placed.Should().Be(optimal.Placed, $"round {round}");
             none.TotalScore.Should().BeApproximately(optimal.TotalScore, 1e-6, $"round {round}");
 
             var recent = RandomProblem(rng, rng.Next(1, 20), batch.Capacities.Count, rng.NextDouble() * 0.5) with { Capacities = batch.Capacities };
             var withFuture = MinimumDiscord.Solve(batch, recent, rng.Next(0, 30), new PricingOptions { Samples = 3, Seed = round });
-            ShouldRespectCapacitiesAndCandidates(batch, withFuture);
+            AllocationChecks.ShouldRespectCapacitiesAndCandidates(batch, withFuture);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Matching.Allocation;
 using Matching.Harness.Cli;
 using Matching.Harness.Simulation;
+using Matching.Tests.Allocation;
 
 namespace Matching.Tests.Harness.Simulation;
 
@@ -15,31 +16,6 @@ public class SimulatorTests
 
     private static readonly Lazy<SeedRun> SmallRun = new(() => Simulator.Run(Small(3)));
 
-    /// <summary>The best (placed, then total score) by trying every assignment.</summary>
-    private static (int Placed, double Score) BruteForce(AllocationProblem p)
-    {
-        var byNewcomer = p.Candidates.GroupBy(c => c.Newcomer).ToDictionary(g => g.Key, g => g.ToList());
-        var left = p.Capacities.ToArray();
-        (int, double) best = (0, 0);
-        void Go(int i, int placed, double score)
-        {
-            if (i == p.NewcomerCount)
-            {
-                if (placed > best.Item1 || (placed == best.Item1 && score > best.Item2 + 1e-12)) best = (placed, score);
-                return;
-            }
-            Go(i + 1, placed, score);
-            foreach (var c in byNewcomer.GetValueOrDefault(i, []))
-            {
-                if (left[c.Offer] == 0) continue;
-                left[c.Offer]--;
-                Go(i + 1, placed + 1, score + c.Score);
-                left[c.Offer]++;
-            }
-        }
-        Go(0, 0, 0);
-        return best;
-    }
 
     [Test]
     public void Hindsight_TinyYears_EqualsBruteForce()
@@ -53,7 +29,7 @@ public class SimulatorTests
             var branches = world.Year.Aggregate(1.0, (x, a) => x * (a.Offers.Length + 1));
             if (world.Year.Count == 0 || branches > 2e6 || problem.Candidates.Count == 0) continue;
             var hindsight = Simulator.Hindsight(world);
-            var best = BruteForce(problem);
+            var best = AllocationChecks.BruteForce(problem);
             hindsight.Placed.Should().Be(best.Placed, $"seed {seed}");
             hindsight.Score.Should().BeApproximately(best.Score, 1e-6, $"seed {seed}");
             checkedYears++;

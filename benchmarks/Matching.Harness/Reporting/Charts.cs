@@ -244,7 +244,7 @@ internal static class Charts
     }
 
     /// <summary>Several plots side by side (and in rows) in one PNG.</summary>
-    private static void SavePanels(string path, IReadOnlyList<Plot> plots, int columns, int panelWidth, int panelHeight)
+    internal static void SavePanels(string path, IReadOnlyList<Plot> plots, int columns, int panelWidth, int panelHeight)
     {
         var rows = (plots.Count + columns - 1) / columns;
         using var surface = SKSurface.Create(new SKImageInfo(columns * panelWidth, rows * panelHeight));

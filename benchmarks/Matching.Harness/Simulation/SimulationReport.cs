@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Matching.Harness.Cli;
+using Matching.Harness.Reporting;
 using ScottPlot;
-using SkiaSharp;
 
 namespace Matching.Harness.Simulation;
 
@@ -205,7 +205,7 @@ internal static class SimulationReport
             plot.ShowLegend(Alignment.LowerRight);
             panels.Add(plot);
         }
-        SavePanels(path, panels, 2, 800, 500);
+        Charts.SavePanels(path, panels, 2, 800, 500);
     }
 
     private static void DrawGroups(SimulationSummary s, string path)
@@ -237,24 +237,6 @@ internal static class SimulationReport
             plot.Title($"Placed by {d}, % of hindsight's placed in the group", size: 13);
             panels.Add(plot);
         }
-        SavePanels(path, panels, 1, 1100, 420);
-    }
-
-    private static void SavePanels(string path, IReadOnlyList<Plot> plots, int columns, int panelWidth, int panelHeight)
-    {
-        var rows = (plots.Count + columns - 1) / columns;
-        using var surface = SKSurface.Create(new SKImageInfo(columns * panelWidth, rows * panelHeight));
-        surface.Canvas.Clear(SKColors.White);
-        for (var i = 0; i < plots.Count; i++)
-        {
-            using var panel = SKSurface.Create(new SKImageInfo(panelWidth, panelHeight));
-            plots[i].Render(panel);
-            using var image = panel.Snapshot();
-            surface.Canvas.DrawImage(image, i % columns * panelWidth, i / columns * panelHeight);
-        }
-        using var whole = surface.Snapshot();
-        using var data = whole.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        Charts.SavePanels(path, panels, 1, 1100, 420);
     }
 }

@@ -166,6 +166,22 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
             : null,
     };
 
+    /// <summary>A stored newcomer document, its location's municipality filled in when stored before locations carried one.</summary>
+    internal NewcomerDocument ReadStoredNewcomer(string json)
+    {
+        var document = System.Text.Json.JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
+        ResolveMunicipality(document.Location);
+        return document;
+    }
+
+    /// <summary>A stored offer document, its location's municipality filled in when stored before locations carried one.</summary>
+    internal OfferDocument ReadStoredOffer(string json)
+    {
+        var document = System.Text.Json.JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options)!;
+        ResolveMunicipality(document.Location);
+        return document;
+    }
+
     /// <summary>Fills in the municipality of a stored location written before locations carried one (it is resolved
     /// from the postcode or place, else from the coordinates, as a write would); leaves any other location as it is.</summary>
     public void ResolveMunicipality(LocationDocument? d)

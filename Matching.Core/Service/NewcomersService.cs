@@ -45,9 +45,7 @@ public sealed class NewcomersService(MatchingStore store)
     {
         var json = _writer.Read(c => c.QuerySingleOrDefault<string>(NewcomerSql.Document, new { id }));
         if (json is null) return null;
-        var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
-        store.Mapper.ResolveMunicipality(document.Location);
-        return (document, ETags.Of(json));
+        return (store.Mapper.ReadStoredNewcomer(json), ETags.Of(json));
     }
 
     /// <summary>The stored newcomer as the engine's model, or null.</summary>
@@ -128,12 +126,7 @@ public sealed class NewcomersService(MatchingStore store)
     public ChangePage<NewcomerDocument> ChangedSince(long since, int limit)
     {
         var rows = _writer.Read(c => c.Query<ChangeRow>(NewcomerSql.ChangedSince, new { since, limit }).ToList());
-        return ChangePage<NewcomerDocument>.Of(rows, since, limit, json =>
-        {
-            var document = JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options)!;
-            store.Mapper.ResolveMunicipality(document.Location);
-            return document;
-        });
+        return ChangePage<NewcomerDocument>.Of(rows, since, limit, store.Mapper.ReadStoredNewcomer);
     }
 
     /// <summary>

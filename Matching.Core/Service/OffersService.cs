@@ -144,12 +144,7 @@ public sealed class OffersService(MatchingStore store)
     public ChangePage<OfferDocument> ChangedSince(long since, int limit)
     {
         var rows = _writer.Read(c => c.Query<ChangeRow>(OfferSql.ChangedSince, new { since, limit }).ToList());
-        return ChangePage<OfferDocument>.Of(rows, since, limit, json =>
-        {
-            var document = JsonSerializer.Deserialize<OfferDocument>(json, DocumentJson.Options)!;
-            store.Mapper.ResolveMunicipality(document.Location);
-            return document;
-        });
+        return ChangePage<OfferDocument>.Of(rows, since, limit, store.Mapper.ReadStoredOffer);
     }
 
     /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
@@ -217,11 +212,6 @@ public sealed class OffersService(MatchingStore store)
         public long Held { get; set; }
 
         /// <summary>The view; the location carries the municipality also when stored before locations did.</summary>
-        public OfferView ToView(DocumentMapper mapper)
-        {
-            var document = JsonSerializer.Deserialize<OfferDocument>(Document, DocumentJson.Options)!;
-            mapper.ResolveMunicipality(document.Location);
-            return new(document, (int)Held, (int)(Capacity - Held));
-        }
+        public OfferView ToView(DocumentMapper mapper) => new(mapper.ReadStoredOffer(Document), (int)Held, (int)(Capacity - Held));
     }
 }

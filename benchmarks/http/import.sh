@@ -5,6 +5,7 @@
 # Usage: benchmarks/http/import.sh [newcomers=50000] [offers=50000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benchmarks/http/serve.sh
 newcomers=${1:-50000}
 offers=${2:-50000}
 port=5098
@@ -12,19 +13,7 @@ key=demo-case-management-key-0001
 
 dir=$(mktemp -d)
 dotnet run --project benchmarks/Matching.DataTool -c Release -- generate --seed 7 --newcomers "$newcomers" --offers "$offers" --history 1 --out "$dir/data" >/dev/null
-dotnet publish Matching.Api -c Release -o "$dir/app" >/dev/null
-ASPNETCORE_ENVIRONMENT=Development Demo__Seed=false \
-ConnectionStrings__Matching="Data Source=$dir/matching.db" \
-RateLimiting__PermitLimit=1000000 RateLimiting__PermitsPerSecond=1000000 \
-Logging__LogLevel__Default=Warning \
-  dotnet "$dir/app/Matching.Api.dll" --contentRoot "$dir/app" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.log"; exit 1; }
+serve "$port" 120 Demo__Seed=false
 
 post() { # resource file label
   local lines bytes start end answer

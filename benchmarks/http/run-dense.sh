@@ -6,6 +6,7 @@
 #   e.g. benchmarks/http/run-dense.sh 30 64 100000   for the 100,000-offer target.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benchmarks/http/serve.sh
 seconds=${1:-30}
 connections=${2:-64}
 offers=${3:-5000}
@@ -13,21 +14,7 @@ newcomers=${4:-200}
 port=5098
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-dir=$(mktemp -d)
-dotnet publish Matching.Api -c Release -o "$dir/app" >/dev/null
-ASPNETCORE_ENVIRONMENT=Development \
-ConnectionStrings__Matching="Data Source=$dir/matching.db" \
-Demo__Seed=true Demo__RandomSeed=42 Demo__Offers="$offers" Demo__Newcomers="$newcomers" \
-RateLimiting__PermitLimit=1000000 RateLimiting__PermitsPerSecond=1000000 \
-Logging__LogLevel__Default=Warning \
-  dotnet "$dir/app/Matching.Api.dll" --contentRoot "$dir/app" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.log"; exit 1; }
+serve "$port" 600 Demo__Seed=true Demo__RandomSeed=42 Demo__Offers="$offers" Demo__Newcomers="$newcomers"
 # The demo seed runs in the background: wait until the last newcomer is there.
 last=$(printf "nc-%06d" "$newcomers")
 for _ in $(seq 1 600); do

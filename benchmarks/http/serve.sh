@@ -1,0 +1,20 @@
+# Sourced by the load scripts. `serve PORT POLLS [NAME=VALUE ...]` publishes the API into $dir/app ($dir is made when
+# not set yet), starts it on 127.0.0.1:PORT on a fresh SQLite file in $dir with the rate limits off, warnings-only logs
+# and the given settings, and waits up to POLLS half-seconds until it is ready. $server is its process id; on exit it
+# is stopped and $dir removed.
+serve() {
+  local port=$1 polls=$2
+  shift 2
+  dir=${dir:-$(mktemp -d)}
+  dotnet publish Matching.Api -c Release -o "$dir/app" >/dev/null
+  env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Matching="Data Source=$dir/matching.db" \
+    RateLimiting__PermitLimit=1000000 RateLimiting__PermitsPerSecond=1000000 Logging__LogLevel__Default=Warning "$@" \
+    dotnet "$dir/app/Matching.Api.dll" --contentRoot "$dir/app" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 1 "$polls"); do
+    curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.log"; exit 1; }
+}

@@ -190,8 +190,11 @@ public class BackgroundJobsTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            // Counted once the timer is registered: a test that sees the count and advances the clock must find the
+            // timer there, or the advance would pass before the timer exists and its tick would never come.
+            var timer = base.CreateTimer(callback, state, dueTime, period);
             Interlocked.Increment(ref _timers);
-            return base.CreateTimer(callback, state, dueTime, period);
+            return timer;
         }
     }
 }

@@ -58,7 +58,8 @@ public sealed class AllocationPlanner(MatchingEngine engine)
     {
         var profile = request.Profile ?? WeightProfile.Default;
         var cohort = newcomers.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
-        var (problem, offers) = BuildProblem(cohort, profile, request.Kinds, Math.Clamp(request.CandidatesPerNewcomer, 1, RankingOptions.MaxLimit), ignoreCapacity: false);
+        var (problem, offers) = BuildProblem(cohort, profile, request.Kinds, Math.Clamp(request.CandidatesPerNewcomer, 1, RankingOptions.MaxLimit), ignoreCapacity: false,
+            offerViews: request.Mode == AllocationMode.Stable);
         var prices = request.Mode == AllocationMode.Dynamic
             ? offers.Select(o => Math.Max(0, request.Prices?.GetValueOrDefault(o.Id) ?? 0)).ToArray()
             : null;
@@ -89,13 +90,20 @@ public sealed class AllocationPlanner(MatchingEngine engine)
 
     /// <summary>
     /// The problem for a cohort: candidates are each newcomer's best feasible offers; capacities are free places.
-    /// With <paramref name="ignoreCapacity"/>, full offers are candidates too, with no place to give.
+    /// With <paramref name="ignoreCapacity"/>, full offers are candidates too, with no place to give. With
+    /// <paramref name="offerViews"/>, each pair's offer side is the offer's own view where it states preferences (the
+    /// stable mode needs it); otherwise both sides are the newcomer's score.
     /// </summary>
     internal (AllocationProblem Problem, Offer[] Offers) BuildProblem(IReadOnlyList<Newcomer> cohort, WeightProfile profile,
-        IReadOnlyCollection<OfferKind>? kinds, int k, bool ignoreCapacity)
+        IReadOnlyCollection<OfferKind>? kinds, int k, bool ignoreCapacity, bool offerViews = false)
     {
         var perNewcomer = new List<(double Score, Offer Offer, int Held)>[cohort.Count];
-        Parallel.For(0, cohort.Count, i => perNewcomer[i] = engine.TopCandidates(cohort[i], profile, kinds, k, ignoreCapacity));
+        var views = new double[cohort.Count][];
+        Parallel.For(0, cohort.Count, i =>
+        {
+            perNewcomer[i] = engine.TopCandidates(cohort[i], profile, kinds, k, ignoreCapacity);
+            views[i] = offerViews ? engine.OfferViews(cohort[i], profile, perNewcomer[i]) : [];
+        });
         var offerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var offers = new List<Offer>();
         var capacities = new List<int>();
@@ -103,15 +111,17 @@ public sealed class AllocationPlanner(MatchingEngine engine)
         // Offers are numbered in order of first appearance over newcomers sorted by id: deterministic.
         for (var i = 0; i < cohort.Count; i++)
         {
-            foreach (var (score, offer, held) in perNewcomer[i])
+            for (var r = 0; r < perNewcomer[i].Count; r++)
             {
+                var (score, offer, held) = perNewcomer[i][r];
                 if (!offerIndex.TryGetValue(offer.Id, out var j))
                 {
                     j = offerIndex[offer.Id] = offers.Count;
                     offers.Add(offer);
                     capacities.Add(Math.Max(0, offer.Capacity - held));
                 }
-                pairs.Add(new CandidatePair(i, j, Math.Clamp(score, 0, 1), Math.Clamp(score, 0, 1)));
+                var offerSide = offerViews ? views[i][r] : score;
+                pairs.Add(new CandidatePair(i, j, Math.Clamp(score, 0, 1), Math.Clamp(offerSide, 0, 1)));
             }
         }
         return (new AllocationProblem(cohort.Count, capacities, pairs), offers.ToArray());

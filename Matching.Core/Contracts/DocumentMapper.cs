@@ -1,4 +1,5 @@
 using System.Globalization;
+using Matching.Scoring;
 using Matching.Geo;
 using Matching.Model;
 using Matching.Validation;
@@ -94,6 +95,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
             ages = new AgeRange(amin, amax);
         }
         var genders = Enums<Gender>(d.Genders, "genders", errors);
+        var preferences = d.Preferences is null ? null : OfferPreferences.Create(d.Preferences.Weights, "preferences.weights", errors);
         if (!errors.IsEmpty) return null;
         return new Offer
         {
@@ -114,6 +116,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
             EndsOn = ends,
             AgeRange = ages,
             Genders = genders,
+            Preferences = preferences,
         };
     }
 
@@ -153,6 +156,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         EndsOn = o.EndsOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         AgeRange = o.AgeRange is null ? null : new AgeRangeDocument { Min = o.AgeRange.Min, Max = o.AgeRange.Max },
         Genders = o.Genders.Select(WireNames.Of).ToList(),
+        Preferences = o.Preferences is null ? null : new OfferPreferencesDocument { Weights = o.Preferences.ToWire() },
     };
 
     private static LocationDocument ToDocument(Location l) => new()

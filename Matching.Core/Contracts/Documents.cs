@@ -124,6 +124,21 @@ public sealed class OfferDocument
     public AgeRangeDocument? AgeRange { get; set; }
     /// <summary>The genders it accepts; empty for all.</summary>
     public List<string>? Genders { get; set; }
+    /// <summary>
+    /// What the offer prefers in a newcomer (optional): its own weights over the criteria. Without it the offer ranks
+    /// newcomers by the newcomer's score.
+    /// </summary>
+    public OfferPreferencesDocument? Preferences { get; set; }
+}
+
+/// <summary>An offer's preferences on the wire.</summary>
+public sealed class OfferPreferencesDocument
+{
+    /// <summary>
+    /// Weight per criterion name (language, interests, distance, availability, bridgingLanguage, goals); relative,
+    /// non-negative, at least one above 0; a missing criterion weighs 0. Read back normalised to sum 1.
+    /// </summary>
+    public Dictionary<string, double>? Weights { get; set; }
 }
 
 /// <summary>

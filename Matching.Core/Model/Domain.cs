@@ -95,4 +95,6 @@ public sealed record Offer
     public AgeRange? AgeRange { get; init; }
     /// <summary>The genders it accepts; empty for all.</summary>
     public IReadOnlyList<Gender> Genders { get; init; } = [];
+    /// <summary>What the offer prefers in a newcomer, when it says so: the stable mode and the reverse ranking use it.</summary>
+    public Scoring.OfferPreferences? Preferences { get; init; }
 }

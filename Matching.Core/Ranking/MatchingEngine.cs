@@ -181,6 +181,26 @@ public sealed class MatchingEngine
         return _index.Rank(Compile(newcomer, profile, kinds, ignoreCapacity), k, excluded);
     }
 
+    /// <summary>
+    /// Each candidate offer's view of the newcomer: its preferences over the pair's criterion scores where it states
+    /// them, else the newcomer's score. In the order of <paramref name="candidates"/>.
+    /// </summary>
+    internal double[] OfferViews(Newcomer newcomer, WeightProfile profile, List<(double Score, Offer Offer, int Held)> candidates)
+    {
+        var views = new double[candidates.Count];
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        NewcomerQuery? query = null;
+        for (var r = 0; r < candidates.Count; r++)
+        {
+            var (score, offer, _) = candidates[r];
+            views[r] = score;
+            if (offer.Preferences is not { } preferences) continue;
+            query ??= Compile(newcomer, profile, null, ignoreCapacity: true);
+            if (_index.EvaluatePair(query, offer.Id, criteria) is { Reason: ExclusionReason.None }) views[r] = preferences.Score(criteria);
+        }
+        return views;
+    }
+
     private static ExclusionSummary Summarise(ReadOnlySpan<int> excluded)
     {
         var byReason = new SortedDictionary<string, int>(StringComparer.Ordinal);

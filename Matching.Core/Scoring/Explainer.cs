@@ -12,14 +12,13 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
     private const int MaxReasons = 4;
 
     /// <summary>The criteria as the contract shows them; contributions sum to the score.</summary>
-    public static List<CriterionScore> Breakdown(ReadOnlySpan<double> scores, WeightProfile profile)
+    public static List<CriterionScore> Breakdown(ReadOnlySpan<double> scores, WeightProfile profile) => Breakdown(scores, profile.Weights);
+
+    /// <summary>Per criterion, the score, the weight and the contribution, under any weights in criterion order.</summary>
+    internal static List<CriterionScore> Breakdown(ReadOnlySpan<double> scores, ReadOnlySpan<double> weights)
     {
         var list = new List<CriterionScore>(Criteria.Count);
-        for (var c = 0; c < Criteria.Count; c++)
-        {
-            var w = profile.Weights[c];
-            list.Add(new CriterionScore(Criteria.Name((Criterion)c), scores[c], w, w * scores[c]));
-        }
+        for (var c = 0; c < Criteria.Count; c++) list.Add(new CriterionScore(Criteria.Name((Criterion)c), scores[c], weights[c], weights[c] * scores[c]));
         return list;
     }
 

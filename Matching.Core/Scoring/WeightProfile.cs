@@ -174,29 +174,7 @@ public sealed class WeightProfile
         var version = document.Version ?? 1;
         if (version < 1) errors.Add("version", "Must be at least 1.");
 
-        var weights = new double[Criteria.Count];
-        if (document.Weights is null || document.Weights.Count == 0)
-        {
-            errors.Add("weights", $"Required: a weight for one or more of {string.Join(", ", Criteria.All.Select(Criteria.Name))}.");
-        }
-        else
-        {
-            foreach (var (key, value) in document.Weights)
-            {
-                if (!WireNames.TryParse<Criterion>(key, out var criterion) || Criteria.Name(criterion) != key)
-                {
-                    errors.Add($"weights.{key}", $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}.");
-                    continue;
-                }
-                if (!double.IsFinite(value) || value < 0) errors.Add($"weights.{key}", "Must be a finite number of at least 0.");
-                else weights[(int)criterion] = value;
-            }
-            var sum = weights.Sum();
-            if (errors.IsEmpty && sum <= 0) errors.Add("weights", "At least one weight must be above 0.");
-            // Finite weights can still overflow the sum (two of 1e308): normalising by infinity would store all zeros.
-            if (errors.IsEmpty && !double.IsFinite(sum)) errors.Add("weights", "The weights are too large; they are relative, so smaller numbers do.");
-            if (sum > 0 && double.IsFinite(sum)) weights = Canonical(weights, sum);
-        }
+        var weights = CriterionWeights.Read(document.Weights, "weights", errors) ?? new double[Criteria.Count];
 
         var tolerance = document.LevelTolerance ?? 0;
         if (tolerance is < 0 or > 2) errors.Add("levelTolerance", "Must be 0, 1 or 2.");
@@ -299,7 +277,7 @@ public sealed class WeightProfile
         Name = Name,
         Version = Version,
         Description = Description,
-        Weights = Criteria.All.ToDictionary(Criteria.Name, Weight),
+        Weights = CriterionWeights.ToWire(_weights),
         LevelTolerance = LevelTolerance,
         Distance = new DistanceDecayDocument { OffsetKm = DistanceOffsetKm, ScaleKm = DistanceScaleKm, Decay = DistanceDecay },
         HorizonDays = HorizonDays,
@@ -308,21 +286,6 @@ public sealed class WeightProfile
         // Left out while off, so that every profile stored before the setting existed reads back as it was written.
         ScarcityWeight = ScarcityWeight > 0 ? ScarcityWeight : null,
     };
-
-    /// <summary>
-    /// The weights normalised to whole millionths that add up to exactly one million (largest remainders get the
-    /// rounding), so that the stored document reads back as the very same weights: <see cref="Create"/> of
-    /// <see cref="ToDocument"/> is the identity on weights, whoever reloads a profile and however often.
-    /// </summary>
-    private static double[] Canonical(double[] weights, double sum)
-    {
-        const int Units = 1_000_000;
-        var exact = weights.Select(w => w / sum * Units).ToArray();
-        var units = exact.Select(Math.Floor).ToArray();
-        var missing = Units - (int)units.Sum();
-        foreach (var i in Enumerable.Range(0, exact.Length).OrderByDescending(i => exact[i] - units[i]).ThenBy(i => i).Take(missing)) units[i]++;
-        return units.Select(u => u / Units).ToArray();
-    }
 
     /// <summary>A copy with another name and version (used when a stored profile is renamed or bumped).</summary>
     public WeightProfile WithIdentity(string name, int version) =>

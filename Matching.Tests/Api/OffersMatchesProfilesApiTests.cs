@@ -72,6 +72,23 @@ public class OffersMatchesProfilesApiTests
     }
 
     [Test]
+    public async Task Offers_Preferences_StoredNormalisedAndBadOnesRefusedNamingTheWeight()
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(ApiFactory.OfferBody())!;
+        body["preferences"] = new System.Text.Json.Nodes.JsonObject { ["weights"] = new System.Text.Json.Nodes.JsonObject { ["distance"] = 2, ["interests"] = 2 } };
+        (await _cms.PutAsJsonAsync("/api/v1/offers/offer-1", body)).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        var weights = (await (await _worker.GetAsync("/api/v1/offers/offer-1")).Json()).GetProperty("offer").GetProperty("preferences").GetProperty("weights");
+        weights.GetProperty("distance").GetDouble().Should().Be(0.5);
+        weights.GetProperty("interests").GetDouble().Should().Be(0.5);
+        weights.GetProperty("goals").GetDouble().Should().Be(0);
+
+        body["preferences"] = new System.Text.Json.Nodes.JsonObject { ["weights"] = new System.Text.Json.Nodes.JsonObject { ["nearness"] = 1, ["distance"] = -1 } };
+        await (await _cms.PutAsJsonAsync("/api/v1/offers/offer-2", body)).ShouldBeValidationProblem("preferences.weights.nearness", "preferences.weights.distance");
+        (await _worker.GetAsync("/api/v1/offers/offer-2")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
     public async Task Candidates_ReverseRanking()
     {
         await _factory.SeedPairAsync();

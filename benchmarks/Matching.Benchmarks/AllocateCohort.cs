@@ -21,18 +21,22 @@ internal static class AllocateCohort
         var planner = new AllocationPlanner(engine);
         var cohort = data.Newcomers.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
 
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var build = Stopwatch.StartNew();
         var (problem, _) = planner.BuildProblem(cohort, WeightProfile.Default, null, candidates, ignoreCapacity: false);
         build.Stop();
+        var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
         var rssBefore = PeakRssKiB();
         var allocatedBefore = GC.GetTotalAllocatedBytes(true);
         var solve = Stopwatch.StartNew();
         var solution = Allocator.Solve(problem, Enum.Parse<AllocationMode>(mode, ignoreCase: true));
         solve.Stop();
+        var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
         Console.WriteLine(string.Join('\t', mode, newcomers, offers, candidates, problem.Candidates.Count, problem.Capacities.Sum(),
             $"{build.Elapsed.TotalSeconds:F2}", $"{solve.Elapsed.TotalSeconds:F3}", solution.Placed, $"{solution.TotalScore:F3}",
-            PeakRssKiB() / 1024, rssBefore / 1024, allocated / (1024 * 1024)));
+            PeakRssKiB() / 1024, rssBefore / 1024, allocated / (1024 * 1024),
+            $"{(cpu1 - cpu0).TotalSeconds:F2}", $"{(cpu2 - cpu1).TotalSeconds:F2}"));
     }
 
     /// <summary>The process's peak resident set (VmHWM), in KiB.</summary>

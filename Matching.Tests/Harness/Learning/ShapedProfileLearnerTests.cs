@@ -12,7 +12,7 @@ namespace Matching.Tests.Harness.Learning;
 
 public class ShapedProfileLearnerTests
 {
-    private static ShapedLearnOptions Small => new() { Seed = 3, Folds = 2, Iterations = [200], MinLeaf = 20 };
+    private static ShapedLearnOptions Small => new() { Seed = 3, Folds = 2, Iterations = [200], MinLeaves = [20] };
 
     private static readonly Lazy<ShapedLearnResult> Learned = new(() =>
         new ShapedProfileLearner(Small).Learn(Splits.TrainTest(HarnessTestData.Queries, 3).Train));
@@ -41,6 +41,23 @@ public class ShapedProfileLearnerTests
         mid.Should().BeInRange(0.3, 0.7);
         distance.Evaluate(2).Should().BeGreaterThan(0.8);
         distance.Evaluate(28).Should().BeLessThan(0.2);
+    }
+
+    [Test]
+    public void Learn_GridOfLeaves_ChoosesTheLowestCrossValidatedLogLoss_AndBaggingIsDeterministic()
+    {
+        var train = Splits.TrainTest(HarnessTestData.Queries, 3).Train;
+        var options = Small with { Iterations = [60, 200], MinLeaves = [20, 60], Bagged = true };
+
+        var a = new ShapedProfileLearner(options).Learn(train);
+        var b = new ShapedProfileLearner(options).Learn(train);
+
+        a.Trials.Select(t => (t.MinLeaf, t.Iterations)).Should().BeEquivalentTo(new[] { (20, 60), (20, 200), (60, 60), (60, 200) });
+        var best = a.Trials.MinBy(t => t.LogLoss)!;
+        (a.Iterations, a.MinLeaf).Should().Be((best.Iterations, best.MinLeaf));
+        JsonSerializer.Serialize(a.Profile.ToDocument(), WeightProfileDocument.JsonOptions)
+            .Should().Be(JsonSerializer.Serialize(b.Profile.ToDocument(), WeightProfileDocument.JsonOptions));
+        a.Profile.Description.Should().Contain("the mean of 3 models", "two fold models and the model on every match");
     }
 
     [Test]

@@ -21,8 +21,10 @@ internal sealed record ShapedLearnOptions
     public double LearningRate { get; init; } = 0.05;
     /// <summary>Bins per feature.</summary>
     public int MaxBins { get; init; } = 64;
-    /// <summary>Smallest leaf of a stump, in matches: the curves' regularisation.</summary>
-    public int MinLeaf { get; init; } = 40;
+    /// <summary>Smallest leaves of a stump tried, in matches (the curves' regularisation); chosen with the rounds by the cross-validated log-loss.</summary>
+    public IReadOnlyList<int> MinLeaves { get; init; } = [40];
+    /// <summary>Read the curves as the mean of the cross-validation's fold models and the model on every match (bagging), not from the one model.</summary>
+    public bool Bagged { get; init; }
     /// <summary>Knots per curve at most (quantiles of the continuous features, every value of the discrete ones).</summary>
     public int Knots { get; init; } = 12;
 }
@@ -37,16 +39,23 @@ internal sealed record ShapedLearnOptions
 /// <param name="Samples">Training matches nearest each knot (the data's density).</param>
 internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] GamEffect, double[] Y, double Weight, int[] Samples);
 
+/// <summary>One setting of the GAM tried, with its cross-validated log-loss.</summary>
+/// <param name="Iterations">Boosting rounds.</param>
+/// <param name="MinLeaf">Smallest leaf, in matches.</param>
+/// <param name="LogLoss">Mean held-out log-loss over the folds (bits).</param>
+internal sealed record ShapedTrial(int Iterations, int MinLeaf, double LogLoss);
+
 /// <summary>The shaped profile and how it was chosen.</summary>
 /// <param name="Profile">The profile (schema 2): a weight and a curve per criterion.</param>
-/// <param name="Trials">Rounds tried and their cross-validated log-loss (bits).</param>
+/// <param name="Trials">Settings tried and their cross-validated log-loss (bits).</param>
 /// <param name="BaseRateLogLoss">Log-loss of always predicting the training base rate, per fold (bits): the bar to beat.</param>
 /// <param name="Iterations">The rounds chosen.</param>
+/// <param name="MinLeaf">The smallest leaf chosen.</param>
 /// <param name="Curves">The curves.</param>
-/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen rounds without the interaction curves.</param>
+/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen setting without the interaction curves.</param>
 /// <param name="Interactions">Whether the interaction curves (taalstage level gap, beginners' distance) were kept.</param>
-internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<(int Iterations, double LogLoss)> Trials, double BaseRateLogLoss,
-    int Iterations, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions);
+internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<ShapedTrial> Trials, double BaseRateLogLoss,
+    int Iterations, int MinLeaf, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions);
 
 /// <summary>
 /// Learns a shaped profile from outcomes: ML.NET's generalized additive model (<c>Gam</c> in Microsoft.ML.FastTree:
@@ -113,35 +122,43 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
         var labelled = train.Where(q => q.Matched >= 0).ToList();
         if (labelled.Select(q => q.Completed).Distinct().Count() < 2) throw new InvalidOperationException("Learning needs both completed and stopped matches.");
         var folds = Splits.Folds(labelled, options.Folds, options.Seed);
-        var trials = new List<(int, double)>();
+        var trials = new List<ShapedTrial>();
+        var foldModels = new Dictionary<(int, int), ITransformer[]>();
         _columns = ColumnsOf(interactions: true);
-        foreach (var iterations in options.Iterations)
+        foreach (var minLeaf in options.MinLeaves)
         {
-            var loss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, iterations));
-            trials.Add((iterations, loss));
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds: log-loss {loss:F4} bits"));
+            foreach (var iterations in options.Iterations)
+            {
+                var fits = folds.Select(f => HeldOut(f.Train, f.Validate, iterations, minLeaf)).ToArray();
+                var loss = fits.Average(f => f.LogLoss);
+                trials.Add(new ShapedTrial(iterations, minLeaf, loss));
+                foldModels[(iterations, minLeaf)] = fits.Select(f => f.Model).ToArray();
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds, leaves of at least {minLeaf}: log-loss {loss:F4} bits"));
+            }
         }
         var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
-        var (best, bestLoss) = trials.OrderBy(t => t.Item2).ThenBy(t => t.Item1).First();
+        var best = trials.OrderBy(t => t.LogLoss).ThenBy(t => t.Iterations).ThenByDescending(t => t.MinLeaf).First();
         // The interactions stay only if they pay for themselves on held-out folds.
         _columns = ColumnsOf(interactions: false);
-        var plainLoss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, best));
-        var interactions = bestLoss < plainLoss;
+        var plain = folds.Select(f => HeldOut(f.Train, f.Validate, best.Iterations, best.MinLeaf)).ToArray();
+        var plainLoss = plain.Average(f => f.LogLoss);
+        var interactions = best.LogLoss < plainLoss;
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"learn shaped: without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
+            $"learn shaped: without the interactions {plainLoss:F4} bits, with {best.LogLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
         _columns = ColumnsOf(interactions);
         var ml = new MLContext(options.Seed);
-        var gam = Fit(ml, labelled, best);
-        var (profile, curves) = ToProfile(gam, ml, labelled, name,
-            $"Learned by a generalized additive model (ML.NET Gam, {best} rounds) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal.");
-        return new ShapedLearnResult(profile, trials, baseRate, best, curves, plainLoss, interactions);
+        var gam = Fit(ml, labelled, best.Iterations, best.MinLeaf);
+        ITransformer[] models = options.Bagged ? [gam, .. interactions ? foldModels[(best.Iterations, best.MinLeaf)] : plain.Select(f => f.Model)] : [gam];
+        var (profile, curves) = ToProfile(models, ml, labelled, name,
+            string.Create(CultureInfo.InvariantCulture, $"Learned by a generalized additive model (ML.NET Gam, {best.Iterations} rounds, leaves of at least {best.MinLeaf}{(options.Bagged ? $", the mean of {models.Length} models" : "")}) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+        return new ShapedLearnResult(profile, trials, baseRate, best.Iterations, best.MinLeaf, curves, plainLoss, interactions);
     }
 
-    private double HeldOutLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations)
+    private (double LogLoss, ITransformer Model) HeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations, int minLeaf)
     {
         var ml = new MLContext(options.Seed);
-        var model = ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, fit));
-        return ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate)), labelColumnName: nameof(PairRow.Completed)).LogLoss;
+        var model = ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations, minLeaf)).Fit(Rows(ml, fit));
+        return (ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate)), labelColumnName: nameof(PairRow.Completed)).LogLoss, model);
     }
 
     private static double BaseRateLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate)
@@ -151,17 +168,17 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     }
 
     /// <summary>The GAM fitted on every labelled match.</summary>
-    internal ITransformer Fit(MLContext ml, IReadOnlyList<ReplayQuery> labelled, int iterations) =>
-        ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, labelled));
+    internal ITransformer Fit(MLContext ml, IReadOnlyList<ReplayQuery> labelled, int iterations, int minLeaf) =>
+        ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations, minLeaf)).Fit(Rows(ml, labelled));
 
-    private GamBinaryTrainer.Options TrainerOptions(int iterations) => new()
+    private GamBinaryTrainer.Options TrainerOptions(int iterations, int minLeaf) => new()
     {
         LabelColumnName = nameof(PairRow.Completed),
         FeatureColumnName = nameof(PairRow.Features),
         NumberOfIterations = iterations,
         LearningRate = options.LearningRate,
         MaximumBinCountPerFeature = options.MaxBins,
-        MinimumExampleCountPerLeaf = options.MinLeaf,
+        MinimumExampleCountPerLeaf = minLeaf,
         NumberOfThreads = 1,
         Seed = options.Seed,
     };
@@ -198,7 +215,7 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     }
 
     /// <summary>Reads the GAM into knots, projects each curve, and scales every criterion into a weight and [0, 1] shapes.</summary>
-    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(ITransformer gam, MLContext ml, IReadOnlyList<ReplayQuery> labelled,
+    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(IReadOnlyList<ITransformer> models, MLContext ml, IReadOnlyList<ReplayQuery> labelled,
         string name, string description)
     {
         var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
@@ -213,13 +230,15 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
             foreach (var v in values) samples[Nearest(x, v)]++;
             knots[j] = (x, samples);
         }
-        var effects = Effects(gam, ml, rows[0], knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x)))
-            .Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))));
-        double Effect(ITransformer _, int column, double x) => effects[(column, x)];
+        // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
+        var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
+        var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
+        var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
+        double Effect(int column, double x) => effects[(column, x)];
         var raw = new List<(int Column, double[] X, double[] Effect, double[] Projected, int[] Samples)>();
         foreach (var (j, (x, samples)) in knots)
         {
-            var effect = x.Select(v => Effect(gam, j, v)).ToArray();
+            var effect = x.Select(v => Effect(j, v)).ToArray();
             raw.Add((j, x, effect, Unimodal(effect, samples.Select(s => (double)Math.Max(1, s)).ToArray()), samples));
         }
 
@@ -234,11 +253,11 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
             var members = group.ToList();
             var shifted = members.Select(m =>
             {
-                var others = members.Where(o => o.Column != m.Column).Sum(o => Effect(gam, o.Column, NotApplicable));
+                var others = members.Where(o => o.Column != m.Column).Sum(o => Effect(o.Column, NotApplicable));
                 return (m, Projected: m.Projected.Select(v => v + others).ToArray(), Effect: m.Effect.Select(v => v + others).ToArray());
             }).ToList();
             var low = criterion == Criterion.BridgingLanguage
-                ? Effect(gam, members[0].Column, NotApplicable) // without a shared language the engine scores 0
+                ? Effect(members[0].Column, NotApplicable) // without a shared language the engine scores 0
                 : shifted.Min(s => s.Projected.Min());
             var high = shifted.Max(s => s.Projected.Max());
             var range = high - low;

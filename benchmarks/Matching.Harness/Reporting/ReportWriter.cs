@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Matching.Harness.Cli;
 using Matching.Harness.Experiments;
+using Matching.Harness.Learning;
 using Matching.Harness.Replay;
 using Matching.Scoring;
 
@@ -103,6 +104,9 @@ internal static class ReportWriter
         Line("ranking, so any other ranking moves those matches down whether or not they completed. Compare profiles on the outcome AUC,");
         Line("the MRR of completed against stopped, and (for a generated history) the oracle.");
         Line();
+        Line("How much these figures move with the split and the size of the history: `benchmarks/results/shapes-spread-*.md`");
+        Line("(the `spread` verb: six split seeds at 1,500, 5,000 and 20,000 matches).");
+        Line();
         Line("## By group");
         Line();
         Line($"![metric by group]({Charts.MetricByGroup})");
@@ -165,8 +169,8 @@ internal static class ReportWriter
         Line("the curves in its scan; the explanation stays score × weight = contribution per criterion.");
         Line();
         var sh = r.Shaped;
-        Line(string.Create(inv, $"Rounds chosen by {r.Options.Folds}-fold cross-validated log-loss: ")
-            + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations}: {t.LogLoss:F4} bits")))
+        Line(string.Create(inv, $"Rounds and smallest leaf chosen by {r.Options.Folds}-fold cross-validated log-loss ({sh.Iterations} rounds, leaves of at least {sh.MinLeaf}): ")
+            + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations} rounds/{t.MinLeaf}: {t.LogLoss:F4} bits")))
             + string.Create(inv, $"; always predicting the base rate: {sh.BaseRateLogLoss:F4} bits. The interaction curves (taalstage level gap, distance for A0/A1) ")
             + string.Create(inv, $"{(sh.Interactions ? "were kept" : "were dropped")}: {sh.WithoutInteractionsLogLoss:F4} bits without them, {sh.Trials.Min(t => t.LogLoss):F4} with."));
         Line();
@@ -196,6 +200,31 @@ internal static class ReportWriter
         Line(string.Create(inv, $"LightGBM: {r.LightGbm.Leaves} leaves, leaves of at least {r.LightGbm.MinLeaf} matches, {r.LightGbm.Iterations} rounds at rate {r.LightGbm.LearningRate}, lists of {r.LightGbm.ListSize}; tree sizes tried (cross-validated outcome AUC): ")
             + string.Join(", ", r.LightGbmTrials.Select(x => string.Create(inv, $"{x.Options.Leaves}/{x.Options.MinLeaf}: {x.Auc:F4}"))) + ".");
         Line();
+        Line("## The black box beside the explainable model");
+        Line();
+        var cr = r.Contributions;
+        Line(string.Create(inv, $"LightGBM's per-prediction feature contributions (ML.NET `CalculateFeatureContribution`, not normalised) summed per criterion, beside the shaped profile's contributions (weight × criterion score), on {cr.Pairs:N0} candidate pairs of the same held-out newcomers. "));
+        Line("LightGBM's features are grouped by the criterion they describe (km, remote and the travel limit with distance; the level");
+        Line("gaps with language; interest counts with interests; the time ratio, schedule shapes and hours with availability; a shared");
+        Line("language with bridging; goals with goals); kind, setting and the Dutch level, which no single criterion owns, stand apart.");
+        Line("Both are centred per newcomer (a ranking sees only differences within a list) and compared as shares, since the two");
+        Line("score on different scales.");
+        Line();
+        var attribution = new TextTable("criterion", "shaped: mean abs. contribution", "share", "LightGBM: mean abs. contribution", "share");
+        foreach (var a in cr.Groups) attribution.Add(a.Group, TextTable.Num(a.Shaped), TextTable.Pct(a.ShapedShare), TextTable.Num(a.LightGbm), TextTable.Pct(a.LightGbmShare));
+        Line(attribution.ToMarkdown());
+        Line("Where they disagree most, among candidates either model puts in a newcomer's top 10 (contributions in shares of each");
+        Line("model's typical total, centred per newcomer; *shaped / LightGBM*):");
+        Line();
+        var dis = new TextTable(["newcomer", "offer", "rank shaped", "rank LightGBM", "km", "level gap", "exact interests", "time ratio", .. ContributionComparison.Groups, "largest gap"]);
+        foreach (var d in cr.Examples)
+        {
+            dis.Add([d.NewcomerId, d.OfferId, d.ShapedRank.ToString(inv), d.LightGbmRank.ToString(inv),
+                TextTable.Num(d.Inputs.Feature(ShapeFeature.Km), 1), d.Inputs.Feature(ShapeFeature.LevelGap).ToString(inv),
+                d.Inputs.Feature(ShapeFeature.ExactInterests).ToString(inv), TextTable.Num(d.Inputs.Feature(ShapeFeature.TimeRatio), 2),
+                .. ContributionComparison.Groups.Select((_, i) => string.Create(inv, $"{d.Shaped[i]:+0.00;−0.00;0.00} / {d.LightGbm[i]:+0.00;−0.00;0.00}")), d.LargestGap]);
+        }
+        Line(dis.ToMarkdown());
         Line("## From here to a live profile");
         Line();
         var learnedPath = Path.Combine(directory, "learned.json");

@@ -82,8 +82,9 @@ internal static class HarnessCli
             On the training newcomers: tune (unless --tuned gives a profile), a logistic regression of completed against
             stopped on the six criterion scores (ML.NET L-BFGS, non-negative weights, distance decay chosen by
             cross-validated log-loss) mapped onto a profile, and a LightGBM LambdaRank ranker on every pair feature
-            (tree size chosen by cross-validated AUC), and a shaped profile: a generalized additive model (ML.NET Gam) over
-            one raw feature per criterion, its curves projected monotone or unimodal. Then every ranker on the held-out newcomers, the share of the
+            (tree size chosen by cross-validated AUC), and a shaped profile: a curve per criterion over one raw feature, from a
+            generalized additive model (ML.NET Gam) or penalised splines, whichever has the lower cross-validated log-loss,
+            projected monotone or unimodal. Then every ranker on the held-out newcomers, the share of the
             default→oracle gap in NDCG@10 each closes, and permutation feature importance.
 
               --tuned FILE         a tuned profile to compare instead of tuning
@@ -383,6 +384,9 @@ internal static class HarnessCli
         output.WriteLine();
         output.Write(Reports.WeightTable(Reports.Profiles(result)).ToText());
         output.WriteLine();
+        output.WriteLine(result.Shaped.Family == Learning.ShapedProfileLearner.Spline
+            ? string.Create(CultureInfo.InvariantCulture, $"Shaped: penalised splines, penalty {result.Shaped.Penalty} (cross-validated log-loss {result.Shaped.ChosenLogLoss:F4} bits; the best GAM {result.Shaped.Trials.Min(t => t.LogLoss):F4}).")
+            : string.Create(CultureInfo.InvariantCulture, $"Shaped: GAM, {result.Shaped.Iterations} rounds, leaves of at least {result.Shaped.MinLeaf} (cross-validated log-loss {result.Shaped.ChosenLogLoss:F4} bits)."));
         output.WriteLine($"LightGBM: {result.LightGbm.Leaves} leaves, leaves of at least {result.LightGbm.MinLeaf} matches, {result.LightGbm.Iterations} rounds (chosen by cross-validated outcome AUC).");
         output.WriteLine("Permutation importance (drop in held-out " + (result.HasOracle ? "oracle" : "observed") + " NDCG@10 when shuffled):");
         output.WriteLine("  learned-linear: " + string.Join(", ", result.LinearImportance.Select(f => $"{f.Feature} {f.Drop.ToString("F4", CultureInfo.InvariantCulture)}")));

@@ -79,6 +79,11 @@ internal static class JsonOutput
         },
         shaped = new
         {
+            family = r.Shaped.Family,
+            penalty = r.Shaped.Penalty,
+            splineTrials = r.Shaped.SplineTrials.Select(t => new { penalty = t.Penalty, logLossBits = t.LogLoss }),
+            interactions = r.Shaped.Interactions,
+            withoutInteractionsLogLossBits = r.Shaped.WithoutInteractionsLogLoss,
             iterations = r.Shaped.Iterations,
             minLeaf = r.Shaped.MinLeaf,
             trials = r.Shaped.Trials.Select(t => new { iterations = t.Iterations, minLeaf = t.MinLeaf, logLossBits = t.LogLoss }),

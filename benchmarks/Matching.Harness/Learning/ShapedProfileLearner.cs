@@ -25,8 +25,13 @@ internal sealed record ShapedLearnOptions
     public IReadOnlyList<int> MinLeaves { get; init; } = [40];
     /// <summary>Read the curves as the mean of the cross-validation's fold models and the model on every match (bagging), not from the one model.</summary>
     public bool Bagged { get; init; }
+    /// <summary>
+    /// Penalties on the change of slope tried for the other family, a penalised spline fit per feature (<see cref="PenalizedSplineFit"/>)
+    /// at the same knots; the family and its setting with the lowest cross-validated log-loss win. Empty: the GAM alone.
+    /// </summary>
+    public IReadOnlyList<double> SplinePenalties { get; init; } = [0.3, 1, 3, 10, 30];
     /// <summary>Knots per curve at most (quantiles of the continuous features, every value of the discrete ones).</summary>
-    public int Knots { get; init; } = 12;
+    public int Knots { get; init; } = 16;
 }
 
 /// <summary>One learned curve: the GAM's own effect and the monotone or unimodal knots the profile keeps, on one scale.</summary>
@@ -54,8 +59,16 @@ internal sealed record ShapedTrial(int Iterations, int MinLeaf, double LogLoss);
 /// <param name="Curves">The curves.</param>
 /// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen setting without the interaction curves.</param>
 /// <param name="Interactions">Whether the interaction curves (taalstage level gap, beginners' distance) were kept.</param>
+/// <param name="SplineTrials">Penalties tried for the spline family and their cross-validated log-loss (bits).</param>
+/// <param name="Family">The family chosen: <see cref="ShapedProfileLearner.Gam"/> or <see cref="ShapedProfileLearner.Spline"/>.</param>
+/// <param name="Penalty">The spline's penalty when the spline was chosen, else NaN.</param>
 internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<ShapedTrial> Trials, double BaseRateLogLoss,
-    int Iterations, int MinLeaf, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions);
+    int Iterations, int MinLeaf, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions,
+    IReadOnlyList<(double Penalty, double LogLoss)> SplineTrials, string Family, double Penalty)
+{
+    /// <summary>The cross-validated log-loss of what was chosen (with the interactions).</summary>
+    public double ChosenLogLoss => Family == ShapedProfileLearner.Spline ? SplineTrials.Min(t => t.LogLoss) : Trials.Min(t => t.LogLoss);
+}
 
 /// <summary>
 /// Learns a shaped profile from outcomes: ML.NET's generalized additive model (<c>Gam</c> in Microsoft.ML.FastTree:
@@ -70,7 +83,7 @@ internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<Sh
 internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<string>? progress = null)
 {
     /// <summary>A value no real feature takes: "this column does not apply to the pair" (the other kind's level gap, no shared language).</summary>
-    private const float NotApplicable = -99;
+    private const float NotApplicable = PenalizedSplineFit.NotApplicable;
 
     // The GAM's columns: slot, criterion, feature, and whether it is an interaction (a curve for part of the pairs).
     private static readonly (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] AllColumns =
@@ -136,22 +149,79 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds, leaves of at least {minLeaf}: log-loss {loss:F4} bits"));
             }
         }
+        var splineTrials = new List<(double Penalty, double LogLoss)>();
+        foreach (var lambda in options.SplinePenalties)
+        {
+            var loss = folds.Average(f => SplineHeldOut(f.Train, f.Validate, lambda));
+            splineTrials.Add((lambda, loss));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: penalised splines, penalty {lambda}: log-loss {loss:F4} bits"));
+        }
         var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
         var best = trials.OrderBy(t => t.LogLoss).ThenBy(t => t.Iterations).ThenByDescending(t => t.MinLeaf).First();
+        var spline = splineTrials.Count == 0 ? (Penalty: double.NaN, LogLoss: double.PositiveInfinity) : splineTrials.OrderBy(t => t.LogLoss).ThenByDescending(t => t.Penalty).First();
+        var useSpline = spline.LogLoss < best.LogLoss;
+        var bestLoss = useSpline ? spline.LogLoss : best.LogLoss;
         // The interactions stay only if they pay for themselves on held-out folds.
         _columns = ColumnsOf(interactions: false);
-        var plain = folds.Select(f => HeldOut(f.Train, f.Validate, best.Iterations, best.MinLeaf)).ToArray();
-        var plainLoss = plain.Average(f => f.LogLoss);
-        var interactions = best.LogLoss < plainLoss;
+        var plain = useSpline ? [] : folds.Select(f => HeldOut(f.Train, f.Validate, best.Iterations, best.MinLeaf)).ToArray();
+        var plainLoss = useSpline ? folds.Average(f => SplineHeldOut(f.Train, f.Validate, spline.Penalty)) : plain.Average(f => f.LogLoss);
+        var interactions = bestLoss < plainLoss;
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"learn shaped: without the interactions {plainLoss:F4} bits, with {best.LogLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
+            $"learn shaped: {(useSpline ? $"penalised splines (penalty {spline.Penalty})" : $"GAM ({best.Iterations} rounds, leaves of at least {best.MinLeaf})")}; without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
         _columns = ColumnsOf(interactions);
+        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        if (useSpline)
+        {
+            var fit = PenalizedSplineFit.Fit(rows, labelled.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, spline.Penalty);
+            var (sp, sc) = ToProfile(rows, _ => fit.Effect, name,
+                string.Create(CultureInfo.InvariantCulture, $"Learned by penalised piecewise-linear splines per feature (a logistic regression, penalty {spline.Penalty} on the changes of slope) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+            return new ShapedLearnResult(sp, trials, baseRate, best.Iterations, best.MinLeaf, sc, plainLoss, interactions, splineTrials, Spline, spline.Penalty);
+        }
         var ml = new MLContext(options.Seed);
         var gam = Fit(ml, labelled, best.Iterations, best.MinLeaf);
         ITransformer[] models = options.Bagged ? [gam, .. interactions ? foldModels[(best.Iterations, best.MinLeaf)] : plain.Select(f => f.Model)] : [gam];
-        var (profile, curves) = ToProfile(models, ml, labelled, name,
+        var (profile, curves) = ToProfile(rows, knots =>
+            {
+                // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
+                var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
+                var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
+                var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
+                return (column, x) => effects[(column, x)];
+            }, name,
             string.Create(CultureInfo.InvariantCulture, $"Learned by a generalized additive model (ML.NET Gam, {best.Iterations} rounds, leaves of at least {best.MinLeaf}{(options.Bagged ? $", the mean of {models.Length} models" : "")}) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
-        return new ShapedLearnResult(profile, trials, baseRate, best.Iterations, best.MinLeaf, curves, plainLoss, interactions);
+        return new ShapedLearnResult(profile, trials, baseRate, best.Iterations, best.MinLeaf, curves, plainLoss, interactions, splineTrials, Gam, double.NaN);
+    }
+
+    /// <summary>The names of the two families.</summary>
+    public const string Gam = "gam", Spline = "spline";
+
+    private double SplineHeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, double lambda)
+    {
+        var rows = fit.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        var model = PenalizedSplineFit.Fit(rows, fit.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, lambda);
+        return model.LogLoss(validate.Select(q => Row(q.Inputs[q.Matched])).ToList(), validate.Select(q => q.Completed).ToList());
+    }
+
+    private bool[] DiscreteColumns => _columns.Select(c => Discrete.Contains(c.Feature)).ToArray();
+
+    private double[]?[] KnotArrays(Dictionary<int, (double[] X, int[] Samples)> knots) =>
+        Enumerable.Range(0, _columns.Length).Select(j => knots.TryGetValue(j, out var k) ? k.X : null).ToArray();
+
+    /// <summary>Each column's knots (quantiles of its applicable values, or every value of a discrete one) and the rows nearest each.</summary>
+    private Dictionary<int, (double[] X, int[] Samples)> KnotsOf(IReadOnlyList<float[]> rows)
+    {
+        var knots = new Dictionary<int, (double[] X, int[] Samples)>();
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var values = rows.Select(r => (double)r[j]).Where(v => v != NotApplicable).Order().ToArray();
+            if (values.Length == 0) continue;
+            var x = KnotPositions(values, Discrete.Contains(_columns[j].Feature));
+            if (x.Length < 2) continue;
+            var samples = new int[x.Length];
+            foreach (var v in values) samples[Nearest(x, v)]++;
+            knots[j] = (x, samples);
+        }
+        return knots;
     }
 
     private (double LogLoss, ITransformer Model) HeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations, int minLeaf)
@@ -215,26 +285,11 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     }
 
     /// <summary>Reads the GAM into knots, projects each curve, and scales every criterion into a weight and [0, 1] shapes.</summary>
-    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(IReadOnlyList<ITransformer> models, MLContext ml, IReadOnlyList<ReplayQuery> labelled,
-        string name, string description)
+    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(IReadOnlyList<float[]> rows,
+        Func<Dictionary<int, (double[] X, int[] Samples)>, Func<int, double, double>> effectsAt, string name, string description)
     {
-        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
-        var knots = new Dictionary<int, (double[] X, int[] Samples)>();
-        for (var j = 0; j < _columns.Length; j++)
-        {
-            var values = rows.Select(r => (double)r[j]).Where(v => v != NotApplicable).Order().ToArray();
-            if (values.Length == 0) continue;
-            var x = KnotPositions(values, Discrete.Contains(_columns[j].Feature));
-            if (x.Length < 2) continue;
-            var samples = new int[x.Length];
-            foreach (var v in values) samples[Nearest(x, v)]++;
-            knots[j] = (x, samples);
-        }
-        // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
-        var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
-        var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
-        var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
-        double Effect(int column, double x) => effects[(column, x)];
+        var knots = KnotsOf(rows);
+        var Effect = effectsAt(knots);
         var raw = new List<(int Column, double[] X, double[] Effect, double[] Projected, int[] Samples)>();
         foreach (var (j, (x, samples)) in knots)
         {

@@ -38,11 +38,11 @@ internal sealed record ShapedLearnOptions
 /// <param name="Slot">The shape's slot: a criterion name or "languageInternship".</param>
 /// <param name="Feature">The raw feature.</param>
 /// <param name="X">The knots' x.</param>
-/// <param name="GamEffect">The GAM's effect at each x (logit, before the projection), shifted and scaled as the knots.</param>
+/// <param name="ModelEffect">The fitted model's effect at each x (GAM or splines; logit, before the projection), shifted and scaled as the knots.</param>
 /// <param name="Y">The knots' y in [0, 1] (what the profile stores).</param>
 /// <param name="Weight">The criterion's normalised weight.</param>
 /// <param name="Samples">Training matches nearest each knot (the data's density).</param>
-internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] GamEffect, double[] Y, double Weight, int[] Samples);
+internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] ModelEffect, double[] Y, double Weight, int[] Samples);
 
 /// <summary>One setting of the GAM tried, with its cross-validated log-loss.</summary>
 /// <param name="Iterations">Boosting rounds.</param>

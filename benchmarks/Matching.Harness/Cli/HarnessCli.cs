@@ -96,11 +96,14 @@ internal static class HarnessCli
               --no-ceiling         skip the oracle-tuned profile (the best any weight profile can do)
             """,
         ["report"] = """
-            usage: report --history FILE --out DIR [learn's flags]
+            usage: report --history FILE --out DIR [--seeds 1,2,3,4,5,42] [learn's flags]
 
             Runs learn and writes into DIR: report.md (the protocol, the held-out table, the groups, the weights, the
-            importances, the commands), PNG charts (metric by profile, metric by group, score distributions, default vs
-            learned weights, importances), tuned.json, learned.json and results.json (what --json prints).
+            importances, the learned curves, LightGBM's feature contributions beside the shaped profile's, the commands),
+            PNG charts (metric by profile, metric by group, score distributions, default vs learned weights, importances,
+            curves), tuned.json, learned.json, learned-shaped.json and results.json (what --json prints).
+
+              --seeds LIST         also the learners over these split seeds (as the spread verb; needs hidden.csv)
             """,
         ["spread"] = """
             usage: spread --history FILE [--seeds 1,2,3,4,5,42] [--sizes 1500,5000,20000] [--out FILE.md] [common flags]
@@ -127,7 +130,7 @@ internal static class HarnessCli
         ["evaluate"] = (["profile", "min-group"], ["held-out"]),
         ["tune"] = (["objective", "samples", "refine", "folds", "out", "name"], []),
         ["learn"] = (["tuned", "out", "shaped-out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
-        ["report"] = (["tuned", "out", "folds", "samples", "refine"], ["no-ceiling"]),
+        ["report"] = (["tuned", "out", "folds", "samples", "refine", "seeds"], ["no-ceiling"]),
         ["spread"] = (["seeds", "sizes", "out", "folds"], []),
         ["simulate"] = (Simulation.SimulateVerb.Valued, Simulation.SimulateVerb.Switches),
     };
@@ -362,8 +365,11 @@ internal static class HarnessCli
         var learned = result.Linear.Profile.WithIdentity(name, 1);
         if (reportDir is not null)
         {
+            var spread = flags.Get("seeds") is { } seeds
+                ? Spread.Run(queries, world.Source, [queries.Count], IntList("seeds", seeds), options with { Ceiling = false }, progress.Report)
+                : null;
             progress.Report($"write the report into {reportDir}");
-            ReportWriter.Write(result, reportDir, CommandLine(flags));
+            ReportWriter.Write(result, reportDir, CommandLine(flags), spread);
         }
         else
         {

@@ -19,7 +19,11 @@ internal static class ReportWriter
         [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, Charts.Shapes, MarkdownFile, "tuned.json", "learned.json", "learned-shaped.json", "results.json"];
 
     /// <summary>Writes everything; <paramref name="arguments"/> are the flags the report was made with, quoted in it.</summary>
-    public static void Write(ExperimentResult r, string directory, string arguments)
+    /// <param name="r">The run.</param>
+    /// <param name="directory">Where to write.</param>
+    /// <param name="arguments">The flags, quoted in the report.</param>
+    /// <param name="spread">The learners over split seeds on the same history, when asked for.</param>
+    public static void Write(ExperimentResult r, string directory, string arguments, SpreadResult? spread = null)
     {
         Directory.CreateDirectory(directory);
         Charts.DrawMetricByProfile(r, Path.Combine(directory, Charts.MetricByProfile));
@@ -33,11 +37,11 @@ internal static class ReportWriter
         HarnessCli.WriteProfile(r.Shaped.Profile, Path.Combine(directory, "learned-shaped.json"));
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonOutput.Serialize(JsonOutput.Experiment(r)) + "\n", utf8);
-        File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory), utf8);
+        File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory, spread), utf8);
     }
 
     /// <summary>The report's text.</summary>
-    internal static string Markdown(ExperimentResult r, string arguments, string directory)
+    internal static string Markdown(ExperimentResult r, string arguments, string directory, SpreadResult? spread = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -104,9 +108,21 @@ internal static class ReportWriter
         Line("ranking, so any other ranking moves those matches down whether or not they completed. Compare profiles on the outcome AUC,");
         Line("the MRR of completed against stopped, and (for a generated history) the oracle.");
         Line();
-        Line("How much these figures move with the split and the size of the history: `benchmarks/results/shapes-spread-*.md`");
-        Line("(the `spread` verb: six split seeds at 1,500, 5,000 and 20,000 matches).");
-        Line();
+        if (spread is not null)
+        {
+            Line("### Across split seeds");
+            Line();
+            Line(string.Create(inv, $"The same learners on the same history split by each of the seeds {string.Join(", ", spread.Seeds)} (30 % of the newcomers held out), learned without the oracle and scored by it; no tuning and no ceiling (the `spread` verb):"));
+            Line();
+            Line(Reports.SpreadTable(spread).ToMarkdown());
+            Line(Reports.SpreadPerSeedTable(spread).ToMarkdown());
+        }
+        else
+        {
+            Line("How much these figures move with the split: `report --seeds 1,2,3,4,5,42`, or the `spread` verb, which also draws");
+            Line("smaller histories from this one (`--sizes`).");
+            Line();
+        }
         Line("## By group");
         Line();
         Line($"![metric by group]({Charts.MetricByGroup})");

@@ -110,14 +110,20 @@ internal static class Reports
         sb.Append("```sh\ndotnet run -c Release --project benchmarks/Matching.Harness -- spread ").Append(command).Append("\n```\n\n");
         sb.Append(SpreadTable(result).ToMarkdown()).Append('\n');
         sb.Append("Gap closed per seed:\n\n");
+        sb.Append(SpreadPerSeedTable(result).ToMarkdown());
+        return sb.ToString();
+    }
+
+    /// <summary>The gap closed per history size, learner and seed (the default, 0 by definition, left out).</summary>
+    public static TextTable SpreadPerSeedTable(SpreadResult result)
+    {
         var perSeed = new TextTable(["matches", "ranker", .. result.Seeds.Select(s => "seed " + s.ToString(CultureInfo.InvariantCulture))]);
         foreach (var g in result.Cells.GroupBy(c => (c.Size, c.Ranker)).OrderBy(g => g.Key.Size).ThenBy(g => Array.IndexOf(Spread.Rankers, g.Key.Ranker)))
         {
             if (g.Key.Ranker == Experiment.Default) continue;
             perSeed.Add([g.Key.Size.ToString("N0", CultureInfo.InvariantCulture), g.Key.Ranker, .. result.Seeds.Select(s => TextTable.Pct(g.Single(c => c.Seed == s).GapClosed))]);
         }
-        sb.Append(perSeed.ToMarkdown());
-        return sb.ToString();
+        return perSeed;
     }
 
     /// <summary>A dimension's name in prose.</summary>

@@ -95,4 +95,14 @@ public class RankOneNewcomer
         return _engine.Suggest(n).Suggestions.Count;
     }
 
+    /// <summary>The whole answer under the shaped profile: compile, scan with the curves, explain the top 10.</summary>
+    [Benchmark]
+    public int SuggestWithExplanationsShaped()
+    {
+        var n = _newcomers[_next++ & (Newcomers - 1)];
+        return _engine.Suggest(n, ShapedOptions).Suggestions.Count;
+    }
+
+    private static readonly RankingOptions ShapedOptions = new() { Profile = Shaped };
+
 }

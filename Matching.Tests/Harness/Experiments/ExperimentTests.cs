@@ -12,7 +12,7 @@ public class ExperimentTests
         Folds = 3,
         Tuner = HarnessTestData.SmallTuner,
         Linear = HarnessTestData.SmallLinear,
-        Shaped = new ShapedLearnOptions { Seed = 3, Folds = 2, Iterations = [200], MinLeaf = 20 },
+        Shaped = new ShapedLearnOptions { Seed = 3, Folds = 2, Iterations = [200], MinLeaves = [20] },
         LightGbm = HarnessTestData.SmallLightGbm,
         LightGbmGrid = [(4, 20)],
         LightGbmFolds = 2,

@@ -12,7 +12,7 @@ namespace Matching.Tests.Harness.Learning;
 
 public class ShapedProfileLearnerTests
 {
-    private static ShapedLearnOptions Small => new() { Seed = 3, Folds = 2, Iterations = [200], MinLeaf = 20 };
+    private static ShapedLearnOptions Small => new() { Seed = 3, Folds = 2, Iterations = [200], MinLeaves = [20] };
 
     private static readonly Lazy<ShapedLearnResult> Learned = new(() =>
         new ShapedProfileLearner(Small).Learn(Splits.TrainTest(HarnessTestData.Queries, 3).Train));
@@ -41,6 +41,61 @@ public class ShapedProfileLearnerTests
         mid.Should().BeInRange(0.3, 0.7);
         distance.Evaluate(2).Should().BeGreaterThan(0.8);
         distance.Evaluate(28).Should().BeLessThan(0.2);
+    }
+
+    [Test]
+    public void Learn_GridOfLeaves_ChoosesTheLowestCrossValidatedLogLoss_AndBaggingIsDeterministic()
+    {
+        var train = Splits.TrainTest(HarnessTestData.Queries, 3).Train;
+        var options = Small with { Iterations = [60, 200], MinLeaves = [20, 60], Bagged = true, SplinePenalties = [] };
+
+        var a = new ShapedProfileLearner(options).Learn(train);
+        var b = new ShapedProfileLearner(options).Learn(train);
+
+        a.Trials.Select(t => (t.MinLeaf, t.Iterations)).Should().BeEquivalentTo(new[] { (20, 60), (20, 200), (60, 60), (60, 200) });
+        var best = a.Trials.MinBy(t => t.LogLoss)!;
+        (a.Iterations, a.MinLeaf).Should().Be((best.Iterations, best.MinLeaf));
+        JsonSerializer.Serialize(a.Profile.ToDocument(), WeightProfileDocument.JsonOptions)
+            .Should().Be(JsonSerializer.Serialize(b.Profile.ToDocument(), WeightProfileDocument.JsonOptions));
+        a.Profile.Description.Should().Contain("the mean of 3 models", "two fold models and the model on every match");
+    }
+
+    [Test]
+    public void Learn_BothFamilies_KeepsTheLowerCrossValidatedLogLoss()
+    {
+        var train = Splits.TrainTest(HarnessTestData.Queries, 3).Train;
+
+        var result = new ShapedProfileLearner(Small with { SplinePenalties = [1, 10] }).Learn(train);
+
+        result.SplineTrials.Select(t => t.Penalty).Should().Equal(1, 10);
+        var splineBest = result.SplineTrials.Min(t => t.LogLoss);
+        var gamBest = result.Trials.Min(t => t.LogLoss);
+        result.Family.Should().Be(splineBest < gamBest ? ShapedProfileLearner.Spline : ShapedProfileLearner.Gam);
+        result.ChosenLogLoss.Should().Be(Math.Min(splineBest, gamBest));
+        result.Profile.HasShapes.Should().BeTrue();
+    }
+
+    [Test]
+    public void Learn_Splines_SyntheticOutcomesFallingWithDistance_RecoverTheFallingCurve()
+    {
+        var rng = new Random(8);
+        var queries = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var km = rng.NextDouble() * 30;
+            var p = 1 / (1 + Math.Exp(-(2 - 0.15 * km)));
+            var inputs = new PairInputs(km, false, 3, 2, 4, OfferKind.Buddy, 1, 0.5, 2, false, 0.6);
+            return HarnessTestData.Query($"nc-{i:D5}", [HarnessTestData.ByLanguage(1)], completed: rng.NextDouble() < p, inputs: [inputs]);
+        }).ToList();
+
+        // No GAM round beats a spline here: the truth is a straight line in km.
+        var result = new ShapedProfileLearner(Small with { Iterations = [20], SplinePenalties = [10] }).Learn(queries);
+
+        result.Family.Should().Be(ShapedProfileLearner.Spline);
+        var distance = result.Profile.Shapes!.Of(Criterion.Distance)!;
+        distance.Knots.Zip(distance.Knots.Skip(1)).Should().OnlyContain(k => k.Second.Y <= k.First.Y);
+        distance.Evaluate(15).Should().BeInRange(0.35, 0.65, "the logit is linear in km, so mid-range sits halfway");
+        distance.Evaluate(1).Should().BeGreaterThan(0.9);
+        distance.Evaluate(29).Should().BeLessThan(0.1);
     }
 
     [Test]

@@ -30,4 +30,20 @@ public class ReportWriterTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Test]
+    public void Markdown_ContributionsAndSpread_BothSectionsWithTheirTables()
+    {
+        var r = ExperimentTests.Result;
+        var spread = new SpreadResult("test", [1, 2],
+            [.. new[] { 1, 2 }.SelectMany(seed => Spread.Rankers.Select((name, i) => new SpreadCell(400, 400, seed, name, 0.9 + i / 100.0, i / (10.0 + seed))))]);
+
+        var markdown = ReportWriter.Markdown(r, "--history test", "dir", spread);
+
+        markdown.Should().Contain("## The black box beside the explainable model").And.Contain("CalculateFeatureContribution");
+        foreach (var g in r.Contributions.Groups) markdown.Should().Contain($"| {g.Group} |");
+        markdown.Should().Contain("### Across split seeds").And.Contain("| seed 1 | seed 2 |");
+        markdown.Should().Contain("| 400 | learned-shaped |");
+        ReportWriter.Markdown(r, "--history test", "dir").Should().NotContain("### Across split seeds").And.Contain("--seeds");
+    }
 }

@@ -26,6 +26,7 @@ internal static class HarnessCli
           learn     ML.NET: a logistic regression whose weights become a profile, and a LightGBM LambdaRank ranker;
                     held-out NDCG of random, default, tuned, learned-linear, LightGBM and the oracle; permutation importance
           report    learn, then write report.md with PNG charts, the profiles and results.json into a folder
+          spread    the learners over several split seeds and history sizes (mean, min, max of the gap closed and NDCG@10)
           simulate  a year of weekly arrivals over scarce places: greedy, weekly batch, priced batch and priced
                     suggestions against the hindsight optimum, over many seeds, by prefix of the year and by group
 
@@ -81,8 +82,9 @@ internal static class HarnessCli
             On the training newcomers: tune (unless --tuned gives a profile), a logistic regression of completed against
             stopped on the six criterion scores (ML.NET L-BFGS, non-negative weights, distance decay chosen by
             cross-validated log-loss) mapped onto a profile, and a LightGBM LambdaRank ranker on every pair feature
-            (tree size chosen by cross-validated AUC), and a shaped profile: a generalized additive model (ML.NET Gam) over
-            one raw feature per criterion, its curves projected monotone or unimodal. Then every ranker on the held-out newcomers, the share of the
+            (tree size chosen by cross-validated AUC), and a shaped profile: a curve per criterion over one raw feature, from a
+            generalized additive model (ML.NET Gam) or penalised splines, whichever has the lower cross-validated log-loss,
+            projected monotone or unimodal. Then every ranker on the held-out newcomers, the share of the
             default→oracle gap in NDCG@10 each closes, and permutation feature importance.
 
               --tuned FILE         a tuned profile to compare instead of tuning
@@ -94,11 +96,28 @@ internal static class HarnessCli
               --no-ceiling         skip the oracle-tuned profile (the best any weight profile can do)
             """,
         ["report"] = """
-            usage: report --history FILE --out DIR [learn's flags]
+            usage: report --history FILE --out DIR [--seeds 1,2,3,4,5,42] [learn's flags]
 
             Runs learn and writes into DIR: report.md (the protocol, the held-out table, the groups, the weights, the
-            importances, the commands), PNG charts (metric by profile, metric by group, score distributions, default vs
-            learned weights, importances), tuned.json, learned.json and results.json (what --json prints).
+            importances, the learned curves, LightGBM's feature contributions beside the shaped profile's, the commands),
+            PNG charts (metric by profile, metric by group, score distributions, default vs learned weights, importances,
+            curves), tuned.json, learned.json, learned-shaped.json and results.json (what --json prints).
+
+              --seeds LIST         also the learners over these split seeds (as the spread verb; needs hidden.csv)
+            """,
+        ["spread"] = """
+            usage: spread --history FILE [--seeds 1,2,3,4,5,42] [--sizes 1500,5000,20000] [--out FILE.md] [common flags]
+
+            How robust learn is: for every size, a history of that many matches drawn from this one (whole newcomers,
+            shuffled by the seed; the whole history when the size is larger), split by newcomer with the seed, the linear,
+            shaped and LightGBM learners fitted on the training part with the oracle taken away, and each scored on the
+            held-out part by the oracle (needs hidden.csv). No tuning, no ceiling. Prints the mean, smallest and largest
+            share of the default→oracle gap closed and oracle NDCG@10 per size and learner; --out writes them as Markdown.
+
+              --seeds LIST         split seeds, comma-separated (default 1,2,3,4,5,42)
+              --sizes LIST         history sizes in matches, comma-separated (default: the whole history)
+              --out FILE           also write the tables as Markdown
+              --folds K            cross-validation folds of the learners (default 5)
             """,
         ["simulate"] = Simulation.SimulateVerb.Help,
     };
@@ -111,7 +130,8 @@ internal static class HarnessCli
         ["evaluate"] = (["profile", "min-group"], ["held-out"]),
         ["tune"] = (["objective", "samples", "refine", "folds", "out", "name"], []),
         ["learn"] = (["tuned", "out", "shaped-out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
-        ["report"] = (["tuned", "out", "folds", "samples", "refine"], ["no-ceiling"]),
+        ["report"] = (["tuned", "out", "folds", "samples", "refine", "seeds"], ["no-ceiling"]),
+        ["spread"] = (["seeds", "sizes", "out", "folds"], []),
         ["simulate"] = (Simulation.SimulateVerb.Valued, Simulation.SimulateVerb.Switches),
     };
 
@@ -162,6 +182,7 @@ internal static class HarnessCli
                 "evaluate" => Evaluate(flags, output, progress),
                 "tune" => Tune(flags, output, progress),
                 "learn" => Learn(flags, output, progress, reportDir: null),
+                "spread" => SpreadVerb(flags, output, progress),
                 _ => Learn(flags, output, progress, reportDir: flags.Require("out")),
             };
         }
@@ -344,8 +365,11 @@ internal static class HarnessCli
         var learned = result.Linear.Profile.WithIdentity(name, 1);
         if (reportDir is not null)
         {
+            var spread = flags.Get("seeds") is { } seeds
+                ? Spread.Run(queries, world.Source, [queries.Count], IntList("seeds", seeds), options with { Ceiling = false }, progress.Report)
+                : null;
             progress.Report($"write the report into {reportDir}");
-            ReportWriter.Write(result, reportDir, CommandLine(flags));
+            ReportWriter.Write(result, reportDir, CommandLine(flags), spread);
         }
         else
         {
@@ -366,15 +390,64 @@ internal static class HarnessCli
         output.WriteLine();
         output.Write(Reports.WeightTable(Reports.Profiles(result)).ToText());
         output.WriteLine();
+        output.WriteLine(result.Shaped.Family == Learning.ShapedProfileLearner.Spline
+            ? string.Create(CultureInfo.InvariantCulture, $"Shaped: penalised splines, penalty {result.Shaped.Penalty} (cross-validated log-loss {result.Shaped.ChosenLogLoss:F4} bits; the best GAM {result.Shaped.Trials.Min(t => t.LogLoss):F4}).")
+            : string.Create(CultureInfo.InvariantCulture, $"Shaped: GAM, {result.Shaped.Iterations} rounds, leaves of at least {result.Shaped.MinLeaf} (cross-validated log-loss {result.Shaped.ChosenLogLoss:F4} bits)."));
         output.WriteLine($"LightGBM: {result.LightGbm.Leaves} leaves, leaves of at least {result.LightGbm.MinLeaf} matches, {result.LightGbm.Iterations} rounds (chosen by cross-validated outcome AUC).");
         output.WriteLine("Permutation importance (drop in held-out " + (result.HasOracle ? "oracle" : "observed") + " NDCG@10 when shuffled):");
         output.WriteLine("  learned-linear: " + string.Join(", ", result.LinearImportance.Select(f => $"{f.Feature} {f.Drop.ToString("F4", CultureInfo.InvariantCulture)}")));
         output.WriteLine("  lightgbm:       " + string.Join(", ", result.LightGbmImportance.Take(8).Select(f => $"{f.Feature} {f.Drop.ToString("F4", CultureInfo.InvariantCulture)}")));
+        output.WriteLine("Mean |contribution| per criterion, centred per newcomer, as a share of each model's total (shaped profile / LightGBM's feature contributions):");
+        output.WriteLine("  " + string.Join(", ", result.Contributions.Groups.Select(g => $"{g.Group} {TextTable.Pct(g.ShapedShare)} / {TextTable.Pct(g.LightGbmShare)}")));
         output.WriteLine();
         output.WriteLine(reportDir is null
             ? $"Wrote {flags.Get("out") ?? "learned.json"} and the shaped profile {flags.Get("shaped-out") ?? "learned-shaped.json (beside it)"}."
             : $"Wrote {Path.Combine(reportDir, ReportWriter.MarkdownFile)} with its charts, tuned.json, learned.json and results.json.");
         return 0;
+    }
+
+    private static int SpreadVerb(Flags flags, TextWriter output, Progress progress)
+    {
+        var seeds = flags.Get("seeds") is { } s ? IntList("seeds", s) : Spread.DefaultSeeds;
+        var options = new ExperimentOptions
+        {
+            TestShare = flags.Double("test-share", Splits.DefaultTestShare, 0.01, 0.99),
+            Folds = flags.Int("folds", 5, 2, 20),
+            Ceiling = false,
+        };
+        var sizesText = flags.Get("sizes");
+        var (world, queries) = Load(flags, progress);
+        var sizes = sizesText is null ? [queries.Count] : IntList("sizes", sizesText);
+        var result = Spread.Run(queries, world.Source, sizes, seeds, options, progress.Report);
+        if (flags.Get("out") is { } path)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            File.WriteAllText(path, Reports.SpreadMarkdown(result, CommandLine(flags)), new UTF8Encoding(false));
+        }
+        if (flags.Has("json"))
+        {
+            output.WriteLine(JsonOutput.Serialize(new { source = result.Source, seeds = result.Seeds, summary = result.Summary, cells = result.Cells }));
+            return 0;
+        }
+        output.WriteLine($"{world.Source}: {queries.Count:N0} matches; seeds {string.Join(", ", seeds)}; learners fitted without the oracle, scored by it on the held-out newcomers.");
+        output.WriteLine();
+        output.Write(Reports.SpreadTable(result).ToText());
+        if (flags.Get("out") is { } written) output.WriteLine($"\nWrote {written}.");
+        return 0;
+    }
+
+    private static int[] IntList(string name, string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0)
+                throw new FormatException($"--{name} must be positive whole numbers separated by commas, not '{text}'.");
+        }
+        if (values.Length == 0) throw new FormatException($"--{name} needs at least one value.");
+        return values.Distinct().ToArray();
     }
 
     /// <summary>Writes a profile as the API's PUT body: the document, indented, UTF-8 without BOM.</summary>

@@ -79,8 +79,14 @@ internal static class JsonOutput
         },
         shaped = new
         {
+            family = r.Shaped.Family,
+            penalty = r.Shaped.Penalty,
+            splineTrials = r.Shaped.SplineTrials.Select(t => new { penalty = t.Penalty, logLossBits = t.LogLoss }),
+            interactions = r.Shaped.Interactions,
+            withoutInteractionsLogLossBits = r.Shaped.WithoutInteractionsLogLoss,
             iterations = r.Shaped.Iterations,
-            trials = r.Shaped.Trials.Select(t => new { iterations = t.Iterations, logLossBits = t.LogLoss }),
+            minLeaf = r.Shaped.MinLeaf,
+            trials = r.Shaped.Trials.Select(t => new { iterations = t.Iterations, minLeaf = t.MinLeaf, logLossBits = t.LogLoss }),
             baseRateLogLossBits = r.Shaped.BaseRateLogLoss,
         },
         lightGbm = new
@@ -93,6 +99,18 @@ internal static class JsonOutput
             trials = r.LightGbmTrials.Select(t => new { leaves = t.Options.Leaves, minLeaf = t.Options.MinLeaf, heldOutAuc = t.Auc }),
         },
         importance = new { learnedLinear = r.LinearImportance, lightGbm = r.LightGbmImportance },
+        contributions = new
+        {
+            pairs = r.Contributions.Pairs,
+            groups = r.Contributions.Groups,
+            disagreements = r.Contributions.Examples.Select(d => new
+            {
+                newcomerId = d.NewcomerId, offerId = d.OfferId, shapedRank = d.ShapedRank, lightGbmRank = d.LightGbmRank, largestGap = d.LargestGap,
+                disagreement = d.Disagreement,
+                shaped = ContributionComparison.Groups.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => d.Shaped[x.i]),
+                lightGbm = ContributionComparison.Groups.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => d.LightGbm[x.i]),
+            }),
+        },
         byGroup = r.Rows.Select(row => Evaluation(row.Evaluation)),
     };
 

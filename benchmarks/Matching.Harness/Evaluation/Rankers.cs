@@ -39,36 +39,35 @@ internal sealed record ProfileRanker(WeightProfile Profile, string? Name = null)
     public static void Score(ReplayQuery q, WeightProfile profile, Span<double> scores)
     {
         var w = profile.Weights;
-        var baseProfile = BaseDecay;
-        var sameDecay = profile.DistanceOffsetKm == baseProfile.DistanceOffsetKm && profile.GaussSigmaSquared == baseProfile.GaussSigmaSquared;
-        var criteria = q.Criteria;
-        Span<double> shaped = stackalloc double[Criteria.Count];
+        Span<double> criteria = stackalloc double[Criteria.Count];
         for (var c = 0; c < q.Count; c++)
         {
-            if (q.LevelsBelow[c] > profile.LevelTolerance)
+            if (!CriterionScores(q, profile, c, criteria))
             {
                 scores[c] = double.NegativeInfinity;
                 continue;
             }
-            var row = c * Criteria.Count;
-            var distance = sameDecay
-                ? criteria[row + (int)Criterion.Distance]
-                : Formulas.DistanceFit(q.Km[c], q.Remote[c], profile.DistanceOffsetKm, profile.GaussSigmaSquared);
             var s = 0.0;
-            if (profile.Shapes is { } shapes)
-            {
-                // A shaped profile scores as the engine does: the formulas, then each shape over the pair's raw feature.
-                criteria.AsSpan(row, Criteria.Count).CopyTo(shaped);
-                shaped[(int)Criterion.Distance] = distance;
-                shapes.Apply(shaped, q.Inputs[c]);
-                for (var k = 0; k < Criteria.Count; k++) s += w[k] * shaped[k];
-            }
-            else
-            {
-                for (var k = 0; k < Criteria.Count; k++) s += w[k] * (k == (int)Criterion.Distance ? distance : criteria[row + k]);
-            }
+            for (var k = 0; k < Criteria.Count; k++) s += w[k] * criteria[k];
             scores[c] = s;
         }
+    }
+
+    /// <summary>
+    /// One candidate's criterion scores under <paramref name="profile"/> as the engine computes them (the distance with the
+    /// profile's decay, then a shaped profile's curves over the pair's raw features); false when the level tolerance
+    /// excludes the candidate. The criterion's contribution is its weight times this score.
+    /// </summary>
+    public static bool CriterionScores(ReplayQuery q, WeightProfile profile, int candidate, Span<double> into)
+    {
+        if (q.LevelsBelow[candidate] > profile.LevelTolerance) return false;
+        var baseProfile = BaseDecay;
+        var sameDecay = profile.DistanceOffsetKm == baseProfile.DistanceOffsetKm && profile.GaussSigmaSquared == baseProfile.GaussSigmaSquared;
+        q.Criteria.AsSpan(candidate * Criteria.Count, Criteria.Count).CopyTo(into);
+        if (!sameDecay) into[(int)Criterion.Distance] = Formulas.DistanceFit(q.Km[candidate], q.Remote[candidate], profile.DistanceOffsetKm, profile.GaussSigmaSquared);
+        // A shaped profile scores as the engine does: the formulas, then each shape over the pair's raw feature.
+        profile.Shapes?.Apply(into, q.Inputs[candidate]);
+        return true;
     }
 
     private static readonly WeightProfile BaseDecay = ReplayBuilder.BaseProfile();

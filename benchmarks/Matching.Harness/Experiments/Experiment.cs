@@ -90,6 +90,8 @@ internal sealed record ExperimentResult
     public required IReadOnlyList<FeatureImportance> LinearImportance { get; init; }
     /// <summary>Permutation importance of LightGBM's features.</summary>
     public required IReadOnlyList<FeatureImportance> LightGbmImportance { get; init; }
+    /// <summary>LightGBM's feature contributions beside the shaped profile's per-criterion contributions, on the importance sample.</summary>
+    public required ContributionReport Contributions { get; init; }
     /// <summary>Score distributions of the held-out matches under default, tuned and learned.</summary>
     public required IReadOnlyList<ScoreDistribution> Distributions { get; init; }
 
@@ -115,23 +117,19 @@ internal static class Experiment
         var (train, test) = Splits.TrainTest(queries, options.Seed, options.TestShare);
         progress?.Invoke($"split: {train.Count} newcomers to learn from, {test.Count} held out");
 
+        // Tuning and learning see only outcomes: the oracle is taken off their queries, so none can read it by mistake.
+        var blind = train.Select(q => q.WithoutOracle()).ToList();
         TuningResult? tuning = null;
         var tuned = options.Tuned;
         if (tuned is null)
         {
             var tuner = new WeightTuner(options.Tuner with { Seed = options.Seed, Folds = options.Folds, Objective = ObjectiveKind.Outcomes }, progress);
-            tuning = tuner.Tune(train);
+            tuning = tuner.Tune(blind);
             tuned = tuning.Best.ToProfile(Tuned, TuneDescription(tuning, options.Seed));
         }
 
-        var linear = new LinearProfileLearner(options.Linear with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Learned);
-
-        var shaped = new ShapedProfileLearner(options.Shaped with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Shaped);
-
-        var (lgbOptions, lgbTrials) = LightGbmRankLearner.Select(train, options.LightGbm with { Seed = options.Seed }, options.LightGbmGrid, options.LightGbmFolds, progress);
-        var lgbLearner = new LightGbmRankLearner(lgbOptions);
-        var lgb = lgbLearner.Learn(train);
-        progress?.Invoke($"learn lightgbm: trained with {lgbOptions.Leaves} leaves");
+        var (linear, shaped, lgbLearner, lgbOptions, lgbTrials) = Learn(blind, options, progress);
+        var lgb = lgbLearner.AsRanker();
 
         WeightProfile? ceiling = null;
         if (options.Ceiling && hasOracle)
@@ -167,6 +165,10 @@ internal static class Experiment
         var lgbImportance = PermutationImportance.Compute(sample, sample.Select(q => q.Features).ToList(), PairFeatures.Names,
             (_, ms) => lgbLearner.Score(ms), options.Seed);
 
+        progress?.Invoke("feature contributions: lightgbm beside the shaped profile");
+        var matrices = sample.Select(q => q.Features).ToList();
+        var contributions = ContributionComparison.Compare(sample, shaped.Profile, lgbLearner.Score(matrices), lgbLearner.Contributions(matrices));
+
         var distributions = new[] { (Default, WeightProfile.Default), (Tuned, tuned), (Learned, linear.Profile), (Shaped, shaped.Profile) }
             .Select(p => Distribution(p.Item1, p.Item2, test)).ToList();
 
@@ -191,8 +193,26 @@ internal static class Experiment
             Rows = rows,
             LinearImportance = linearImportance,
             LightGbmImportance = lgbImportance,
+            Contributions = contributions,
             Distributions = distributions,
         };
+    }
+
+    /// <summary>
+    /// The three learners on the training newcomers (queries without the oracle): the linear profile, the shaped profile,
+    /// and the LightGBM ranker with its tree size chosen by cross-validated outcome AUC.
+    /// </summary>
+    public static (LinearLearnResult Linear, ShapedLearnResult Shaped, LightGbmRankLearner LightGbm, LightGbmOptions LightGbmOptions,
+        IReadOnlyList<(LightGbmOptions Options, double Auc)> LightGbmTrials) Learn(IReadOnlyList<ReplayQuery> train, ExperimentOptions options, Action<string>? progress = null)
+    {
+        if (train.Any(q => q.Oracle is not null)) throw new ArgumentException("The learners must not see the oracle: pass queries WithoutOracle().", nameof(train));
+        var linear = new LinearProfileLearner(options.Linear with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Learned);
+        var shaped = new ShapedProfileLearner(options.Shaped with { Seed = options.Seed, Folds = options.Folds }, progress).Learn(train, Shaped);
+        var (lgbOptions, lgbTrials) = LightGbmRankLearner.Select(train, options.LightGbm with { Seed = options.Seed }, options.LightGbmGrid, options.LightGbmFolds, progress);
+        var lgb = new LightGbmRankLearner(lgbOptions);
+        lgb.Learn(train);
+        progress?.Invoke($"learn lightgbm: trained with {lgbOptions.Leaves} leaves");
+        return (linear, shaped, lgb, lgbOptions, lgbTrials);
     }
 
     /// <summary>The share of the default→oracle gap in oracle NDCG@10 that a ranker closes.</summary>

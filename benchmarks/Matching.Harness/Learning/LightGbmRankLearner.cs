@@ -33,7 +33,7 @@ internal sealed record LightGbmOptions
 internal sealed class LightGbmRankLearner(LightGbmOptions options)
 {
     private MLContext? _ml;
-    private ITransformer? _model;
+    private RankingPredictionTransformer<LightGbmRankingModelParameters>? _model;
 
     /// <summary>Trains on the training newcomers' historical matches; returns itself as a ranker.</summary>
     public IRanker Learn(IReadOnlyList<ReplayQuery> train)
@@ -74,6 +74,9 @@ internal sealed class LightGbmRankLearner(LightGbmOptions options)
         return new Ranker(this);
     }
 
+    /// <summary>The trained model as a ranker of whole candidate lists.</summary>
+    public IRanker AsRanker() => _model is null ? throw new InvalidOperationException("Learn first.") : new Ranker(this);
+
     /// <summary>Scores every candidate of every query from feature matrices (one per query, <see cref="PairFeatures.Count"/> per candidate).</summary>
     internal double[][] Score(IReadOnlyList<float[]> matrices)
     {
@@ -87,6 +90,30 @@ internal sealed class LightGbmRankLearner(LightGbmOptions options)
         {
             result[i] = new double[matrices[i].Length / PairFeatures.Count];
             for (var c = 0; c < result[i].Length; c++) result[i][c] = scores[at++];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Each candidate's feature contributions (ML.NET's <c>CalculateFeatureContribution</c>, not normalised, every feature
+    /// kept): for each feature, the change in the model's score from taking the other branch at every split on it along
+    /// the candidate's paths, summed over the trees. Per query, <see cref="PairFeatures.Count"/> per candidate.
+    /// </summary>
+    internal float[][] Contributions(IReadOnlyList<float[]> matrices)
+    {
+        if (_model is null || _ml is null) throw new InvalidOperationException("Learn first.");
+        var rows = matrices.SelectMany(m => Enumerable.Range(0, m.Length / PairFeatures.Count)
+            .Select(c => new PairRow { Features = m.AsSpan(c * PairFeatures.Count, PairFeatures.Count).ToArray() }));
+        var scored = _model.Transform(MlRows.Load(_ml, rows, PairFeatures.Count));
+        var calculator = _ml.Transforms.CalculateFeatureContribution(_model, PairFeatures.Count, PairFeatures.Count, normalize: false).Fit(scored);
+        var all = calculator.Transform(scored).GetColumn<float[]>("FeatureContributions").ToArray();
+        var result = new float[matrices.Count][];
+        var at = 0;
+        for (var i = 0; i < matrices.Count; i++)
+        {
+            var n = matrices[i].Length / PairFeatures.Count;
+            result[i] = new float[n * PairFeatures.Count];
+            for (var c = 0; c < n; c++) all[at++].CopyTo(result[i], c * PairFeatures.Count);
         }
         return result;
     }

@@ -21,32 +21,54 @@ internal sealed record ShapedLearnOptions
     public double LearningRate { get; init; } = 0.05;
     /// <summary>Bins per feature.</summary>
     public int MaxBins { get; init; } = 64;
-    /// <summary>Smallest leaf of a stump, in matches: the curves' regularisation.</summary>
-    public int MinLeaf { get; init; } = 40;
+    /// <summary>Smallest leaves of a stump tried, in matches (the curves' regularisation); chosen with the rounds by the cross-validated log-loss.</summary>
+    public IReadOnlyList<int> MinLeaves { get; init; } = [40];
+    /// <summary>Read the curves as the mean of the cross-validation's fold models and the model on every match (bagging), not from the one model.</summary>
+    public bool Bagged { get; init; }
+    /// <summary>
+    /// Penalties on the change of slope tried for the other family, a penalised spline fit per feature (<see cref="PenalizedSplineFit"/>)
+    /// at the same knots; the family and its setting with the lowest cross-validated log-loss win. Empty: the GAM alone.
+    /// </summary>
+    public IReadOnlyList<double> SplinePenalties { get; init; } = [0.3, 1, 3, 10, 30];
     /// <summary>Knots per curve at most (quantiles of the continuous features, every value of the discrete ones).</summary>
-    public int Knots { get; init; } = 12;
+    public int Knots { get; init; } = 16;
 }
 
 /// <summary>One learned curve: the GAM's own effect and the monotone or unimodal knots the profile keeps, on one scale.</summary>
 /// <param name="Slot">The shape's slot: a criterion name or "languageInternship".</param>
 /// <param name="Feature">The raw feature.</param>
 /// <param name="X">The knots' x.</param>
-/// <param name="GamEffect">The GAM's effect at each x (logit, before the projection), shifted and scaled as the knots.</param>
+/// <param name="ModelEffect">The fitted model's effect at each x (GAM or splines; logit, before the projection), shifted and scaled as the knots.</param>
 /// <param name="Y">The knots' y in [0, 1] (what the profile stores).</param>
 /// <param name="Weight">The criterion's normalised weight.</param>
 /// <param name="Samples">Training matches nearest each knot (the data's density).</param>
-internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] GamEffect, double[] Y, double Weight, int[] Samples);
+internal sealed record ShapeCurve(string Slot, ShapeFeature Feature, double[] X, double[] ModelEffect, double[] Y, double Weight, int[] Samples);
+
+/// <summary>One setting of the GAM tried, with its cross-validated log-loss.</summary>
+/// <param name="Iterations">Boosting rounds.</param>
+/// <param name="MinLeaf">Smallest leaf, in matches.</param>
+/// <param name="LogLoss">Mean held-out log-loss over the folds (bits).</param>
+internal sealed record ShapedTrial(int Iterations, int MinLeaf, double LogLoss);
 
 /// <summary>The shaped profile and how it was chosen.</summary>
 /// <param name="Profile">The profile (schema 2): a weight and a curve per criterion.</param>
-/// <param name="Trials">Rounds tried and their cross-validated log-loss (bits).</param>
+/// <param name="Trials">Settings tried and their cross-validated log-loss (bits).</param>
 /// <param name="BaseRateLogLoss">Log-loss of always predicting the training base rate, per fold (bits): the bar to beat.</param>
 /// <param name="Iterations">The rounds chosen.</param>
+/// <param name="MinLeaf">The smallest leaf chosen.</param>
 /// <param name="Curves">The curves.</param>
-/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen rounds without the interaction curves.</param>
+/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen setting without the interaction curves.</param>
 /// <param name="Interactions">Whether the interaction curves (taalstage level gap, beginners' distance) were kept.</param>
-internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<(int Iterations, double LogLoss)> Trials, double BaseRateLogLoss,
-    int Iterations, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions);
+/// <param name="SplineTrials">Penalties tried for the spline family and their cross-validated log-loss (bits).</param>
+/// <param name="Family">The family chosen: <see cref="ShapedProfileLearner.Gam"/> or <see cref="ShapedProfileLearner.Spline"/>.</param>
+/// <param name="Penalty">The spline's penalty when the spline was chosen, else NaN.</param>
+internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<ShapedTrial> Trials, double BaseRateLogLoss,
+    int Iterations, int MinLeaf, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions,
+    IReadOnlyList<(double Penalty, double LogLoss)> SplineTrials, string Family, double Penalty)
+{
+    /// <summary>The cross-validated log-loss of what was chosen (with the interactions).</summary>
+    public double ChosenLogLoss => Family == ShapedProfileLearner.Spline ? SplineTrials.Min(t => t.LogLoss) : Trials.Min(t => t.LogLoss);
+}
 
 /// <summary>
 /// Learns a shaped profile from outcomes: ML.NET's generalized additive model (<c>Gam</c> in Microsoft.ML.FastTree:
@@ -61,7 +83,7 @@ internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<(i
 internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<string>? progress = null)
 {
     /// <summary>A value no real feature takes: "this column does not apply to the pair" (the other kind's level gap, no shared language).</summary>
-    private const float NotApplicable = -99;
+    private const float NotApplicable = PenalizedSplineFit.NotApplicable;
 
     // The GAM's columns: slot, criterion, feature, and whether it is an interaction (a curve for part of the pairs).
     private static readonly (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] AllColumns =
@@ -113,35 +135,100 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
         var labelled = train.Where(q => q.Matched >= 0).ToList();
         if (labelled.Select(q => q.Completed).Distinct().Count() < 2) throw new InvalidOperationException("Learning needs both completed and stopped matches.");
         var folds = Splits.Folds(labelled, options.Folds, options.Seed);
-        var trials = new List<(int, double)>();
+        var trials = new List<ShapedTrial>();
+        var foldModels = new Dictionary<(int, int), ITransformer[]>();
         _columns = ColumnsOf(interactions: true);
-        foreach (var iterations in options.Iterations)
+        foreach (var minLeaf in options.MinLeaves)
         {
-            var loss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, iterations));
-            trials.Add((iterations, loss));
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds: log-loss {loss:F4} bits"));
+            foreach (var iterations in options.Iterations)
+            {
+                var fits = folds.Select(f => HeldOut(f.Train, f.Validate, iterations, minLeaf)).ToArray();
+                var loss = fits.Average(f => f.LogLoss);
+                trials.Add(new ShapedTrial(iterations, minLeaf, loss));
+                foldModels[(iterations, minLeaf)] = fits.Select(f => f.Model).ToArray();
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds, leaves of at least {minLeaf}: log-loss {loss:F4} bits"));
+            }
+        }
+        var splineTrials = new List<(double Penalty, double LogLoss)>();
+        foreach (var lambda in options.SplinePenalties)
+        {
+            var loss = folds.Average(f => SplineHeldOut(f.Train, f.Validate, lambda));
+            splineTrials.Add((lambda, loss));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: penalised splines, penalty {lambda}: log-loss {loss:F4} bits"));
         }
         var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
-        var (best, bestLoss) = trials.OrderBy(t => t.Item2).ThenBy(t => t.Item1).First();
+        var best = trials.OrderBy(t => t.LogLoss).ThenBy(t => t.Iterations).ThenByDescending(t => t.MinLeaf).First();
+        var spline = splineTrials.Count == 0 ? (Penalty: double.NaN, LogLoss: double.PositiveInfinity) : splineTrials.OrderBy(t => t.LogLoss).ThenByDescending(t => t.Penalty).First();
+        var useSpline = spline.LogLoss < best.LogLoss;
+        var bestLoss = useSpline ? spline.LogLoss : best.LogLoss;
         // The interactions stay only if they pay for themselves on held-out folds.
         _columns = ColumnsOf(interactions: false);
-        var plainLoss = folds.Average(f => HeldOutLogLoss(f.Train, f.Validate, best));
+        var plain = useSpline ? [] : folds.Select(f => HeldOut(f.Train, f.Validate, best.Iterations, best.MinLeaf)).ToArray();
+        var plainLoss = useSpline ? folds.Average(f => SplineHeldOut(f.Train, f.Validate, spline.Penalty)) : plain.Average(f => f.LogLoss);
         var interactions = bestLoss < plainLoss;
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"learn shaped: without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
+            $"learn shaped: {(useSpline ? $"penalised splines (penalty {spline.Penalty})" : $"GAM ({best.Iterations} rounds, leaves of at least {best.MinLeaf})")}; without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
         _columns = ColumnsOf(interactions);
+        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        if (useSpline)
+        {
+            var fit = PenalizedSplineFit.Fit(rows, labelled.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, spline.Penalty);
+            var (sp, sc) = ToProfile(rows, _ => fit.Effect, name,
+                string.Create(CultureInfo.InvariantCulture, $"Learned by penalised piecewise-linear splines per feature (a logistic regression, penalty {spline.Penalty} on the changes of slope) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+            return new ShapedLearnResult(sp, trials, baseRate, best.Iterations, best.MinLeaf, sc, plainLoss, interactions, splineTrials, Spline, spline.Penalty);
+        }
         var ml = new MLContext(options.Seed);
-        var gam = Fit(ml, labelled, best);
-        var (profile, curves) = ToProfile(gam, ml, labelled, name,
-            $"Learned by a generalized additive model (ML.NET Gam, {best} rounds) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal.");
-        return new ShapedLearnResult(profile, trials, baseRate, best, curves, plainLoss, interactions);
+        var gam = Fit(ml, labelled, best.Iterations, best.MinLeaf);
+        ITransformer[] models = options.Bagged ? [gam, .. interactions ? foldModels[(best.Iterations, best.MinLeaf)] : plain.Select(f => f.Model)] : [gam];
+        var (profile, curves) = ToProfile(rows, knots =>
+            {
+                // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
+                var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
+                var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
+                var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
+                return (column, x) => effects[(column, x)];
+            }, name,
+            string.Create(CultureInfo.InvariantCulture, $"Learned by a generalized additive model (ML.NET Gam, {best.Iterations} rounds, leaves of at least {best.MinLeaf}{(options.Bagged ? $", the mean of {models.Length} models" : "")}) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+        return new ShapedLearnResult(profile, trials, baseRate, best.Iterations, best.MinLeaf, curves, plainLoss, interactions, splineTrials, Gam, double.NaN);
     }
 
-    private double HeldOutLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations)
+    /// <summary>The names of the two families.</summary>
+    public const string Gam = "gam", Spline = "spline";
+
+    private double SplineHeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, double lambda)
+    {
+        var rows = fit.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        var model = PenalizedSplineFit.Fit(rows, fit.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, lambda);
+        return model.LogLoss(validate.Select(q => Row(q.Inputs[q.Matched])).ToList(), validate.Select(q => q.Completed).ToList());
+    }
+
+    private bool[] DiscreteColumns => _columns.Select(c => Discrete.Contains(c.Feature)).ToArray();
+
+    private double[]?[] KnotArrays(Dictionary<int, (double[] X, int[] Samples)> knots) =>
+        Enumerable.Range(0, _columns.Length).Select(j => knots.TryGetValue(j, out var k) ? k.X : null).ToArray();
+
+    /// <summary>Each column's knots (quantiles of its applicable values, or every value of a discrete one) and the rows nearest each.</summary>
+    private Dictionary<int, (double[] X, int[] Samples)> KnotsOf(IReadOnlyList<float[]> rows)
+    {
+        var knots = new Dictionary<int, (double[] X, int[] Samples)>();
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var values = rows.Select(r => (double)r[j]).Where(v => v != NotApplicable).Order().ToArray();
+            if (values.Length == 0) continue;
+            var x = KnotPositions(values, Discrete.Contains(_columns[j].Feature));
+            if (x.Length < 2) continue;
+            var samples = new int[x.Length];
+            foreach (var v in values) samples[Nearest(x, v)]++;
+            knots[j] = (x, samples);
+        }
+        return knots;
+    }
+
+    private (double LogLoss, ITransformer Model) HeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, int iterations, int minLeaf)
     {
         var ml = new MLContext(options.Seed);
-        var model = ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, fit));
-        return ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate)), labelColumnName: nameof(PairRow.Completed)).LogLoss;
+        var model = ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations, minLeaf)).Fit(Rows(ml, fit));
+        return (ml.BinaryClassification.Evaluate(model.Transform(Rows(ml, validate)), labelColumnName: nameof(PairRow.Completed)).LogLoss, model);
     }
 
     private static double BaseRateLogLoss(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate)
@@ -151,17 +238,17 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     }
 
     /// <summary>The GAM fitted on every labelled match.</summary>
-    internal ITransformer Fit(MLContext ml, IReadOnlyList<ReplayQuery> labelled, int iterations) =>
-        ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations)).Fit(Rows(ml, labelled));
+    internal ITransformer Fit(MLContext ml, IReadOnlyList<ReplayQuery> labelled, int iterations, int minLeaf) =>
+        ml.BinaryClassification.Trainers.Gam(TrainerOptions(iterations, minLeaf)).Fit(Rows(ml, labelled));
 
-    private GamBinaryTrainer.Options TrainerOptions(int iterations) => new()
+    private GamBinaryTrainer.Options TrainerOptions(int iterations, int minLeaf) => new()
     {
         LabelColumnName = nameof(PairRow.Completed),
         FeatureColumnName = nameof(PairRow.Features),
         NumberOfIterations = iterations,
         LearningRate = options.LearningRate,
         MaximumBinCountPerFeature = options.MaxBins,
-        MinimumExampleCountPerLeaf = options.MinLeaf,
+        MinimumExampleCountPerLeaf = minLeaf,
         NumberOfThreads = 1,
         Seed = options.Seed,
     };
@@ -198,28 +285,15 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     }
 
     /// <summary>Reads the GAM into knots, projects each curve, and scales every criterion into a weight and [0, 1] shapes.</summary>
-    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(ITransformer gam, MLContext ml, IReadOnlyList<ReplayQuery> labelled,
-        string name, string description)
+    internal (WeightProfile Profile, IReadOnlyList<ShapeCurve> Curves) ToProfile(IReadOnlyList<float[]> rows,
+        Func<Dictionary<int, (double[] X, int[] Samples)>, Func<int, double, double>> effectsAt, string name, string description)
     {
-        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
-        var knots = new Dictionary<int, (double[] X, int[] Samples)>();
-        for (var j = 0; j < _columns.Length; j++)
-        {
-            var values = rows.Select(r => (double)r[j]).Where(v => v != NotApplicable).Order().ToArray();
-            if (values.Length == 0) continue;
-            var x = KnotPositions(values, Discrete.Contains(_columns[j].Feature));
-            if (x.Length < 2) continue;
-            var samples = new int[x.Length];
-            foreach (var v in values) samples[Nearest(x, v)]++;
-            knots[j] = (x, samples);
-        }
-        var effects = Effects(gam, ml, rows[0], knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x)))
-            .Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))));
-        double Effect(ITransformer _, int column, double x) => effects[(column, x)];
+        var knots = KnotsOf(rows);
+        var Effect = effectsAt(knots);
         var raw = new List<(int Column, double[] X, double[] Effect, double[] Projected, int[] Samples)>();
         foreach (var (j, (x, samples)) in knots)
         {
-            var effect = x.Select(v => Effect(gam, j, v)).ToArray();
+            var effect = x.Select(v => Effect(j, v)).ToArray();
             raw.Add((j, x, effect, Unimodal(effect, samples.Select(s => (double)Math.Max(1, s)).ToArray()), samples));
         }
 
@@ -234,11 +308,11 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
             var members = group.ToList();
             var shifted = members.Select(m =>
             {
-                var others = members.Where(o => o.Column != m.Column).Sum(o => Effect(gam, o.Column, NotApplicable));
+                var others = members.Where(o => o.Column != m.Column).Sum(o => Effect(o.Column, NotApplicable));
                 return (m, Projected: m.Projected.Select(v => v + others).ToArray(), Effect: m.Effect.Select(v => v + others).ToArray());
             }).ToList();
             var low = criterion == Criterion.BridgingLanguage
-                ? Effect(gam, members[0].Column, NotApplicable) // without a shared language the engine scores 0
+                ? Effect(members[0].Column, NotApplicable) // without a shared language the engine scores 0
                 : shifted.Min(s => s.Projected.Min());
             var high = shifted.Max(s => s.Projected.Max());
             var range = high - low;

@@ -61,4 +61,24 @@ internal sealed class ReplayQuery
 
     /// <summary>One candidate's criterion score.</summary>
     public double Criterion(int candidate, Criterion criterion) => Criteria[candidate * Scoring.Criteria.Count + (int)criterion];
+
+    /// <summary>
+    /// The same newcomer without the oracle's probabilities: what the learners get, so that none of them can read the
+    /// ground truth even by mistake (as if the history had come without hidden.csv).
+    /// </summary>
+    public ReplayQuery WithoutOracle() => Oracle is null ? this : new ReplayQuery
+    {
+        Newcomer = Newcomer,
+        Record = Record,
+        Groups = Groups,
+        OfferIds = OfferIds,
+        Criteria = Criteria,
+        Km = Km,
+        Remote = Remote,
+        LevelsBelow = LevelsBelow,
+        Features = Features,
+        Inputs = Inputs,
+        Oracle = null,
+        Matched = Matched,
+    };
 }

@@ -32,6 +32,22 @@ internal static class Splits
             .ToList();
     }
 
+    /// <summary>
+    /// A smaller history of the same world: the matches of whole newcomers, taken in the order the seed shuffles them,
+    /// until at least <paramref name="matches"/> are in. Nested: for one seed the 1,500 are among the 5,000.
+    /// </summary>
+    public static IReadOnlyList<ReplayQuery> FirstMatches(IReadOnlyList<ReplayQuery> queries, int matches, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(matches);
+        if (matches >= queries.Count) return queries;
+        var (position, newcomers) = Shuffle(queries, seed);
+        var perNewcomer = new int[newcomers];
+        foreach (var p in position) perNewcomer[p]++;
+        var cut = 0;
+        for (var taken = 0; cut < newcomers && taken < matches; cut++) taken += perNewcomer[cut];
+        return queries.Where((_, i) => position[i] < cut).ToList();
+    }
+
     /// <summary>Each query's newcomer's position in the newcomers shuffled by the seed (from ordinal id order), and their number.</summary>
     private static (int[] Position, int Newcomers) Shuffle(IReadOnlyList<ReplayQuery> queries, int seed)
     {

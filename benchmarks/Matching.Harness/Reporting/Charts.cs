@@ -143,10 +143,10 @@ internal static class Charts
             learned.LineWidth = 3;
             learned.MarkerSize = 7;
             learned.LegendText = $"learned (weight {c.Weight:0.000})";
-            var gam = plot.Add.ScatterPoints(c.X, c.GamEffect);
+            var gam = plot.Add.ScatterPoints(c.X, c.ModelEffect);
             gam.Color = Palette.GetColor(1);
             gam.MarkerSize = 6;
-            gam.LegendText = "GAM effect (same scale)";
+            gam.LegendText = "fitted effect, before the projection";
             if (DefaultFormula(c.Feature, c.Slot) is { } formula)
             {
                 var xs = Enumerable.Range(0, 60).Select(i => c.X[0] + (c.X[^1] - c.X[0]) * i / 59.0).ToArray();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Matching.Harness.Cli;
 using Matching.Harness.Experiments;
+using Matching.Harness.Learning;
 using Matching.Harness.Replay;
 using Matching.Scoring;
 
@@ -18,7 +19,11 @@ internal static class ReportWriter
         [Charts.MetricByProfile, Charts.MetricByGroup, Charts.ScoreDistributions, Charts.Weights, Charts.Importance, Charts.Shapes, MarkdownFile, "tuned.json", "learned.json", "learned-shaped.json", "results.json"];
 
     /// <summary>Writes everything; <paramref name="arguments"/> are the flags the report was made with, quoted in it.</summary>
-    public static void Write(ExperimentResult r, string directory, string arguments)
+    /// <param name="r">The run.</param>
+    /// <param name="directory">Where to write.</param>
+    /// <param name="arguments">The flags, quoted in the report.</param>
+    /// <param name="spread">The learners over split seeds on the same history, when asked for.</param>
+    public static void Write(ExperimentResult r, string directory, string arguments, SpreadResult? spread = null)
     {
         Directory.CreateDirectory(directory);
         Charts.DrawMetricByProfile(r, Path.Combine(directory, Charts.MetricByProfile));
@@ -32,11 +37,11 @@ internal static class ReportWriter
         HarnessCli.WriteProfile(r.Shaped.Profile, Path.Combine(directory, "learned-shaped.json"));
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonOutput.Serialize(JsonOutput.Experiment(r)) + "\n", utf8);
-        File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory), utf8);
+        File.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(r, arguments, directory, spread), utf8);
     }
 
     /// <summary>The report's text.</summary>
-    internal static string Markdown(ExperimentResult r, string arguments, string directory)
+    internal static string Markdown(ExperimentResult r, string arguments, string directory, SpreadResult? spread = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -103,6 +108,21 @@ internal static class ReportWriter
         Line("ranking, so any other ranking moves those matches down whether or not they completed. Compare profiles on the outcome AUC,");
         Line("the MRR of completed against stopped, and (for a generated history) the oracle.");
         Line();
+        if (spread is not null)
+        {
+            Line("### Across split seeds");
+            Line();
+            Line(string.Create(inv, $"The same learners on the same history split by each of the seeds {string.Join(", ", spread.Seeds)} (30 % of the newcomers held out), learned without the oracle and scored by it; no tuning and no ceiling (the `spread` verb):"));
+            Line();
+            Line(Reports.SpreadTable(spread).ToMarkdown());
+            Line(Reports.SpreadPerSeedTable(spread).ToMarkdown());
+        }
+        else
+        {
+            Line("How much these figures move with the split: `report --seeds 1,2,3,4,5,42`, or the `spread` verb, which also draws");
+            Line("smaller histories from this one (`--sizes`).");
+            Line();
+        }
         Line("## By group");
         Line();
         Line($"![metric by group]({Charts.MetricByGroup})");
@@ -157,18 +177,22 @@ internal static class ReportWriter
         Line();
         Line($"![learned shapes]({Charts.Shapes})");
         Line();
-        Line("**learned-shaped** is a generalized additive model (ML.NET `Gam`: boosted one-feature stumps, so the logit is a sum of one");
-        Line("step function per raw feature) of completed against stopped, on one raw feature per criterion: km, the signed level gap,");
-        Line("the exact interest count, the time ratio, the Dutch level where a language is shared, and the goal fit. Each step function");
+        Line("**learned-shaped** gives each criterion a curve over one raw feature: km, the signed level gap, the exact interest");
+        Line("count, the time ratio, the Dutch level where a language is shared, and the goal fit (with a second curve for the level");
+        Line("gap of taalstages and for the distance of A0/A1 newcomers). Two families of additive logistic models of completed");
+        Line("against stopped are fitted, and the one with the lower cross-validated log-loss is kept: a generalized additive model");
+        Line("(ML.NET `Gam`, boosted one-feature stumps) and penalised piecewise-linear splines (a logistic regression on a line and");
+        Line("hinges per continuous feature, steps per discrete one, with a ridge penalty on the changes of slope or the steps). Either");
         Line("is read at up to 12 knots, projected onto the nearest monotone or unimodal curve (pool-adjacent-violators, weighted by the");
         Line("matches at each knot) and scaled into [0, 1]; the criterion's weight is its curve's range in logits. The engine evaluates");
         Line("the curves in its scan; the explanation stays score × weight = contribution per criterion.");
         Line();
         var sh = r.Shaped;
-        Line(string.Create(inv, $"Rounds chosen by {r.Options.Folds}-fold cross-validated log-loss: ")
-            + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations}: {t.LogLoss:F4} bits")))
+        Line(string.Create(inv, $"Chosen by {r.Options.Folds}-fold cross-validated log-loss: **{(sh.Family == ShapedProfileLearner.Spline ? $"penalised splines, penalty {sh.Penalty}" : $"GAM, {sh.Iterations} rounds, leaves of at least {sh.MinLeaf}")}**. GAM: ")
+            + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations} rounds/{t.MinLeaf}: {t.LogLoss:F4} bits")))
+            + (sh.SplineTrials.Count == 0 ? "" : "; splines: " + string.Join(", ", sh.SplineTrials.Select(t => string.Create(inv, $"penalty {t.Penalty}: {t.LogLoss:F4} bits"))))
             + string.Create(inv, $"; always predicting the base rate: {sh.BaseRateLogLoss:F4} bits. The interaction curves (taalstage level gap, distance for A0/A1) ")
-            + string.Create(inv, $"{(sh.Interactions ? "were kept" : "were dropped")}: {sh.WithoutInteractionsLogLoss:F4} bits without them, {sh.Trials.Min(t => t.LogLoss):F4} with."));
+            + string.Create(inv, $"{(sh.Interactions ? "were kept" : "were dropped")}: {sh.WithoutInteractionsLogLoss:F4} bits without them, {sh.ChosenLogLoss:F4} with."));
         Line();
         var curves = new TextTable("curve", "feature", "weight", "knots (x → score)");
         foreach (var c in sh.Curves)
@@ -196,6 +220,31 @@ internal static class ReportWriter
         Line(string.Create(inv, $"LightGBM: {r.LightGbm.Leaves} leaves, leaves of at least {r.LightGbm.MinLeaf} matches, {r.LightGbm.Iterations} rounds at rate {r.LightGbm.LearningRate}, lists of {r.LightGbm.ListSize}; tree sizes tried (cross-validated outcome AUC): ")
             + string.Join(", ", r.LightGbmTrials.Select(x => string.Create(inv, $"{x.Options.Leaves}/{x.Options.MinLeaf}: {x.Auc:F4}"))) + ".");
         Line();
+        Line("## The black box beside the explainable model");
+        Line();
+        var cr = r.Contributions;
+        Line(string.Create(inv, $"LightGBM's per-prediction feature contributions (ML.NET `CalculateFeatureContribution`, not normalised) summed per criterion, beside the shaped profile's contributions (weight × criterion score), on {cr.Pairs:N0} candidate pairs of the same held-out newcomers. "));
+        Line("LightGBM's features are grouped by the criterion they describe (km, remote and the travel limit with distance; the level");
+        Line("gaps with language; interest counts with interests; the time ratio, schedule shapes and hours with availability; a shared");
+        Line("language with bridging; goals with goals); kind, setting and the Dutch level, which no single criterion owns, stand apart.");
+        Line("Both are centred per newcomer (a ranking sees only differences within a list) and compared as shares, since the two");
+        Line("score on different scales.");
+        Line();
+        var attribution = new TextTable("criterion", "shaped: mean abs. contribution", "share", "LightGBM: mean abs. contribution", "share");
+        foreach (var a in cr.Groups) attribution.Add(a.Group, TextTable.Num(a.Shaped), TextTable.Pct(a.ShapedShare), TextTable.Num(a.LightGbm), TextTable.Pct(a.LightGbmShare));
+        Line(attribution.ToMarkdown());
+        Line("Where they disagree most, among candidates either model puts in a newcomer's top 10 (contributions in shares of each");
+        Line("model's typical total, centred per newcomer; *shaped / LightGBM*):");
+        Line();
+        var dis = new TextTable(["newcomer", "offer", "rank shaped", "rank LightGBM", "km", "level gap", "exact interests", "time ratio", .. ContributionComparison.Groups, "largest gap"]);
+        foreach (var d in cr.Examples)
+        {
+            dis.Add([d.NewcomerId, d.OfferId, d.ShapedRank.ToString(inv), d.LightGbmRank.ToString(inv),
+                TextTable.Num(d.Inputs.Feature(ShapeFeature.Km), 1), d.Inputs.Feature(ShapeFeature.LevelGap).ToString(inv),
+                d.Inputs.Feature(ShapeFeature.ExactInterests).ToString(inv), TextTable.Num(d.Inputs.Feature(ShapeFeature.TimeRatio), 2),
+                .. ContributionComparison.Groups.Select((_, i) => string.Create(inv, $"{d.Shaped[i]:+0.00;−0.00;0.00} / {d.LightGbm[i]:+0.00;−0.00;0.00}")), d.LargestGap]);
+        }
+        Line(dis.ToMarkdown());
         Line("## From here to a live profile");
         Line();
         var learnedPath = Path.Combine(directory, "learned.json");

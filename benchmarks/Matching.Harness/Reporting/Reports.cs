@@ -87,6 +87,45 @@ internal static class Reports
         return table;
     }
 
+    /// <summary>Per history size and learner: the gap closed and oracle NDCG@10, mean (min–max) over the seeds.</summary>
+    public static TextTable SpreadTable(SpreadResult result)
+    {
+        var table = new TextTable("matches", "ranker", "gap closed: mean", "min", "max", "NDCG@10: mean", "min", "max");
+        foreach (var s in result.Summary)
+        {
+            var taken = result.Cells.Where(c => c.Size == s.Size).Select(c => c.Matches).Distinct().ToList();
+            var size = taken.Count == 1 ? taken[0].ToString("N0", CultureInfo.InvariantCulture) : $"{taken.Min():N0}–{taken.Max():N0}";
+            table.Add(size, s.Ranker, TextTable.Pct(s.GapClosed.Mean), TextTable.Pct(s.GapClosed.Min), TextTable.Pct(s.GapClosed.Max),
+                TextTable.Num(s.OracleNdcg10.Mean), TextTable.Num(s.OracleNdcg10.Min), TextTable.Num(s.OracleNdcg10.Max));
+        }
+        return table;
+    }
+
+    /// <summary>The spread as a Markdown page: the summary, then the gap closed per seed.</summary>
+    public static string SpreadMarkdown(SpreadResult result, string command)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("# Learners over split seeds and history sizes\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"History: `{result.Source}`; seeds {string.Join(", ", result.Seeds)}. For each size, that many matches drawn from the history (whole newcomers, shuffled by the seed), 30 % of the newcomers held out by the seed; the learners fitted on the rest **without the oracle** (`ReplayQuery.WithoutOracle`), scored on the held-out newcomers by the oracle. Gap closed = (ranker − default) ÷ (oracle − default) in held-out oracle NDCG@10.\n\n");
+        sb.Append("```sh\ndotnet run -c Release --project benchmarks/Matching.Harness -- spread ").Append(command).Append("\n```\n\n");
+        sb.Append(SpreadTable(result).ToMarkdown()).Append('\n');
+        sb.Append("Gap closed per seed:\n\n");
+        sb.Append(SpreadPerSeedTable(result).ToMarkdown());
+        return sb.ToString();
+    }
+
+    /// <summary>The gap closed per history size, learner and seed (the default, 0 by definition, left out).</summary>
+    public static TextTable SpreadPerSeedTable(SpreadResult result)
+    {
+        var perSeed = new TextTable(["matches", "ranker", .. result.Seeds.Select(s => "seed " + s.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var g in result.Cells.GroupBy(c => (c.Size, c.Ranker)).OrderBy(g => g.Key.Size).ThenBy(g => Array.IndexOf(Spread.Rankers, g.Key.Ranker)))
+        {
+            if (g.Key.Ranker == Experiment.Default) continue;
+            perSeed.Add([g.Key.Size.ToString("N0", CultureInfo.InvariantCulture), g.Key.Ranker, .. result.Seeds.Select(s => TextTable.Pct(g.Single(c => c.Seed == s).GapClosed))]);
+        }
+        return perSeed;
+    }
+
     /// <summary>A dimension's name in prose.</summary>
     public static string DimensionName(GroupDimension d) => d switch
     {

@@ -56,6 +56,13 @@ internal static class AppHosting
             var session = await context.AuthenticateAsync(CookieScheme);
             context.User = session.Succeeded ? session.Principal! : new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
             AppText.Choose(context);
+            // A form post to a screen the key's roles may not use is refused before any handler runs.
+            if (HttpMethods.IsPost(context.Request.Method) && context.GetEndpoint()?.Metadata.GetMetadata<AppScreenAttribute>() is { } screen
+                && !screen.Policies.Concat(screen.Forms).All(p => AppSession.Allows(context.User, p)))
+            {
+                context.Response.StatusCode = AppSession.IsSignedIn(context.User) ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+                return;
+            }
             await next();
         }));
         app.UseAntiforgery();

@@ -26,11 +26,12 @@ public abstract class AppPage : ComponentBase
     internal bool Forbidden { get; private set; }
 
     /// <summary>
-    /// Sends a visitor who is not signed in to the sign-in form; answers 403 to a key whose roles the policy does not
-    /// allow. Returns whether the screen may go on.
+    /// Sends a visitor who is not signed in to the sign-in form; answers 403 to a key whose roles the screen's
+    /// policies (its <see cref="AppScreenAttribute"/>) do not allow. Returns whether the screen may go on.
     /// </summary>
-    internal bool Require(params string[] policies)
+    internal bool Require()
     {
+        var policies = GetType().GetCustomAttributes(typeof(AppScreenAttribute), inherit: true).OfType<AppScreenAttribute>().SingleOrDefault()?.Policies ?? [];
         if (!AppSession.IsSignedIn(User))
         {
             Navigation.NavigateTo(AppHosting.Base + "/login", forceLoad: true);

@@ -20,3 +20,17 @@ internal static class AppSession
     public static IReadOnlyList<string> RolesOf(ClaimsPrincipal user) =>
         [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)];
 }
+
+/// <summary>
+/// The policies a screen needs to be seen, and those its forms need on top: read by the screen itself (what it shows,
+/// a 403 page otherwise) and, for a form post, by the page's middleware before any handler runs (403, nothing done).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class AppScreenAttribute(params string[] policies) : Attribute
+{
+    /// <summary>Every one of these is needed to see the screen.</summary>
+    public string[] Policies { get; } = policies;
+
+    /// <summary>Needed as well to post its forms.</summary>
+    public string[] Forms { get; init; } = [];
+}

@@ -41,7 +41,7 @@ public class PageBrowserTests
         var profiles = _host.Services.GetRequiredService<WeightProfilesService>();
         profiles.Put(new Matching.Scoring.WeightProfileDocument
         {
-            Name = "nearby", Description = "distance first",
+            Name = "nearby", Description = "distance first, scarcity on", ScarcityWeight = 0.5,
             Weights = new() { ["distance"] = 0.5, ["language"] = 0.2, ["interests"] = 0.2, ["availability"] = 0.1 },
         }, "test").Outcome.Should().Be(Outcome.Created);
         _host.Services.GetRequiredService<ScarcityService>().Recompute(new ScarcitySettings { Samples = 2 }, "test");
@@ -270,7 +270,9 @@ public class PageBrowserTests
         (string Name, string? Key, string Path)[] screens =
         [
             ("login", null, "/app/login"),
+            ("home", ApiFactory.CaseWorkerKey, "/app"),
             ("newcomer", ApiFactory.CaseWorkerKey, "/app/newcomers?id=nc-000005&compare=nearby"),
+            ("inline", ApiFactory.CaseWorkerKey, "/app/inline"),
             ("offer", ApiFactory.CaseWorkerKey, "/app/offers?id=offer-000007"),
             ("gaps", ApiFactory.AnalystKey, "/app/gaps?province=VOV"),
             ("profiles", ApiFactory.AnalystKey, "/app/profiles"),
@@ -283,6 +285,16 @@ public class PageBrowserTests
                 var response = await page.GotoAsync(path);
                 response!.Status.Should().Be(200, $"{path} opens for its role");
                 await Expect(page.Locator("main h1")).ToBeVisibleAsync();
+                if (name == "inline")
+                {
+                    await page.GetByLabel("Deelgemeente of plaats").FillAsync("Gent");
+                    await page.GetByLabel("Interesses (codes, komma's)").FillAsync("cooking");
+                    await page.GetByLabel("Dag 1").SelectOptionAsync("tue");
+                    await page.GetByLabel("Van 1").FillAsync("18:00");
+                    await page.GetByLabel("Tot 1").FillAsync("21:00");
+                    await page.GetByRole(AriaRole.Button, new() { Name = "Voorstellen tonen" }).ClickAsync();
+                    await Expect(page.Locator("article.card").First).ToBeVisibleAsync();
+                }
                 var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
                 overflow.Should().BeFalse($"{name} fits the width of {width} px without sideways scrolling");
                 await NoSeriousAxeViolationsAsync(page, $"{name} ({suffix})");

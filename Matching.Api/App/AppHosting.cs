@@ -71,8 +71,10 @@ internal static class AppHosting
 
     public static WebApplication MapApp(this WebApplication app)
     {
-        app.MapRazorComponents<AppDocument>().DisableRateLimiting();
-        app.MapGet(Base + "/app.css", () => Asset("app.css", "text/css; charset=utf-8")).DisableRateLimiting();
+        // The global rate limiter applies as to the API (by address: the session cookie is read after it), which also
+        // bounds guesses at the sign-in form.
+        app.MapRazorComponents<AppDocument>();
+        app.MapGet(Base + "/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
         app.MapGet(Base + "/gaps.csv", GapsCsv);
         app.MapPost(Base + "/logout", SignOut);
         return app;

@@ -257,6 +257,8 @@ public class PageBrowserTests
         (await page.GetAttributeAsync("html", "lang")).Should().Be("en");
         await page.GotoAsync("/app/newcomers?id=nc-000004");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Suggestions for a newcomer" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Nederlands" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inburgeraar nc-000004" })).ToBeVisibleAsync();
     }
 
     [Test]

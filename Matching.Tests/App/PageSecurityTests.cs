@@ -19,6 +19,8 @@ public class PageSecurityTests
     {
         _factory = new ApiFactory();
         await _factory.SeedPairAsync("nc-1", "offer-1");
+        using var cms = _factory.Client(ApiFactory.CaseManagementKey);
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(cms, "/api/v1/offers/offer-far", ApiFactory.OfferBody(place: "Oostende"))).EnsureSuccessStatusCode();
     }
 
     [OneTimeTearDown]
@@ -111,13 +113,34 @@ public class PageSecurityTests
         using var http = Browserless();
         await SignInAsync(http, ApiFactory.CaseWorkerKey);
         var html = await http.GetStringAsync("/app/newcomers?id=nc-1");
-        var before = MatchesOfNc1().Count(m => m.Status == "proposed");
+        var before = MatchesOfNc1().Count(m => m.Status == "proposed" && m.OfferId == "offer-1");
         var response = await http.PostAsync("/app/newcomers?id=nc-1", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "propose", ["offer"] = "offer-1", ["__RequestVerificationToken"] = PageHost.Token(html),
         }));
         response.StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Conflict);
-        MatchesOfNc1().Count(m => m.Status == "proposed").Should().Be(Math.Max(before, 1), "a second open match of the same pair is refused");
+        MatchesOfNc1().Count(m => m.Status == "proposed" && m.OfferId == "offer-1").Should().Be(Math.Max(before, 1), "a second open match of the same pair is refused");
+    }
+
+    [Test]
+    public async Task ProposeOther_PairBreakingAHardConstraint_409UntilAReasonIsGiven_ThenStoredWithIt()
+    {
+        using var http = Browserless();
+        await SignInAsync(http, ApiFactory.CaseWorkerKey);
+        async Task<HttpResponseMessage> Propose(string reason) => await http.PostAsync("/app/newcomers?id=nc-1", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "propose-other", ["offer"] = "offer-far", ["override"] = reason,
+            ["__RequestVerificationToken"] = PageHost.Token(await http.GetStringAsync("/app/newcomers?id=nc-1")),
+        }));
+
+        var refused = await Propose("");
+        refused.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("distance", "the screen names the broken constraint");
+        MatchesOfNc1().Should().NotContain(m => m.OfferId == "offer-far");
+
+        var accepted = await Propose("Has a car; agreed with the organisation.");
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK);
+        MatchesOfNc1().Should().ContainSingle(m => m.OfferId == "offer-far").Which.OverrideReason.Should().Be("Has a car; agreed with the organisation.");
     }
 
     [Test]

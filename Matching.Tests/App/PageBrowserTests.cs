@@ -85,9 +85,14 @@ public class PageBrowserTests
         return page;
     }
 
-    private static async Task NoSeriousAxeViolationsAsync(IPage page, string screen)
+    private static async Task NoSeriousAxeViolationsAsync(IPage page, string screen, bool contrast = true)
     {
-        var result = await page.RunAxe();
+        // Contrast, the slowest rule, does not change with the width: the phone pass may leave it to the desktop one.
+        var options = contrast ? null : new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            Rules = new Dictionary<string, Deque.AxeCore.Commons.RuleOptions> { ["color-contrast"] = new() { Enabled = false } },
+        };
+        var result = await page.RunAxe(options);
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
         serious.Should().BeEmpty($"axe-core finds no serious or critical violation on the {screen} screen");
@@ -213,7 +218,7 @@ public class PageBrowserTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "CSV downloaden" }).ClickAsync());
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         csv.Should().StartWith("area,nis,province,kind,");
-        await NoSeriousAxeViolationsAsync(page, "gaps");
+        // axe-core runs on this screen (one province, both widths) in EveryScreen_…: on all of Belgium's rows it takes ~20 s.
     }
 
     [Test]
@@ -299,7 +304,7 @@ public class PageBrowserTests
                 }
                 var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
                 overflow.Should().BeFalse($"{name} fits the width of {width} px without sideways scrolling");
-                await NoSeriousAxeViolationsAsync(page, $"{name} ({suffix})");
+                await NoSeriousAxeViolationsAsync(page, $"{name} ({suffix})", contrast: suffix == "desktop");
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{suffix}.png"), FullPage = true });
                 await _context!.DisposeAsync();
                 _context = null;

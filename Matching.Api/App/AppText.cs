@@ -90,6 +90,29 @@ internal static class AppText
         _ => code,
     };
 
+    /// <summary>
+    /// A refusal of the rooms (written in English for the API's problem details) in the page's language: the known
+    /// sentences of the match lifecycle in Dutch, anything else as written.
+    /// </summary>
+    public static string? Detail(string? detail, ReasonLanguage l)
+    {
+        if (detail is null || l == ReasonLanguage.En) return detail;
+        if (detail.StartsWith("The pair breaks the hard constraint '", StringComparison.Ordinal))
+        {
+            var constraint = detail.Split('\'')[1];
+            return $"Het paar breekt de harde voorwaarde '{constraint}'. Met een reden om af te wijken kan het toch (hieronder).";
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(detail, "^An? (\\w+) match cannot become (\\w+)\\.$");
+        if (match.Success) return $"Een match die {Status(match.Groups[1].Value, l)} is, kan niet {Status(match.Groups[2].Value, l)} worden.";
+        return detail switch
+        {
+            "The offer is full: no place is free." => "Het aanbod is vol: er is geen plaats vrij.",
+            "This newcomer already has an open match on this offer." => "Deze inburgeraar heeft al een open match op dit aanbod.",
+            "The offer no longer exists." => "Het aanbod bestaat niet meer.",
+            _ => detail,
+        };
+    }
+
     /// <summary>A number as the language writes it (3,2 km in Dutch); the host runs in invariant globalization mode.</summary>
     public static string Number(double value, string format, ReasonLanguage l)
     {

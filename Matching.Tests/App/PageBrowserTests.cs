@@ -137,6 +137,9 @@ public class PageBrowserTests
         await page.GotoAsync("/app/newcomers?id=nc-000002&compare=nearby&kind=&maxKm=30");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "profiel default" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "profiel nearby" })).ToBeVisibleAsync();
+        // Only the profile that prices places (scarcityWeight 0.5) orders by score − price and says so on the card.
+        await Expect(page.Locator("section.column").Nth(0).Locator(".scarcity")).ToHaveCountAsync(0);
+        (await page.Locator("section.column").Nth(1).Locator(".scarcity").CountAsync()).Should().BeGreaterThan(0);
         foreach (var km in await page.Locator("article.card .facts div:nth-child(2) dd").AllInnerTextsAsync())
         {
             double.Parse(km.Replace(" km", "").Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(30);

@@ -135,7 +135,7 @@ public class PageSecurityTests
 
         var refused = await Propose("");
         refused.StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await refused.Content.ReadAsStringAsync()).Should().Contain("distance", "the screen names the broken constraint");
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("harde voorwaarde &#x27;distance&#x27;", "the screen names the broken constraint, in Dutch");
         MatchesOfNc1().Should().NotContain(m => m.OfferId == "offer-far");
 
         var accepted = await Propose("Has a car; agreed with the organisation.");

@@ -74,9 +74,10 @@ internal static class AppHosting
         // The global rate limiter applies as to the API (by address: the session cookie is read after it), which also
         // bounds guesses at the sign-in form.
         app.MapRazorComponents<AppDocument>();
-        app.MapGet(Base + "/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
-        app.MapGet(Base + "/gaps.csv", GapsCsv);
-        app.MapPost(Base + "/logout", SignOut);
+        // The page's own endpoints are not part of the HTTP API: kept out of its OpenAPI document.
+        app.MapGet(Base + "/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
+        app.MapGet(Base + "/gaps.csv", GapsCsv).ExcludeFromDescription();
+        app.MapPost(Base + "/logout", SignOut).ExcludeFromDescription();
         return app;
     }
 

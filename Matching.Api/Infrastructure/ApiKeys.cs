@@ -109,17 +109,29 @@ internal sealed class ApiKeyHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(values[0]!));
+        var match = Find(keys.CurrentValue, values[0]!);
+        if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principal(match, SchemeName), SchemeName)));
+    }
+
+    /// <summary>The configured key equal to the presented one, or null; the header and the page's sign-in both ask here.</summary>
+    public static ApiKeyEntry? Find(AuthOptions options, string presentedKey)
+    {
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey));
         ApiKeyEntry? match = null;
-        foreach (var entry in keys.CurrentValue.ApiKeys)
+        foreach (var entry in options.ApiKeys)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, entry.Digest())) match = entry;
         }
-        if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
-        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };
-        claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return match;
+    }
+
+    /// <summary>The key's name and roles as claims, under the given authentication type.</summary>
+    public static ClaimsPrincipal Principal(ApiKeyEntry key, string authenticationType)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, key.Name) };
+        claims.AddRange(key.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
     }
 }
 

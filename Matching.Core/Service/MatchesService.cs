@@ -77,6 +77,10 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     /// <summary>A match, or null.</summary>
     public MatchRecord? Get(string id) => _writer.Read(c => Read(c, null, id));
 
+    /// <summary>One newcomer's matches in every state, the newest first (the page's case-worker screen).</summary>
+    internal IReadOnlyList<MatchRecord> OfNewcomer(string newcomerId) =>
+        _writer.Read(c => c.Query<MatchRow>(MatchSql.ByNewcomer, new { id = newcomerId }).Select(r => r.ToRecord()).ToList());
+
     /// <summary>
     /// Moves a match along its lifecycle. Accepting holds a place: a conflict when the offer is full (under any
     /// concurrency exactly <c>capacity</c> accepts succeed). Completed needs the hours; stopped and declined a reason.

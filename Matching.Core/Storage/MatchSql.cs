@@ -21,6 +21,9 @@ internal static class MatchSql
 
     public const string ById = "SELECT * FROM matches WHERE id = @id";
 
+    /// <summary>One newcomer's (@id) matches, the newest first.</summary>
+    public const string ByNewcomer = "SELECT * FROM matches WHERE newcomer_id = @id ORDER BY created_at DESC, id";
+
     public const string InsertProposed =
         """
         INSERT INTO matches (id, newcomer_id, offer_id, status, override_reason, score, profile_name, profile_version, created_by, created_at, updated_at)

@@ -76,8 +76,8 @@ internal sealed class DemoOptions
     [Range(0, 200_000)]
     public int Newcomers { get; set; } = 2_000;
 
-    /// <summary>Demo offers (0..50000, default 600).</summary>
-    [Range(0, 50_000)]
+    /// <summary>Demo offers (0..100000, default 600).</summary>
+    [Range(0, 100_000)]
     public int Offers { get; set; } = 600;
 }
 

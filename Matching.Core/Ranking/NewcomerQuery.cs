@@ -70,8 +70,8 @@ internal sealed class NewcomerQuery
             Level = n.DutchLevel.Ordinal,
             X = x, Y = y, Z = z,
             MaxKm = n.MaxTravelKm,
-            LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - ChordSquaredMargin),
-            LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + ChordSquaredMargin),
+            LimitChordSquaredLow = ChordLimits(n.MaxTravelKm).Low,
+            LimitChordSquaredHigh = ChordLimits(n.MaxTravelKm).High,
             HorizonDays = profile.HorizonDays,
             DistanceOffsetKm = profile.DistanceOffsetKm,
             GaussSigmaSquared = profile.GaussSigmaSquared,
@@ -92,6 +92,10 @@ internal sealed class NewcomerQuery
             Weights = profile.Weights.ToArray(),
         };
     }
+
+    /// <summary>The chord² bounds of a travel limit: below Low surely within it, above High surely beyond (the newcomer index keeps the same).</summary>
+    public static (double Low, double High) ChordLimits(double maxKm) =>
+        (GeoPoint.KmToChordSquared(maxKm) * (1 - ChordSquaredMargin), GeoPoint.KmToChordSquared(maxKm) * (1 + ChordSquaredMargin));
 
     /// <summary>Where <see cref="GoalTable"/> holds the goal score of a kind and a setting.</summary>
     public static int GoalSlot(int kind, int setting) => kind * EnumCounts.OfferSettings + setting;

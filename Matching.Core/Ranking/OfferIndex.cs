@@ -413,6 +413,21 @@ internal sealed class OfferIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>What the reverse ranking's first pass tests of a stored offer (see <see cref="NewcomerIndex.Survivors"/>), or null.</summary>
+    public OfferScanFacts? ScanFacts(string offerId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
+            var gate = _gate[slot];
+            var p = 3 * slot;
+            return new OfferScanFacts((gate & FullBit) != 0, (gate & RemoteBit) != 0, (_hours[p + 2] & RestrictedBit) != 0, gate >> LevelShift,
+                _xyz[p], _xyz[p + 1], _xyz[p + 2], _hours[p], _hours[p + 1], _hours[p + 2] & ~RestrictedBit);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     /// <summary>Evaluates a stored slot exactly as the scan does: the gate table, the distance bound, then the rest.</summary>
     private ExclusionReason Evaluate(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days)
     {

@@ -70,6 +70,7 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
     public Result<IReadOnlyList<MatchRecord>> Confirm(string id, string actor)
     {
         var touched = new Dictionary<string, int>(StringComparer.Ordinal);
+        var states = new List<(string NewcomerId, NewcomersService.MatchStateRow State)>();
         try
         {
             return _writer.Write((c, t) =>
@@ -104,8 +105,18 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
                     touched[offerId] = OffersService.HeldPlaces(c, t, offerId);
                     _writer.Changed(c, t, "offer", offerId);
                 }
+                foreach (var a in plan.Assignments)
+                {
+                    _writer.Changed(c, t, "newcomer", a.NewcomerId);
+                    states.Add((a.NewcomerId, NewcomersService.MatchState(c, t, a.NewcomerId)));
+                }
                 return Result<IReadOnlyList<MatchRecord>>.Ok(matches);
-            }, after: r => { if (r.Outcome == Outcome.Ok) foreach (var (offerId, held) in touched) store.Engine.SetHeld(offerId, held); });
+            }, after: r =>
+            {
+                if (r.Outcome != Outcome.Ok) return;
+                foreach (var (offerId, held) in touched) store.Engine.SetHeld(offerId, held);
+                foreach (var (newcomerId, state) in states) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
+            });
         }
         catch (AllocationConflict conflict)
         {

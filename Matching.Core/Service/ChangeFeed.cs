@@ -8,8 +8,13 @@ namespace Matching.Service;
 /// instances on the same database, through the change feed every index-changing write appends to.
 /// </summary>
 /// <remarks>Thread-safe: applying runs inside the one write gate, so the index still sees changes in order.</remarks>
-public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles)
+public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles, NewcomersService newcomers)
 {
+    /// <summary>An import of more newcomers than this appends one <see cref="AllNewcomers"/> row instead of one row each.</summary>
+    internal const int LargeBatch = 1000;
+    /// <summary>The subject type of a row that asks every instance to reload all newcomers.</summary>
+    internal const string AllNewcomers = "newcomers";
+
     private const long Window = 1000;
     private readonly WriteContext _writer = store.Writer;
     private readonly HashSet<long> _applied = [];
@@ -19,7 +24,7 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     public bool IndexLoaded => store.IndexLoaded;
 
     /// <summary>
-    /// Catches up with writes of other instances on the same database: reloads every offer and profile named in the
+    /// Catches up with writes of other instances on the same database: reloads every offer, newcomer and profile named in the
     /// change feed since the last call. Feed rows may commit out of sequence order (PostgreSQL hands out numbers before
     /// commit), so a window of recent rows is read again and only rows not yet applied are applied; applying reloads
     /// the current state, so applying twice is harmless.
@@ -34,6 +39,14 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         foreach (var offerId in pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
         {
             offers.Reindex(offerId);
+        }
+        if (pending.Any(r => r.SubjectType == AllNewcomers)) newcomers.LoadIndex();
+        else
+        {
+            foreach (var id in pending.Where(r => r.SubjectType == "newcomer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
+            {
+                newcomers.Reindex(id);
+            }
         }
         foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
         {

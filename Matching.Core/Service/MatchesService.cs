@@ -55,8 +55,10 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     }
 
     private Result<MatchRecord> Insert(string id, string newcomerId, string offerId, string? overrideReason,
-        WeightProfile profile, PairEvaluation evaluation, string actor) =>
-        _writer.Write((c, t) =>
+        WeightProfile profile, PairEvaluation evaluation, string actor)
+    {
+        NewcomersService.MatchStateRow state = new();
+        return _writer.Write((c, t) =>
         {
             if (c.ExecuteScalar<long>(MatchSql.OpenOfPair, new { newcomerId, offerId }, t) > 0)
             {
@@ -66,8 +68,11 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
                 new { id, newcomerId, offerId, overrideReason, score = evaluation.Score, name = profile.Name, version = profile.Version, actor, now = _writer.Now() }, t);
             _writer.Audit(c, t, actor, "match.proposed", "match", id, $"offer={offerId}");
             if (evaluation.Excluded is not null) _writer.Audit(c, t, actor, "match.override", "match", id, $"constraint={evaluation.Excluded}");
+            _writer.Changed(c, t, "newcomer", newcomerId);
+            state = NewcomersService.MatchState(c, t, newcomerId);
             return Result<MatchRecord>.Created(Read(c, t, id)!);
-        });
+        }, after: r => { if (r.Outcome == Outcome.Created) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open); });
+    }
 
     /// <summary>SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or PostgreSQL's unique_violation (23505).</summary>
     private static bool IsUniqueViolation(DbException e) =>
@@ -103,6 +108,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
 
         string? offerId = null;
         var held = 0;
+        NewcomersService.MatchStateRow state = new();
         return _writer.Write((c, t) =>
         {
             var current = Read(c, t, id);
@@ -121,8 +127,18 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
             _writer.Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
             _writer.Changed(c, t, "offer", offerId);
             held = OffersService.HeldPlaces(c, t, offerId);
+            if (current.NewcomerId is { } newcomerId)
+            {
+                _writer.Changed(c, t, "newcomer", newcomerId);
+                state = NewcomersService.MatchState(c, t, newcomerId);
+            }
             return Result<MatchRecord>.Ok(Read(c, t, id)!);
-        }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.SetHeld(offerId!, held); });
+        }, after: r =>
+        {
+            if (r.Outcome != Outcome.Ok) return;
+            store.Engine.SetHeld(offerId!, held);
+            if (r.Value!.NewcomerId is { } newcomerId) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
+        });
     }
 
     /// <summary>Inserts an accepted match inside a write (a confirmed allocation); the database refuses it past capacity.</summary>

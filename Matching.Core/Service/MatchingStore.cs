@@ -32,6 +32,12 @@ public sealed class MatchingStore
     /// <summary>Whether <see cref="ServiceStartup.Start"/> has loaded the index.</summary>
     public bool IndexLoaded { get; internal set; }
 
+    /// <summary>The stored newcomers in memory, kept current by every newcomer and match write and by the change feed.</summary>
+    internal NewcomerIndex Newcomers { get; } = new();
+
+    /// <summary>Whether <see cref="Newcomers"/> has been loaded (before, the rooms read newcomers from the database).</summary>
+    internal bool NewcomersLoaded { get; set; }
+
     internal DocumentMapper Mapper { get; }
 
     internal IGazetteer Gazetteer { get; }

@@ -23,13 +23,16 @@ public sealed class NewcomersService(MatchingStore store)
     {
         var newcomer = store.Mapper.ToNewcomer(id, document, out var errors);
         if (newcomer is null) return Result<NewcomerDocument>.Invalid(errors);
+        MatchStateRow state = new();
         var created = _writer.Write((c, t) =>
         {
             var existed = c.ExecuteScalar<long>(NewcomerSql.Exists, new { id }, t) > 0;
             Upsert(c, t, [newcomer]);
             _writer.Audit(c, t, actor, existed ? "newcomer.updated" : "newcomer.created", "newcomer", id);
+            _writer.Changed(c, t, "newcomer", id);
+            state = MatchState(c, t, id);
             return !existed;
-        });
+        }, after: _ => store.Newcomers.Upsert(newcomer, (int)state.Held, (int)state.Open));
         var stored = DocumentMapper.ToDocument(newcomer);
         return created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored);
     }
@@ -44,9 +47,10 @@ public sealed class NewcomersService(MatchingStore store)
         return document;
     }
 
-    /// <summary>The stored newcomer as the engine's model, or null.</summary>
+    /// <summary>The stored newcomer as the engine's model, or null: from the newcomer index once it is loaded.</summary>
     public Newcomer? Load(string id)
     {
+        if (store.NewcomersLoaded) return store.Newcomers.Get(id);
         var document = Get(id);
         return document is null ? null : store.Mapper.ToNewcomer(id, document, out _);
     }
@@ -65,13 +69,19 @@ public sealed class NewcomersService(MatchingStore store)
             c.Execute(NewcomerSql.Delete, new { id }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
+            _writer.Changed(c, t, "newcomer", id);
             foreach (var offerId in offers)
             {
                 freed.Add((offerId, OffersService.HeldPlaces(c, t, offerId)));
                 _writer.Changed(c, t, "offer", offerId);
             }
             return true;
-        }, after: _ => { foreach (var (offerId, held) in freed) store.Engine.SetHeld(offerId, held); });
+        }, after: erased =>
+        {
+            if (!erased) return;
+            store.Newcomers.Remove(id);
+            foreach (var (offerId, held) in freed) store.Engine.SetHeld(offerId, held);
+        });
     }
 
     /// <summary>
@@ -87,11 +97,64 @@ public sealed class NewcomersService(MatchingStore store)
         return ids.Count(id => Erase(id, "retention"));
     }
 
-    /// <summary>Streams, by id, every stored newcomer that holds no place yet (for the reverse ranking and the gap report).</summary>
-    public IEnumerable<Newcomer> Unplaced() => Stream(withoutAnyOpenMatch: false);
+    /// <summary>Every stored newcomer that holds no place yet, by id (for the gap report).</summary>
+    public IEnumerable<Newcomer> Unplaced() =>
+        store.NewcomersLoaded ? store.Newcomers.Waiting(withoutAnyOpenMatch: false) : Stream(withoutAnyOpenMatch: false);
 
-    /// <summary>Streams, by id, every stored newcomer with no proposed, accepted or started match: the default cohort of an allocation.</summary>
-    public IEnumerable<Newcomer> WithoutOpenMatch() => Stream(withoutAnyOpenMatch: true);
+    /// <summary>Every stored newcomer with no proposed, accepted or started match, by id: the default cohort of an allocation.</summary>
+    public IEnumerable<Newcomer> WithoutOpenMatch() =>
+        store.NewcomersLoaded ? store.Newcomers.Waiting(withoutAnyOpenMatch: true) : Stream(withoutAnyOpenMatch: true);
+
+    /// <summary>
+    /// Loads every stored newcomer with its match state into the newcomer index (at start, and when another instance
+    /// imported a large batch). Documents are mapped in parallel: half a million take seconds, not minutes.
+    /// </summary>
+    public void LoadIndex() => _writer.Gated(() =>
+    {
+        // Inside the write gate, so that no write of this process lands between the read and the swap.
+        var (rows, states) = _writer.Read(c => (
+            c.Query<(string Id, string Document)>(NewcomerSql.All).ToList(),
+            c.Query<MatchStateRow>(NewcomerSql.MatchStates).ToDictionary(r => r.Id, StringComparer.Ordinal)));
+        var models = new Newcomer?[rows.Count];
+        Parallel.For(0, rows.Count, i =>
+            models[i] = store.Mapper.ToNewcomer(rows[i].Id, JsonSerializer.Deserialize<NewcomerDocument>(rows[i].Document, DocumentJson.Options), out _));
+        store.Newcomers.Clear();
+        foreach (var n in models)
+        {
+            if (n is null) continue;
+            var state = states.GetValueOrDefault(n.Id);
+            store.Newcomers.Upsert(n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+        }
+        store.NewcomersLoaded = true;
+        return rows.Count;
+    });
+
+    /// <summary>Reloads one newcomer from the database into the index (the change feed: another instance wrote it).</summary>
+    internal void Reindex(string id)
+    {
+        var (json, state) = _writer.Read(c => (
+            c.QuerySingleOrDefault<string>(NewcomerSql.Document, new { id }),
+            c.QuerySingleOrDefault<MatchStateRow>(NewcomerSql.MatchState, new { id })));
+        var newcomer = json is null ? null : store.Mapper.ToNewcomer(id, JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options), out _);
+        if (newcomer is null) store.Newcomers.Remove(id);
+        else store.Newcomers.Upsert(newcomer, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+    }
+
+    /// <summary>A newcomer's places held and open matches inside a write, for the index after a match changed.</summary>
+    internal static MatchStateRow MatchState(DbConnection c, IDbTransaction t, string id) =>
+        c.QuerySingleOrDefault<MatchStateRow>(NewcomerSql.MatchState, new { id }, t) ?? new MatchStateRow();
+
+    /// <summary>The match state of every newcomer with an open match, inside a write (after an import).</summary>
+    internal static Dictionary<string, MatchStateRow> MatchStates(DbConnection c, IDbTransaction t) =>
+        c.Query<MatchStateRow>(NewcomerSql.MatchStates, transaction: t).ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+    /// <summary>A newcomer's match state as a query reads it.</summary>
+    internal sealed record MatchStateRow
+    {
+        public string Id { get; init; } = "";
+        public long Held { get; init; }
+        public long Open { get; init; }
+    }
 
     /// <summary>Creates or replaces validated newcomers inside a write: the one upsert of a PUT and of an import.</summary>
     internal void Upsert(DbConnection c, IDbTransaction t, IEnumerable<Newcomer> newcomers)

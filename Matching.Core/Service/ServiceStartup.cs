@@ -19,6 +19,7 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
         if (profiles.Get(WeightProfile.Default.Name) is null) profiles.PutAtStart(WeightProfile.Default);
         foreach (var profile in extraProfiles ?? []) profiles.PutAtStart(profile);
         offers.LoadIndex();
+        newcomers.LoadIndex();
         store.IndexLoaded = true;
     }
 
@@ -33,9 +34,13 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
     {
         var writer = store.Writer;
         var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        var states = new Dictionary<string, NewcomersService.MatchStateRow>(StringComparer.Ordinal);
         writer.Write((c, t) =>
         {
             newcomers.Upsert(c, t, newcomerBatch);
+            if (newcomerBatch.Count > ChangeFeed.LargeBatch) writer.Changed(c, t, ChangeFeed.AllNewcomers, "*");
+            else foreach (var n in newcomerBatch) writer.Changed(c, t, "newcomer", n.Id);
+            if (newcomerBatch.Count > 0) states = NewcomersService.MatchStates(c, t);
             offers.Upsert(c, t, offerBatch);
             foreach (var o in offerBatch)
             {
@@ -44,6 +49,14 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
             }
             writer.Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomerBatch.Count} offers={offerBatch.Count}");
             return true;
-        }, after: _ => store.Engine.UpsertMany(offerBatch.Select(o => (o, held[o.Id]))));
+        }, after: _ =>
+        {
+            store.Engine.UpsertMany(offerBatch.Select(o => (o, held[o.Id])));
+            foreach (var n in newcomerBatch)
+            {
+                var state = states.GetValueOrDefault(n.Id);
+                store.Newcomers.Upsert(n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+            }
+        });
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ServiceFixture : IDisposable
         Allocations = new AllocationsService(Store, Newcomers, Offers);
         Audit = new AuditService(Store);
         Suggestions = new SuggestionsService(Store, Newcomers);
-        Feed = new ChangeFeed(Store, Offers, Profiles);
+        Feed = new ChangeFeed(Store, Offers, Profiles, Newcomers);
         Startup = new ServiceStartup(Store, Feed, Profiles, Newcomers, Offers);
         Startup.Start();
     }

@@ -26,7 +26,7 @@ public class MigrationsTests
         var first = db.Migrate();
         var second = db.Migrate();
 
-        first.Should().Equal(Enumerable.Range(1, db.LatestVersion));
+        first.Should().Equal(Migrations.For("sqlite").Select(m => m.Version)).And.BeInAscendingOrder();
         second.Should().BeEmpty();
         db.SchemaVersion().Should().Be(db.LatestVersion);
         db.Read(c => c.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table'").ToList())

@@ -21,7 +21,7 @@ internal sealed class NewcomerIndex
     private const byte HoldsPlace = 1 << 1;
     private const byte HasOpenMatch = 1 << 2;
 
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReadMostlyLock _lock = new();
     private readonly ConcurrentDictionary<string, Newcomer> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
     private readonly Stack<int> _freeSlots = new();

@@ -16,7 +16,7 @@ namespace Matching.Ranking;
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
 /// <remarks>
-/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a reader-writer lock, held
+/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a <see cref="ReadMostlyLock"/>, held
 /// by a writer for microseconds). A scan allocates nothing per offer.
 /// </remarks>
 internal sealed class OfferIndex
@@ -81,7 +81,7 @@ internal sealed class OfferIndex
         public Bits256 Languages;
     }
 
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReadMostlyLock _lock = new();
     private readonly InterestTaxonomy _taxonomy;
     private readonly LanguageRegistry _languages;
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);

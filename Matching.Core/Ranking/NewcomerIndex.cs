@@ -124,6 +124,22 @@ internal sealed class NewcomerIndex
         return result;
     }
 
+    /// <summary>The newcomers holding a place.</summary>
+    public List<Newcomer> Placed()
+    {
+        var result = new List<Newcomer>();
+        _lock.EnterReadLock();
+        try
+        {
+            for (var i = 0; i < _length; i++)
+            {
+                if ((_state[i] & (Live | HoldsPlace)) == (Live | HoldsPlace)) result.Add(_models[i]!);
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+        return result;
+    }
+
     /// <summary>
     /// The first pass of the reverse ranking over every newcomer holding no place: counts in <paramref name="excluded"/>
     /// those the offer's gate, the distance bound or the hours of the week already exclude (the same tests, in the same

@@ -14,6 +14,8 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     internal const int LargeBatch = 1000;
     /// <summary>The subject type of a row that asks every instance to reload all newcomers.</summary>
     internal const string AllNewcomers = "newcomers";
+    /// <summary>The subject id of an <see cref="AllNewcomers"/> row that says only that a newcomer was erased (the id is not kept).</summary>
+    internal const string Erased = "erased";
 
     private const long Window = 1000;
     private readonly WriteContext _writer = store.Writer;
@@ -40,13 +42,14 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         {
             offers.Reindex(offerId);
         }
-        if (pending.Any(r => r.SubjectType == AllNewcomers)) newcomers.LoadIndex();
+        if (pending.Any(r => r.SubjectType == AllNewcomers && r.SubjectId != Erased)) newcomers.LoadIndex();
         else
         {
             foreach (var id in pending.Where(r => r.SubjectType == "newcomer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
             {
                 newcomers.Reindex(id);
             }
+            if (pending.Any(r => r.SubjectType == AllNewcomers)) newcomers.DropErased();
         }
         foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
         {

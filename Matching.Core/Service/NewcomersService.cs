@@ -69,7 +69,10 @@ public sealed class NewcomersService(MatchingStore store)
             c.Execute(NewcomerSql.Delete, new { id }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
-            _writer.Changed(c, t, "newcomer", id);
+            // The feed must not keep the id either: its rows are deleted, and other instances are told only that some
+            // newcomer was erased (they drop whoever is no longer stored).
+            c.Execute(ChangeSql.ForgetNewcomer, new { id }, t);
+            _writer.Changed(c, t, ChangeFeed.AllNewcomers, ChangeFeed.Erased);
             foreach (var offerId in offers)
             {
                 freed.Add((offerId, OffersService.HeldPlaces(c, t, offerId)));
@@ -128,6 +131,16 @@ public sealed class NewcomersService(MatchingStore store)
         store.NewcomersLoaded = true;
         return rows.Count;
     });
+
+    /// <summary>Drops from the index every newcomer no longer stored (the change feed: another instance erased one).</summary>
+    internal void DropErased()
+    {
+        var stored = _writer.Read(c => c.Query<string>(NewcomerSql.Ids).ToHashSet(StringComparer.Ordinal));
+        foreach (var n in store.Newcomers.Waiting(withoutAnyOpenMatch: false).Concat(store.Newcomers.Placed()))
+        {
+            if (!stored.Contains(n.Id)) store.Newcomers.Remove(n.Id);
+        }
+    }
 
     /// <summary>Reloads one newcomer from the database into the index (the change feed: another instance wrote it).</summary>
     internal void Reindex(string id)

@@ -35,6 +35,9 @@ internal static class NewcomerSql
     /// <summary>Places held by a newcomer, or no row when the newcomer does not exist.</summary>
     public const string PlacesHeld = $"SELECT (SELECT COUNT(*) FROM matches WHERE newcomer_id = n.id AND {MatchSql.HoldsPlace}) FROM newcomers n WHERE n.id = @id";
 
+    /// <summary>Every newcomer's id.</summary>
+    public const string Ids = "SELECT id FROM newcomers";
+
     /// <summary>Every newcomer's document (the newcomer index at start).</summary>
     public const string All = "SELECT id, document FROM newcomers";
 

@@ -8,7 +8,7 @@ public class HostingOptionsTests
     [TestCase("Storage:Provider", "oracle", "Storage:Provider")]
     [TestCase("Storage:SyncIntervalMs", "10", "SyncIntervalMs")]
     [TestCase("Demo:Newcomers", "-1", "Newcomers")]
-    [TestCase("Demo:Offers", "50001", "Offers")]
+    [TestCase("Demo:Offers", "100001", "Offers")]
     [TestCase("Retention:ErasedAfterMonths", "0", "ErasedAfterMonths")]
     [TestCase("RateLimiting:PermitLimit", "0", "PermitLimit")]
     [TestCase("Matching:WeightProfilesPath", "/no/such/folder/for/matching", "Matching:WeightProfilesPath '/no/such/folder/for/matching' does not exist")]

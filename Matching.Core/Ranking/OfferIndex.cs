@@ -16,7 +16,7 @@ namespace Matching.Ranking;
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
 /// <remarks>
-/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a reader-writer lock, held
+/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a <see cref="ReadMostlyLock"/>, held
 /// by a writer for microseconds). A scan allocates nothing per offer.
 /// </remarks>
 internal sealed class OfferIndex
@@ -81,7 +81,7 @@ internal sealed class OfferIndex
         public Bits256 Languages;
     }
 
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReadMostlyLock _lock = new();
     private readonly InterestTaxonomy _taxonomy;
     private readonly LanguageRegistry _languages;
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
@@ -409,6 +409,21 @@ internal sealed class OfferIndex
             if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
             var reason = Evaluate(q, slot, criteria, out var km, out var overlap, out var days, out var inputs);
             return new PairFacts(reason, km, overlap, days, _offers[slot]!, _held[slot], inputs);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>What the reverse ranking's first pass tests of a stored offer (see <see cref="NewcomerIndex.Survivors"/>), or null.</summary>
+    public OfferScanFacts? ScanFacts(string offerId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
+            var gate = _gate[slot];
+            var p = 3 * slot;
+            return new OfferScanFacts((gate & FullBit) != 0, (gate & RemoteBit) != 0, (_hours[p + 2] & RestrictedBit) != 0, gate >> LevelShift,
+                _xyz[p], _xyz[p + 1], _xyz[p + 2], _hours[p], _hours[p + 1], _hours[p + 2] & ~RestrictedBit);
         }
         finally { _lock.ExitReadLock(); }
     }

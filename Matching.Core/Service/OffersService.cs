@@ -100,19 +100,34 @@ public sealed class OffersService(MatchingStore store)
 
     /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
     /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
-    public Result<bool> Delete(string id, string actor, string? ifMatch = null) =>
-        _writer.Write((c, t) =>
+    public Result<bool> Delete(string id, string actor, string? ifMatch = null)
+    {
+        var declined = new List<(string NewcomerId, NewcomersService.MatchStateRow State)>();
+        return _writer.Write((c, t) =>
         {
             if (c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) != 0) return Result<bool>.NotFound($"No offer '{id}'.");
             if (!ETags.Allows(ifMatch, ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)))) return Result<bool>.Stale();
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
-            MatchesService.DeclineProposalsOn(c, t, id, now);
+            var proposers = MatchesService.DeclineProposalsOn(c, t, id, now);
             c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
+            // Their proposals were declined: the newcomer index learns whether they still have an open match.
+            declined.Clear();
+            foreach (var newcomerId in proposers)
+            {
+                _writer.Changed(c, t, "newcomer", newcomerId);
+                declined.Add((newcomerId, NewcomersService.MatchState(c, t, newcomerId)));
+            }
             return Result<bool>.Ok(true);
-        }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.Remove(id); });
+        }, after: r =>
+        {
+            if (r.Outcome != Outcome.Ok) return;
+            store.Engine.Remove(id);
+            foreach (var (newcomerId, state) in declined) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
+        });
+    }
 
     /// <summary>
     /// A filtered page of offers, ordered by id. The index filters and counts (eventually consistent across

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Matching.Model;
+
+namespace Matching.Ranking;
+
+/// <summary>
+/// The stored newcomers in memory, in the offer index's spirit: the columns the reverse ranking tests first (state,
+/// level, unit vector, travel limit as chord², hours of the week) as flat arrays, the readable model beside them for the
+/// few survivors and for a suggestion's request. Kept current by the newcomer and match writes of this process and by
+/// the change feed for the writes of others, so neither a suggestion nor the reverse ranking, the gap report or an
+/// allocation reads a newcomer from the database.
+/// </summary>
+/// <remarks>
+/// Thread-safety: <see cref="Get"/> reads a concurrent map without a lock (the suggestions' hot path); scans take a
+/// read lock, writers the write lock (held for microseconds). Slots of removed newcomers are reused.
+/// </remarks>
+internal sealed class NewcomerIndex
+{
+    private const byte Live = 1;
+    private const byte HoldsPlace = 1 << 1;
+    private const byte HasOpenMatch = 1 << 2;
+
+    private readonly ReadMostlyLock _lock = new();
+    private readonly ConcurrentDictionary<string, Newcomer> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private readonly Stack<int> _freeSlots = new();
+    private int _length;
+    private byte[] _state = [];
+    private byte[] _level = [];
+    private double[] _xyz = [];
+    private double[] _limitLow = []; // chord² below which the newcomer surely reaches (as NewcomerQuery computes it)
+    private double[] _limitHigh = []; // and above which surely not
+    private ulong[] _hours = []; // three words per newcomer
+    private Newcomer?[] _models = [];
+
+    /// <summary>Newcomers in the index.</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>A newcomer by id, or null; lock-free.</summary>
+    public Newcomer? Get(string id) => _byId.TryGetValue(id, out var n) ? n : null;
+
+    /// <summary>
+    /// Adds or replaces a newcomer with its match state: <paramref name="placesHeld"/> accepted or started matches,
+    /// <paramref name="openMatches"/> proposed, accepted or started ones.
+    /// </summary>
+    public void Upsert(Newcomer newcomer, int placesHeld, int openMatches)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(newcomer.Id, out var slot))
+            {
+                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _length++;
+                EnsureCapacity(_length);
+                _slotOf[newcomer.Id] = slot;
+            }
+            Write(slot, newcomer, placesHeld, openMatches);
+            _byId[newcomer.Id] = newcomer;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Records a newcomer's match state; false when the newcomer is not indexed.</summary>
+    public bool SetMatchState(string id, int placesHeld, int openMatches)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(id, out var slot)) return false;
+            _state[slot] = State(placesHeld, openMatches);
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Removes a newcomer; false when it was not indexed.</summary>
+    public bool Remove(string id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.Remove(id, out var slot)) return false;
+            _state[slot] = 0;
+            _models[slot] = null;
+            _freeSlots.Push(slot);
+            _byId.TryRemove(id, out _);
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Empties the index (before a full reload).</summary>
+    public void Clear()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _slotOf.Clear();
+            _freeSlots.Clear();
+            _byId.Clear();
+            _length = 0;
+            Array.Clear(_state);
+            Array.Clear(_models);
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by id.</summary>
+    public List<Newcomer> Waiting(bool withoutAnyOpenMatch)
+    {
+        var mask = (byte)(Live | (withoutAnyOpenMatch ? HasOpenMatch | HoldsPlace : HoldsPlace));
+        var result = new List<Newcomer>();
+        _lock.EnterReadLock();
+        try
+        {
+            for (var i = 0; i < _length; i++)
+            {
+                if ((_state[i] & mask) == Live) result.Add(_models[i]!);
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
+
+    /// <summary>The ids of every indexed newcomer.</summary>
+    public List<string> Ids()
+    {
+        _lock.EnterReadLock();
+        try { return [.. _slotOf.Keys]; }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// The first pass of the reverse ranking over every newcomer holding no place: counts in <paramref name="excluded"/>
+    /// those the offer's gate, the distance bound or the hours of the week already exclude (the same tests, in the same
+    /// order, as <see cref="OfferIndex"/> applies to a pair), and returns the rest for the exact evaluation.
+    /// </summary>
+    /// <param name="offer">The offer's scan facts.</param>
+    /// <param name="levelTolerance">The profile's Dutch level tolerance.</param>
+    /// <param name="excluded">Counts per <see cref="ExclusionReason"/>.</param>
+    public List<Newcomer> Survivors(in OfferScanFacts offer, int levelTolerance, Span<int> excluded)
+    {
+        var survivors = new List<Newcomer>();
+        _lock.EnterReadLock();
+        try
+        {
+            int level = 0, distance = 0, time = 0, capacity = 0;
+            for (var i = 0; i < _length; i++)
+            {
+                if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
+                if (offer.Full) { capacity++; continue; }
+                if (_level[i] + levelTolerance < offer.MinLevel) { level++; continue; }
+                var near = true;
+                if (!offer.Remote)
+                {
+                    var p = 3 * i;
+                    var chord2 = GeoPoint.ChordSquared(_xyz[p], _xyz[p + 1], _xyz[p + 2], offer.X, offer.Y, offer.Z);
+                    if (chord2 > _limitHigh[i]) { distance++; continue; }
+                    near = chord2 < _limitLow[i];
+                }
+                if (near && !offer.Restricted)
+                {
+                    var h = 3 * i;
+                    if (((_hours[h] & offer.H0) | (_hours[h + 1] & offer.H1) | (_hours[h + 2] & offer.H2)) == 0) { time++; continue; }
+                }
+                survivors.Add(_models[i]!);
+            }
+            excluded[(int)ExclusionReason.Capacity] += capacity;
+            excluded[(int)ExclusionReason.DutchLevel] += level;
+            excluded[(int)ExclusionReason.Distance] += distance;
+            excluded[(int)ExclusionReason.Time] += time;
+        }
+        finally { _lock.ExitReadLock(); }
+        return survivors;
+    }
+
+    private static byte State(int placesHeld, int openMatches) =>
+        (byte)(Live | (placesHeld > 0 ? HoldsPlace : 0) | (openMatches > 0 ? HasOpenMatch : 0));
+
+    private void Write(int slot, Newcomer n, int placesHeld, int openMatches)
+    {
+        var (x, y, z) = n.Location.Point.ToUnitVector();
+        var (h0, h1, h2) = n.Availability.HourMask();
+        var (low, high) = NewcomerQuery.ChordLimits(n.MaxTravelKm);
+        _state[slot] = State(placesHeld, openMatches);
+        _level[slot] = n.DutchLevel.Ordinal;
+        _xyz[3 * slot] = x;
+        _xyz[3 * slot + 1] = y;
+        _xyz[3 * slot + 2] = z;
+        _limitLow[slot] = low;
+        _limitHigh[slot] = high;
+        _hours[3 * slot] = h0;
+        _hours[3 * slot + 1] = h1;
+        _hours[3 * slot + 2] = h2;
+        _models[slot] = n;
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed <= _state.Length) return;
+        var size = (int)Math.Max(64, BitOperations.RoundUpToPowerOf2((uint)needed));
+        Array.Resize(ref _state, size);
+        Array.Resize(ref _level, size);
+        Array.Resize(ref _xyz, 3 * size);
+        Array.Resize(ref _limitLow, size);
+        Array.Resize(ref _limitHigh, size);
+        Array.Resize(ref _hours, 3 * size);
+        Array.Resize(ref _models, size);
+    }
+}
+
+/// <summary>What the reverse ranking's first pass needs of one offer, copied out of the offer index.</summary>
+internal readonly record struct OfferScanFacts(bool Full, bool Remote, bool Restricted, int MinLevel, double X, double Y, double Z, ulong H0, ulong H1, ulong H2);

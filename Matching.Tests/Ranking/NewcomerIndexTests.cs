@@ -1,0 +1,56 @@
+using Matching.Data;
+using Matching.Model;
+using Matching.Ranking;
+using Matching.Scoring;
+
+namespace Matching.Tests.Ranking;
+
+public class NewcomerIndexTests
+{
+    [Test]
+    public void Candidates_FromTheIndex_EqualTheEvaluationOfEveryNewcomer()
+    {
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 7, Newcomers = 1_500, Offers = 120, Today = TestData.Today }).Generate();
+        var engine = new MatchingEngine(TestData.Clock());
+        // Every seventh offer full, so that the capacity exclusion is counted too.
+        engine.UpsertMany(data.Offers.Select((o, i) => (o, i % 7 == 0 ? o.Capacity : 0)));
+        var index = new NewcomerIndex();
+        foreach (var (n, i) in data.Newcomers.Select((n, i) => (n, i))) index.Upsert(n, placesHeld: i % 10 == 0 ? 1 : 0, openMatches: i % 10 == 0 ? 1 : 0);
+        var unplaced = data.Newcomers.Where((_, i) => i % 10 != 0).ToList();
+
+        foreach (var limit in new[] { 10, RankingOptions.MaxLimit })
+        {
+            foreach (var offer in data.Offers)
+            {
+                var options = new RankingOptions { Limit = limit, Language = ReasonLanguage.En };
+                var fast = engine.Candidates(offer.Id, index, options)!;
+                var plain = engine.Candidates(offer.Id, unplaced, options)!;
+
+                fast.Excluded.Should().BeEquivalentTo(plain.Excluded, $"offer {offer.Id} excludes the same newcomers for the same reasons");
+                fast.Candidates.Should().BeEquivalentTo(plain.Candidates, o => o.WithStrictOrdering(), $"offer {offer.Id} ranks the same candidates");
+            }
+        }
+        engine.Candidates("no-such-offer", index).Should().BeNull();
+    }
+
+    [Test]
+    public void UpsertRemoveSetMatchState_WaitingFollows()
+    {
+        var index = new NewcomerIndex();
+        index.Upsert(TestData.Newcomer("nc-2"), 0, 0);
+        index.Upsert(TestData.Newcomer("nc-1"), 0, 1);
+        index.Upsert(TestData.Newcomer("nc-3"), 1, 1);
+
+        index.Waiting(withoutAnyOpenMatch: false).Select(n => n.Id).Should().Equal("nc-1", "nc-2");
+        index.Waiting(withoutAnyOpenMatch: true).Select(n => n.Id).Should().Equal("nc-2");
+
+        index.Remove("nc-2").Should().BeTrue();
+        index.SetMatchState("nc-3", 0, 0).Should().BeTrue();
+        index.SetMatchState("nc-2", 0, 0).Should().BeFalse();
+        index.Upsert(TestData.Newcomer("nc-4"), 0, 0); // takes nc-2's slot
+
+        index.Waiting(withoutAnyOpenMatch: true).Select(n => n.Id).Should().Equal("nc-3", "nc-4");
+        index.Get("nc-2").Should().BeNull();
+        index.Count.Should().Be(3);
+    }
+}

@@ -122,11 +122,18 @@ public sealed class MatchingEngine
     /// </summary>
     internal CandidateResult? Candidates(string offerId, NewcomerIndex newcomers, RankingOptions? options = null)
     {
+        options ??= new RankingOptions();
         if (_index.ScanFacts(offerId) is not { } facts) return null;
-        var profile = (options ?? new RankingOptions()).Profile ?? WeightProfile.Default;
+        var profile = options.Profile ?? WeightProfile.Default;
+        var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
         var excluded = new int[EnumCounts.ExclusionReasons];
-        var survivors = newcomers.Survivors(facts, profile.LevelTolerance, excluded);
-        return RankCandidates(offerId, survivors, excluded, options);
+        var survivors = newcomers.Survivors(facts, profile, Today, n => Compile(n, profile, null), excluded);
+        if (_index.RankNewcomers(offerId, survivors, profile, limit, excluded) is not var (offer, best)) return null;
+        var candidates = best
+            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
+                _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, options.Language)))
+            .ToList();
+        return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
     }
 
     /// <summary>Evaluates each newcomer against the offer and keeps the best <c>limit</c> (ties by ascending id); null when the offer went away.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using Matching.Model;
+using Matching.Scoring;
 
 namespace Matching.Ranking;
 
@@ -33,6 +34,10 @@ internal sealed class NewcomerIndex
     private double[] _limitHigh = []; // and above which surely not
     private ulong[] _hours = []; // three words per newcomer
     private Newcomer?[] _models = [];
+    // A compiled query per slot for the profile and day it was compiled for: the reverse ranking compiles a survivor
+    // once, not on every request. Written by readers (a benign race: whichever compile lands is valid for its key),
+    // cleared by writers under the write lock.
+    private CachedQuery?[] _queries = [];
 
     /// <summary>Newcomers in the index.</summary>
     public int Count => _byId.Count;
@@ -83,6 +88,7 @@ internal sealed class NewcomerIndex
             if (!_slotOf.Remove(id, out var slot)) return false;
             _state[slot] = 0;
             _models[slot] = null;
+            _queries[slot] = null;
             _freeSlots.Push(slot);
             _byId.TryRemove(id, out _);
             return true;
@@ -102,6 +108,7 @@ internal sealed class NewcomerIndex
             _length = 0;
             Array.Clear(_state);
             Array.Clear(_models);
+            Array.Clear(_queries);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -135,39 +142,59 @@ internal sealed class NewcomerIndex
     /// <summary>
     /// The first pass of the reverse ranking over every newcomer holding no place: counts in <paramref name="excluded"/>
     /// those the offer's gate, the distance bound or the hours of the week already exclude (the same tests, in the same
-    /// order, as <see cref="OfferIndex"/> applies to a pair), and returns the rest for the exact evaluation.
+    /// order, as <see cref="OfferIndex"/> applies to a pair), and returns the rest, each with its query compiled for
+    /// <paramref name="profile"/> on day <paramref name="day"/> (kept for the next request with the same two).
     /// </summary>
     /// <param name="offer">The offer's scan facts.</param>
-    /// <param name="levelTolerance">The profile's Dutch level tolerance.</param>
+    /// <param name="profile">The profile the queries are compiled for (its level tolerance applies here too).</param>
+    /// <param name="day">The day the queries are compiled for (ages and remaining days depend on it).</param>
+    /// <param name="compile">Compiles a newcomer for the profile and day.</param>
     /// <param name="excluded">Counts per <see cref="ExclusionReason"/>.</param>
-    public List<Newcomer> Survivors(in OfferScanFacts offer, int levelTolerance, Span<int> excluded)
+    public List<(Newcomer Newcomer, NewcomerQuery Query)> Survivors(in OfferScanFacts offer, WeightProfile profile, DateOnly day,
+        Func<Newcomer, NewcomerQuery> compile, Span<int> excluded)
     {
-        var survivors = new List<Newcomer>();
+        var survivors = new List<(Newcomer, NewcomerQuery)>();
+        var levelTolerance = profile.LevelTolerance;
         _lock.EnterReadLock();
         try
         {
             int level = 0, distance = 0, time = 0, capacity = 0;
+            if (offer.Full)
+            {
+                for (var i = 0; i < _length; i++) if ((_state[i] & (Live | HoldsPlace)) == Live) capacity++;
+                excluded[(int)ExclusionReason.Capacity] += capacity;
+                return survivors;
+            }
+            var xyz = _xyz;
+            var low = _limitLow;
+            var high = _limitHigh;
+            var hours = _hours;
             for (var i = 0; i < _length; i++)
             {
                 if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
-                if (offer.Full) { capacity++; continue; }
                 if (_level[i] + levelTolerance < offer.MinLevel) { level++; continue; }
                 var near = true;
                 if (!offer.Remote)
                 {
                     var p = 3 * i;
-                    var chord2 = GeoPoint.ChordSquared(_xyz[p], _xyz[p + 1], _xyz[p + 2], offer.X, offer.Y, offer.Z);
-                    if (chord2 > _limitHigh[i]) { distance++; continue; }
-                    near = chord2 < _limitLow[i];
+                    var chord2 = GeoPoint.ChordSquared(xyz[p], xyz[p + 1], xyz[p + 2], offer.X, offer.Y, offer.Z);
+                    if (chord2 > high[i]) { distance++; continue; }
+                    near = chord2 < low[i];
                 }
                 if (near && !offer.Restricted)
                 {
                     var h = 3 * i;
-                    if (((_hours[h] & offer.H0) | (_hours[h + 1] & offer.H1) | (_hours[h + 2] & offer.H2)) == 0) { time++; continue; }
+                    if (((hours[h] & offer.H0) | (hours[h + 1] & offer.H1) | (hours[h + 2] & offer.H2)) == 0) { time++; continue; }
                 }
-                survivors.Add(_models[i]!);
+                var model = _models[i]!;
+                var cached = _queries[i];
+                if (cached is null || !ReferenceEquals(cached.Profile, profile) || cached.Day != day)
+                {
+                    cached = new CachedQuery(compile(model), profile, day);
+                    _queries[i] = cached;
+                }
+                survivors.Add((model, cached.Query));
             }
-            excluded[(int)ExclusionReason.Capacity] += capacity;
             excluded[(int)ExclusionReason.DutchLevel] += level;
             excluded[(int)ExclusionReason.Distance] += distance;
             excluded[(int)ExclusionReason.Time] += time;
@@ -175,6 +202,8 @@ internal sealed class NewcomerIndex
         finally { _lock.ExitReadLock(); }
         return survivors;
     }
+
+    private sealed record CachedQuery(NewcomerQuery Query, WeightProfile Profile, DateOnly Day);
 
     private static byte State(int placesHeld, int openMatches) =>
         (byte)(Live | (placesHeld > 0 ? HoldsPlace : 0) | (openMatches > 0 ? HasOpenMatch : 0));
@@ -195,6 +224,7 @@ internal sealed class NewcomerIndex
         _hours[3 * slot + 1] = h1;
         _hours[3 * slot + 2] = h2;
         _models[slot] = n;
+        _queries[slot] = null;
     }
 
     private void EnsureCapacity(int needed)
@@ -208,6 +238,7 @@ internal sealed class NewcomerIndex
         Array.Resize(ref _limitHigh, size);
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _models, size);
+        Array.Resize(ref _queries, size);
     }
 }
 

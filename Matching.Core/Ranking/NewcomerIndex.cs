@@ -38,6 +38,11 @@ internal sealed class NewcomerIndex
     // once, not on every request. Written by readers (a benign race: whichever compile lands is valid for its key),
     // cleared by writers under the write lock.
     private CachedQuery?[] _queries = [];
+    // Per block of BlockSize slots: the box around its unit vectors and the largest travel-limit chord² in it, so that
+    // the first pass skips the columns of a block the offer is beyond every reach of (it still counts its newcomers by
+    // reason from the state and level bytes). Boxes only grow until Clear; a bulk load fills slots in Z-order.
+    private const int BlockSize = 64;
+    private double[] _box = []; // min x, max x, min y, max y, min z, max z, max high per block
 
     /// <summary>Newcomers in the index.</summary>
     public int Count => _byId.Count;
@@ -62,6 +67,30 @@ internal sealed class NewcomerIndex
             }
             Write(slot, newcomer, placesHeld, openMatches);
             _byId[newcomer.Id] = newcomer;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Replaces the whole index (a start or a full reload): the newcomers go into slots in Z-order of their location,
+    /// so that a block of slots covers a small area and the reverse ranking skips the blocks beyond an offer's reach.
+    /// </summary>
+    public void Load(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers)
+    {
+        var ordered = newcomers.Select(e => (Key: OfferIndex.ZOrder(e.Newcomer.Location.Point), Entry: e)).ToList();
+        ordered.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : string.CompareOrdinal(a.Entry.Newcomer.Id, b.Entry.Newcomer.Id));
+        _lock.EnterWriteLock();
+        try
+        {
+            ClearUnlocked();
+            EnsureCapacity(ordered.Count);
+            foreach (var (_, (newcomer, held, open)) in ordered)
+            {
+                var slot = _length++;
+                _slotOf[newcomer.Id] = slot;
+                Write(slot, newcomer, held, open);
+                _byId[newcomer.Id] = newcomer;
+            }
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -96,21 +125,24 @@ internal sealed class NewcomerIndex
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <summary>Empties the index (before a full reload).</summary>
+    /// <summary>Empties the index.</summary>
     public void Clear()
     {
         _lock.EnterWriteLock();
-        try
-        {
-            _slotOf.Clear();
-            _freeSlots.Clear();
-            _byId.Clear();
-            _length = 0;
-            Array.Clear(_state);
-            Array.Clear(_models);
-            Array.Clear(_queries);
-        }
+        try { ClearUnlocked(); }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    private void ClearUnlocked()
+    {
+        _slotOf.Clear();
+        _freeSlots.Clear();
+        _byId.Clear();
+        _length = 0;
+        Array.Clear(_state);
+        Array.Clear(_models);
+        Array.Clear(_queries);
+        EmptyBoxes(_box, 0);
     }
 
     /// <summary>The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by id.</summary>
@@ -171,6 +203,18 @@ internal sealed class NewcomerIndex
             var hours = _hours;
             for (var i = 0; i < _length; i++)
             {
+                if (i % BlockSize == 0 && !offer.Remote && BeyondReach(i / BlockSize, offer))
+                {
+                    // Every newcomer of the block is excluded: by level where the level says so (it is tested first), else by distance.
+                    var end = Math.Min(_length, i + BlockSize);
+                    for (; i < end; i++)
+                    {
+                        if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
+                        if (_level[i] + levelTolerance < offer.MinLevel) level++; else distance++;
+                    }
+                    i--;
+                    continue;
+                }
                 if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
                 if (_level[i] + levelTolerance < offer.MinLevel) { level++; continue; }
                 var near = true;
@@ -203,6 +247,21 @@ internal sealed class NewcomerIndex
         return survivors;
     }
 
+    /// <summary>
+    /// Whether the offer is beyond every newcomer of a block: the chord² to the block's box exceeds the largest travel
+    /// limit in it. Computed with the same operand order as <see cref="GeoPoint.ChordSquared"/>, so that (floating-point
+    /// subtraction, squares and sums being monotone) it never exceeds the chord² of a newcomer inside the box.
+    /// </summary>
+    private bool BeyondReach(int block, in OfferScanFacts offer)
+    {
+        var b = BoxFields * block;
+        var box = _box;
+        var dx = offer.X < box[b] ? box[b] - offer.X : offer.X > box[b + 1] ? box[b + 1] - offer.X : 0;
+        var dy = offer.Y < box[b + 2] ? box[b + 2] - offer.Y : offer.Y > box[b + 3] ? box[b + 3] - offer.Y : 0;
+        var dz = offer.Z < box[b + 4] ? box[b + 4] - offer.Z : offer.Z > box[b + 5] ? box[b + 5] - offer.Z : 0;
+        return dx * dx + dy * dy + dz * dz > box[b + 6];
+    }
+
     private sealed record CachedQuery(NewcomerQuery Query, WeightProfile Profile, DateOnly Day);
 
     private static byte State(int placesHeld, int openMatches) =>
@@ -225,6 +284,25 @@ internal sealed class NewcomerIndex
         _hours[3 * slot + 2] = h2;
         _models[slot] = n;
         _queries[slot] = null;
+        var b = BoxFields * (slot / BlockSize);
+        _box[b] = Math.Min(_box[b], x);
+        _box[b + 1] = Math.Max(_box[b + 1], x);
+        _box[b + 2] = Math.Min(_box[b + 2], y);
+        _box[b + 3] = Math.Max(_box[b + 3], y);
+        _box[b + 4] = Math.Min(_box[b + 4], z);
+        _box[b + 5] = Math.Max(_box[b + 5], z);
+        _box[b + 6] = Math.Max(_box[b + 6], high);
+    }
+
+    private const int BoxFields = 7;
+
+    private static void EmptyBoxes(double[] box, int fromBlock)
+    {
+        for (var b = fromBlock * BoxFields; b < box.Length; b += BoxFields)
+        {
+            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
+            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
+        }
     }
 
     private void EnsureCapacity(int needed)
@@ -239,6 +317,9 @@ internal sealed class NewcomerIndex
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _models, size);
         Array.Resize(ref _queries, size);
+        var blocks = _box.Length / BoxFields;
+        Array.Resize(ref _box, BoxFields * (size / BlockSize));
+        EmptyBoxes(_box, blocks);
     }
 }
 

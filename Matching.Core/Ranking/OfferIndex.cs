@@ -552,7 +552,7 @@ internal sealed class OfferIndex
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>
-    private static ulong ZOrder(GeoPoint p)
+    internal static ulong ZOrder(GeoPoint p)
     {
         var lat = (uint)((p.Lat + 90) / 180 * 65535);
         var lon = (uint)((p.Lon + 180) / 360 * 65535);

@@ -136,13 +136,11 @@ public sealed class NewcomersService(MatchingStore store)
             c.Query<MatchStateRow>(NewcomerSql.MatchStates).ToDictionary(r => r.Id, StringComparer.Ordinal)));
         var models = new Newcomer?[rows.Count];
         Parallel.For(0, rows.Count, i => models[i] = Parse(rows[i].Id, rows[i].Document));
-        store.Newcomers.Clear();
-        foreach (var n in models)
+        store.Newcomers.Load(models.OfType<Newcomer>().Select(n =>
         {
-            if (n is null) continue;
             var state = states.GetValueOrDefault(n.Id);
-            store.Newcomers.Upsert(n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
-        }
+            return (n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+        }));
         store.NewcomersLoaded = true;
         return rows.Count;
     });

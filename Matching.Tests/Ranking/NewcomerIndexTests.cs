@@ -8,14 +8,16 @@ namespace Matching.Tests.Ranking;
 public class NewcomerIndexTests
 {
     [Test]
-    public void Candidates_FromTheIndex_EqualTheEvaluationOfEveryNewcomer()
+    public void Candidates_FromTheIndex_EqualTheEvaluationOfEveryNewcomer([Values] bool bulk)
     {
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = 7, Newcomers = 1_500, Offers = 120, Today = TestData.Today }).Generate();
         var engine = new MatchingEngine(TestData.Clock());
         // Every seventh offer full, so that the capacity exclusion is counted too.
         engine.UpsertMany(data.Offers.Select((o, i) => (o, i % 7 == 0 ? o.Capacity : 0)));
         var index = new NewcomerIndex();
-        foreach (var (n, i) in data.Newcomers.Select((n, i) => (n, i))) index.Upsert(n, placesHeld: i % 10 == 0 ? 1 : 0, openMatches: i % 10 == 0 ? 1 : 0);
+        var states = data.Newcomers.Select((n, i) => (n, i % 10 == 0 ? 1 : 0, i % 10 == 0 ? 1 : 0)).ToList();
+        if (bulk) index.Load(states); // slots in Z-order: blocks beyond an offer's reach are skipped
+        else foreach (var (n, held, open) in states) index.Upsert(n, held, open);
         var unplaced = data.Newcomers.Where((_, i) => i % 10 != 0).ToList();
 
         foreach (var limit in new[] { 10, RankingOptions.MaxLimit })
@@ -31,6 +33,20 @@ public class NewcomerIndexTests
             }
         }
         engine.Candidates("no-such-offer", index).Should().BeNull();
+        // A second round answers from the kept queries; a profile of its own compiles them again, with its tolerance.
+        var tolerant = WeightProfile.Create(new WeightProfileDocument
+        {
+            Name = "tolerant",
+            Weights = new() { ["language"] = 1, ["interests"] = 2, ["distance"] = 1.5, ["availability"] = 1, ["bridgingLanguage"] = 0.7, ["goals"] = 0.3 },
+            LevelTolerance = 1,
+        }, out _)!;
+        foreach (var profile in new[] { tolerant, ReferenceAgreementTests.Shaped })
+        foreach (var offer in data.Offers.Take(40))
+        {
+            var options = new RankingOptions { Limit = 10, Profile = profile };
+            engine.Candidates(offer.Id, index, options).Should().BeEquivalentTo(engine.Candidates(offer.Id, unplaced, options),
+                o => o.WithStrictOrdering(), $"offer {offer.Id} ranks the same candidates under profile {profile.Name}");
+        }
     }
 
     [Test]

@@ -8,5 +8,5 @@ else if (args is ["allocate", var mode, var newcomers, var offers, var candidate
     Matching.Benchmarks.AllocateCohort.Run(mode, int.Parse(newcomers, inv), int.Parse(offers, inv), int.Parse(candidates, inv));
 else if (args is ["scale", "load", var newcomerCount, var offerCount, var file])
     Matching.Benchmarks.Scale.Load(int.Parse(newcomerCount, inv), int.Parse(offerCount, inv), file);
-else if (args is ["scale", "serve", var storeFile, var cohort]) Matching.Benchmarks.Scale.Serve(storeFile, int.Parse(cohort, inv));
+else if (args is ["scale", "serve", var storeFile, var cohort, ..]) Matching.Benchmarks.Scale.Serve(storeFile, int.Parse(cohort, inv), gapReport: !args.Contains("--no-gap"));
 else BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankOneNewcomer).Assembly).Run(args);

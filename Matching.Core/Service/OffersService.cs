@@ -195,8 +195,26 @@ public sealed class OffersService(MatchingStore store)
     /// <summary>Loads every live offer with its held places into the index (at start).</summary>
     internal void LoadIndex()
     {
-        var offers = _writer.Read(c => c.Query<(string Id, string Document, long Held)>(OfferSql.AllWithHeld).ToList());
-        store.Engine.UpsertMany(offers.Select(o => (Parse(o.Id, o.Document), (int)o.Held)));
+        // The documents as UTF-8 (SQLite stores them so) and mapped in parallel: see NewcomersService.LoadIndex.
+        var utf8 = _writer.Database is SqliteDatabase;
+        var rows = _writer.Read(c =>
+        {
+            var list = new List<(string Id, byte[] Document, long Held)>();
+            using var reader = (DbDataReader)c.ExecuteReader(OfferSql.AllWithHeld);
+            while (reader.Read())
+            {
+                list.Add((reader.GetString(0), utf8 ? reader.GetFieldValue<byte[]>(1) : System.Text.Encoding.UTF8.GetBytes(reader.GetString(1)), reader.GetInt64(2)));
+            }
+            return list;
+        });
+        var offers = new (Offer, int)[rows.Count];
+        Parallel.For(0, rows.Count, i =>
+        {
+            var (id, document, held) = rows[i];
+            offers[i] = (store.Mapper.ToOffer(id, JsonSerializer.Deserialize<OfferDocument>(document, DocumentJson.Options), out var errors)
+                ?? throw new InvalidDataException($"Stored offer '{id}' no longer validates: {errors}"), (int)held);
+        });
+        store.Engine.UpsertMany(offers);
     }
 
     /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>

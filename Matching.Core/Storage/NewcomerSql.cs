@@ -51,6 +51,8 @@ internal static class NewcomerSql
     /// <summary>Places held by a newcomer, or no row when the newcomer does not exist.</summary>
     public const string PlacesHeld = $"SELECT (SELECT COUNT(*) FROM matches WHERE newcomer_id = n.id AND {MatchSql.HoldsPlace}) FROM newcomers n WHERE n.id = @id";
 
+    public const string Count = "SELECT COUNT(*) FROM newcomers";
+
     /// <summary>Every newcomer's id.</summary>
     public const string Ids = "SELECT id FROM newcomers";
 

@@ -80,6 +80,42 @@ internal static class Scale
         Print("peak_rss_MiB", RssKiB("VmHWM:") / 1024.0);
     }
 
+    /// <summary>Where the newcomer index's load goes, each step on one thread over every stored newcomer.</summary>
+    public static void ProfileLoad(string file)
+    {
+        var time = new FixedTime(Today);
+        var db = new SqliteDatabase($"Data Source={file}");
+        var mapper = new DocumentMapper(Gazetteer.Default, InterestTaxonomy.Default, LanguageRegistry.Default, time);
+        var clock = Stopwatch.StartNew();
+        var rows = db.Read(c => Dapper.SqlMapper.Query<(string Id, string Document)>(c, NewcomerSql.All).ToList());
+        Print("read_rows_s", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        var documents = rows.Select(r => System.Text.Json.JsonSerializer.Deserialize<NewcomerDocument>(r.Document, DocumentJson.Options)!).ToList();
+        Print("deserialize_s", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        foreach (var d in documents) mapper.ResolveMunicipality(d.Location);
+        Print("resolve_municipality_s", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        var models = rows.Select((r, i) => mapper.ToNewcomer(r.Id, documents[i], out _)!).ToList();
+        Print("to_model_s", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        new NewcomerIndex().Load(models.Select(n => (n, 0, 0)));
+        Print("index_load_s", clock.Elapsed.TotalSeconds);
+        rows = null;
+        clock.Restart();
+        var utf8 = db.Read(c =>
+        {
+            var list = new List<(string, byte[])>(rows?.Count ?? 0);
+            using var reader = (System.Data.Common.DbDataReader)Dapper.SqlMapper.ExecuteReader(c, NewcomerSql.All);
+            while (reader.Read()) list.Add((reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+            return list;
+        });
+        Print("read_rows_utf8_s", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        foreach (var (_, bytes) in utf8) System.Text.Json.JsonSerializer.Deserialize<NewcomerDocument>(bytes, DocumentJson.Options);
+        Print("deserialize_utf8_s", clock.Elapsed.TotalSeconds);
+    }
+
     /// <summary>Where a reverse ranking's time goes, for 50 random offers (warm): the first pass over the newcomer columns, then the exact evaluation of its survivors.</summary>
     private static void CandidatesBreakdown(MatchingStore store, string[] offerIds, Random random)
     {

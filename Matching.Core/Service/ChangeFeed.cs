@@ -4,8 +4,8 @@ using Matching.Storage;
 namespace Matching.Service;
 
 /// <summary>
-/// Keeps this instance's in-memory state (the offer index, the profile cache) current with the writes of other
-/// instances on the same database, through the change feed every index-changing write appends to.
+/// Keeps this instance's in-memory state (the offer index, the newcomer index, the profile cache) current with the
+/// writes of other instances on the same database, through the change feed every index-changing write appends to.
 /// </summary>
 /// <remarks>Thread-safe: applying runs inside the one write gate, so the index still sees changes in order.</remarks>
 public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles, NewcomersService newcomers)

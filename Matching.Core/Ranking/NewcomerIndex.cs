@@ -23,9 +23,11 @@ internal sealed class NewcomerIndex
     private const byte HasOpenMatch = 1 << 2;
 
     private readonly ReadMostlyLock _lock = new();
-    private readonly ConcurrentDictionary<string, Newcomer> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
-    private readonly Stack<int> _freeSlots = new();
+    private ConcurrentDictionary<string, Newcomer> _byId = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private Stack<int> _freeSlots = new();
+    // While a full reload is built beside this index: the ids every write touched, to read them again after the swap.
+    private HashSet<string>? _recorded;
     private int _length;
     private byte[] _state = [];
     private byte[] _level = [];
@@ -67,6 +69,7 @@ internal sealed class NewcomerIndex
             }
             Write(slot, newcomer, placesHeld, openMatches);
             _byId[newcomer.Id] = newcomer;
+            _recorded?.Add(newcomer.Id);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -75,22 +78,58 @@ internal sealed class NewcomerIndex
     /// Replaces the whole index (a start or a full reload): the newcomers go into slots in Z-order of their location,
     /// so that a block of slots covers a small area and the reverse ranking skips the blocks beyond an offer's reach.
     /// </summary>
-    public void Load(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers)
+    public void Load(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers) => Adopt(Build(newcomers));
+
+    /// <summary>A new index of these newcomers (see <see cref="Load"/>), built without taking any lock: for <see cref="Adopt"/>.</summary>
+    public static NewcomerIndex Build(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers)
     {
         var ordered = newcomers.Select(e => (Key: OfferIndex.ZOrder(e.Newcomer.Location.Point), Entry: e)).ToList();
         ordered.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : string.CompareOrdinal(a.Entry.Newcomer.Id, b.Entry.Newcomer.Id));
+        var fresh = new NewcomerIndex();
+        fresh.EnsureCapacity(ordered.Count);
+        foreach (var (_, (newcomer, held, open)) in ordered)
+        {
+            var slot = fresh._length++;
+            fresh._slotOf[newcomer.Id] = slot;
+            fresh.Write(slot, newcomer, held, open);
+            fresh._byId[newcomer.Id] = newcomer;
+        }
+        return fresh;
+    }
+
+    /// <summary>From now on, records the id of every newcomer a write touches, until <see cref="Adopt"/> (a reload is being built).</summary>
+    public void StartRecording()
+    {
+        _lock.EnterWriteLock();
+        try { _recorded = new HashSet<string>(StringComparer.Ordinal); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Takes over the contents of <paramref name="fresh"/> (built by <see cref="Build"/>) in one step under the write
+    /// lock; returns the ids recorded since <see cref="StartRecording"/>, whose writes the new contents may miss.
+    /// </summary>
+    public IReadOnlyCollection<string> Adopt(NewcomerIndex fresh)
+    {
         _lock.EnterWriteLock();
         try
         {
-            ClearUnlocked();
-            EnsureCapacity(ordered.Count);
-            foreach (var (_, (newcomer, held, open)) in ordered)
-            {
-                var slot = _length++;
-                _slotOf[newcomer.Id] = slot;
-                Write(slot, newcomer, held, open);
-                _byId[newcomer.Id] = newcomer;
-            }
+            _byId = fresh._byId;
+            _slotOf = fresh._slotOf;
+            _freeSlots = fresh._freeSlots;
+            _length = fresh._length;
+            _state = fresh._state;
+            _level = fresh._level;
+            _xyz = fresh._xyz;
+            _limitLow = fresh._limitLow;
+            _limitHigh = fresh._limitHigh;
+            _hours = fresh._hours;
+            _models = fresh._models;
+            _queries = fresh._queries;
+            _box = fresh._box;
+            var recorded = (IReadOnlyCollection<string>?)_recorded ?? [];
+            _recorded = null;
+            return recorded;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -101,6 +140,7 @@ internal sealed class NewcomerIndex
         _lock.EnterWriteLock();
         try
         {
+            _recorded?.Add(id);
             if (!_slotOf.TryGetValue(id, out var slot)) return false;
             _state[slot] = State(placesHeld, openMatches);
             return true;
@@ -114,6 +154,7 @@ internal sealed class NewcomerIndex
         _lock.EnterWriteLock();
         try
         {
+            _recorded?.Add(id);
             if (!_slotOf.Remove(id, out var slot)) return false;
             _state[slot] = 0;
             _models[slot] = null;

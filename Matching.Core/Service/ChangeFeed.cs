@@ -32,8 +32,18 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     /// the current state, so applying twice is harmless.
     /// </summary>
     /// <returns>How many changes were applied.</returns>
-    public int SyncChanges() => _writer.Gated(() =>
+    public int SyncChanges()
     {
+        var reloadNewcomers = false;
+        var applied = _writer.Gated(() => Apply(out reloadNewcomers));
+        // A full reload of the newcomers is built outside the gate (seconds at scale) and swapped in inside it.
+        if (reloadNewcomers) newcomers.LoadIndex();
+        return applied;
+    }
+
+    private int Apply(out bool reloadNewcomers)
+    {
+        reloadNewcomers = false;
         var since = Math.Max(0, _last - Window);
         var rows = _writer.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.Since, new { since }).ToList());
         // This instance's own rows were applied by the writes that appended them.
@@ -45,7 +55,7 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         }
         // One query per chunk of offers, not one per offer: an import of 50,000 offers is 50,000 feed rows.
         offers.Reindex(pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal).ToList());
-        if (pending.Any(r => r.SubjectType == AllNewcomers && r.SubjectId != Erased)) newcomers.LoadIndex();
+        if (pending.Any(r => r.SubjectType == AllNewcomers && r.SubjectId != Erased)) reloadNewcomers = true;
         else
         {
             // The same for newcomers: one query per chunk.
@@ -59,7 +69,7 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
         foreach (var r in pending) _applied.Add(r.Seq);
         Advance(rows);
         return pending.Count;
-    });
+    }
 
     private void Advance(List<(long Seq, string SubjectType, string SubjectId)> rows)
     {

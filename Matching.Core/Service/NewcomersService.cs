@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Matching.Contracts;
 using Matching.Model;
+using Matching.Ranking;
 using Matching.Storage;
 
 namespace Matching.Service;
@@ -17,6 +18,7 @@ namespace Matching.Service;
 public sealed class NewcomersService(MatchingStore store)
 {
     private readonly WriteContext _writer = store.Writer;
+    private readonly Lock _reload = new();
 
     /// <summary>Creates or replaces a newcomer.</summary>
     /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
@@ -126,27 +128,36 @@ public sealed class NewcomersService(MatchingStore store)
 
     /// <summary>
     /// Loads every stored newcomer with its match state into the newcomer index (at start, and when another instance
-    /// imported a large batch). Documents are mapped in parallel: half a million take seconds, not minutes.
+    /// imported a large batch). The new index is read, mapped (in parallel) and built outside the write gate, which at
+    /// 500,000 newcomers takes seconds; inside the gate it replaces the old one in one step, and the newcomers this
+    /// process wrote meanwhile are read again.
     /// </summary>
-    internal int LoadIndex() => _writer.Gated(() =>
+    internal int LoadIndex()
     {
-        // Inside the write gate, so that no write of this process lands between the read and the swap.
-        var (rows, states) = _writer.Read(c => (ReadAllUtf8(c), c.Query<MatchStateRow>(NewcomerSql.MatchStates).ToDictionary(r => r.Id, StringComparer.Ordinal)));
-        var models = new Newcomer?[rows.Count];
-        Parallel.For(0, rows.Count, i =>
+        lock (_reload)
         {
-            var document = JsonSerializer.Deserialize<NewcomerDocument>(rows[i].Document, DocumentJson.Options)!;
-            store.Mapper.ResolveMunicipality(document.Location);
-            models[i] = store.Mapper.ToNewcomer(rows[i].Id, document, out _);
-        });
-        store.Newcomers.Load(models.OfType<Newcomer>().Select(n =>
-        {
-            var state = states.GetValueOrDefault(n.Id);
-            return (n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
-        }));
-        store.NewcomersLoaded = true;
-        return rows.Count;
-    });
+            store.Newcomers.StartRecording();
+            var (rows, states) = _writer.Read(c => (ReadAllUtf8(c), c.Query<MatchStateRow>(NewcomerSql.MatchStates).ToDictionary(r => r.Id, StringComparer.Ordinal)));
+            var models = new Newcomer?[rows.Count];
+            Parallel.For(0, rows.Count, i =>
+            {
+                var document = JsonSerializer.Deserialize<NewcomerDocument>(rows[i].Document, DocumentJson.Options)!;
+                store.Mapper.ResolveMunicipality(document.Location);
+                models[i] = store.Mapper.ToNewcomer(rows[i].Id, document, out _);
+            });
+            var fresh = NewcomerIndex.Build(models.OfType<Newcomer>().Select(n =>
+            {
+                var state = states.GetValueOrDefault(n.Id);
+                return (n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+            }));
+            return _writer.Gated(() =>
+            {
+                Reindex([.. store.Newcomers.Adopt(fresh)]);
+                store.NewcomersLoaded = true;
+                return rows.Count;
+            });
+        }
+    }
 
     /// <summary>
     /// Every stored newcomer's id and document as UTF-8 (at 500,000 newcomers the documents as .NET strings were 700 MB of

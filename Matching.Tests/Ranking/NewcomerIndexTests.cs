@@ -69,4 +69,25 @@ public class NewcomerIndexTests
         index.Get("nc-2").Should().BeNull();
         index.Count.Should().Be(3);
     }
+
+    [Test]
+    public void Adopt_AfterWritesWhileABuildWasMade_TakesTheBuildAndNamesWhomTheWritesTouched()
+    {
+        var index = new NewcomerIndex();
+        index.Upsert(TestData.Newcomer("nc-1"), 0, 0);
+        index.Upsert(TestData.Newcomer("nc-3"), 0, 0);
+        index.StartRecording();
+        var fresh = NewcomerIndex.Build([(TestData.Newcomer("nc-1"), 0, 0), (TestData.Newcomer("nc-3"), 0, 0)]); // read before the writes below
+
+        index.Upsert(TestData.Newcomer("nc-2"), 0, 0);
+        index.SetMatchState("nc-1", 1, 1);
+        index.Remove("nc-3");
+        var touched = index.Adopt(fresh);
+
+        touched.Should().BeEquivalentTo(["nc-1", "nc-2", "nc-3"], "their writes may be missing from the build and must be read again");
+        index.Ids().Should().BeEquivalentTo(["nc-1", "nc-3"]);
+        index.Waiting(withoutAnyOpenMatch: true).Select(n => n.Id).Should().Equal("nc-1", "nc-3");
+        index.Upsert(TestData.Newcomer("nc-4"), 0, 0);
+        index.Adopt(NewcomerIndex.Build([])).Should().BeEmpty("recording stops at the adoption");
+    }
 }

@@ -48,8 +48,8 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
-        // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
-        // run side by side and leave ordering to the database.
+        // Only writes that update the in-memory state (the offer and newcomer indexes, the profile cache) need the
+        // gate's order; the others (audit, an allocation's proposal) run side by side and leave ordering to the database.
         if (after is null) return db.Write(write);
         lock (_gate)
         {

@@ -114,6 +114,11 @@ internal static class Scale
         clock.Restart();
         foreach (var (_, bytes) in utf8) System.Text.Json.JsonSerializer.Deserialize<NewcomerDocument>(bytes, DocumentJson.Options);
         Print("deserialize_utf8_s", clock.Elapsed.TotalSeconds);
+        // Of the mapper's time, the place resolution of the stored postcode and place.
+        var geography = BelgianGeography.For(Gazetteer.Default);
+        clock.Restart();
+        foreach (var d in documents) geography.TryResolve(d.Location!.Postcode, d.Location.Place, out _, out _);
+        Print("resolve_place_s", clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Where a reverse ranking's time goes, for 50 random offers (warm): the first pass over the newcomer columns, then the exact evaluation of its survivors.</summary>

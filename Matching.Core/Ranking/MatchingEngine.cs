@@ -112,17 +112,46 @@ public sealed class MatchingEngine
     /// </summary>
     public CandidateResult? Candidates(string offerId, IEnumerable<Newcomer> newcomers, RankingOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(newcomers);
+        return _index.Get(offerId) is null ? null : RankCandidates(offerId, newcomers, new int[EnumCounts.ExclusionReasons], options);
+    }
+
+    /// <summary>
+    /// The reverse ranking over the unplaced newcomers of a <see cref="NewcomerIndex"/>: its columns exclude most of them
+    /// in one pass (counted by reason as the pair evaluation would), and only the rest are evaluated exactly.
+    /// </summary>
+    internal CandidateResult? Candidates(string offerId, NewcomerIndex newcomers, RankingOptions? options = null)
+    {
         options ??= new RankingOptions();
-        if (_index.Get(offerId) is not { } stored) return null;
+        if (_index.ScanFacts(offerId) is not { } facts) return null;
         var profile = options.Profile ?? WeightProfile.Default;
         var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
         var excluded = new int[EnumCounts.ExclusionReasons];
-        var scored = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>();
-        var criteria = new double[Criteria.Count];
+        var survivors = newcomers.Survivors(facts, profile, Today, n => Compile(n, profile, null), excluded);
+        if (_index.RankNewcomers(offerId, survivors, profile, limit, excluded) is not var (offer, best)) return null;
+        var candidates = best
+            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
+                _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, options.Language)))
+            .ToList();
+        return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
+    }
+
+    /// <summary>Evaluates each newcomer against the offer and keeps the best <c>limit</c> (ties by ascending id); null when the offer went away.</summary>
+    private CandidateResult? RankCandidates(string offerId, IEnumerable<Newcomer> newcomers, int[] excluded, RankingOptions? options)
+    {
+        options ??= new RankingOptions();
+        var profile = options.Profile ?? WeightProfile.Default;
+        var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
+        // The root is the worst kept: the lowest score, and among equal scores the greatest id.
+        var kept = new PriorityQueue<(Newcomer Newcomer, double[] Criteria, double Km), (double Score, string Id)>(limit + 1,
+            Comparer<(double Score, string Id)>.Create((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(b.Id, a.Id)));
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        Offer? offer = null;
         foreach (var n in newcomers)
         {
             var facts = _index.EvaluatePair(Compile(n, profile, null), offerId, criteria);
             if (facts is null) return null;
+            offer = facts.Offer;
             if (facts.Reason != ExclusionReason.None)
             {
                 excluded[(int)facts.Reason]++;
@@ -130,13 +159,22 @@ public sealed class MatchingEngine
             }
             var score = 0.0;
             for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
-            scored.Add((score, n, (double[])criteria.Clone(), facts.Km));
+            if (kept.Count == limit)
+            {
+                kept.TryPeek(out _, out var worst);
+                if (score < worst.Score || (score == worst.Score && string.CompareOrdinal(n.Id, worst.Id) > 0)) continue;
+                kept.Dequeue();
+            }
+            kept.Enqueue((n, criteria.ToArray(), facts.Km), (score, n.Id));
         }
-        var candidates = scored
-            .OrderByDescending(s => s.Score).ThenBy(s => s.Newcomer.Id, StringComparer.Ordinal)
-            .Take(limit)
+        offer ??= _index.Get(offerId)?.Offer;
+        if (offer is null) return null;
+        var best = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>(kept.Count);
+        while (kept.TryDequeue(out var entry, out var priority)) best.Add((priority.Score, entry.Newcomer, entry.Criteria, entry.Km));
+        best.Reverse();
+        var candidates = best
             .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
-                _explainer.Reasons(s.Newcomer, stored.Offer, s.Criteria, profile, s.Km, options.Language)))
+                _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, options.Language)))
             .ToList();
         return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
     }

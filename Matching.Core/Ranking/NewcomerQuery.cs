@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Matching.Model;
 using Matching.Scoring;
 
@@ -56,24 +57,17 @@ internal sealed class NewcomerQuery
         var kindMask = 0;
         if (kinds is null || kinds.Count == 0) kindMask = AllKinds;
         else foreach (var k in kinds) kindMask |= 1 << (int)k;
-        var gateTable = OfferIndex.GateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
+        var (gateTable, farGateTable) = GateTables(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
         var goalMask = 0;
         foreach (var g in n.Goals) goalMask |= 1 << (int)g;
-        var goalTable = new double[EnumCounts.KindSettings];
-        foreach (var kind in Enum.GetValues<OfferKind>())
-        {
-            foreach (var setting in Enum.GetValues<OfferSetting>())
-            {
-                goalTable[GoalSlot((int)kind, (int)setting)] = Formulas.GoalFit(goalMask, kind, setting);
-            }
-        }
+        var goalTable = GoalTables[goalMask] ??= BuildGoalTable(goalMask);
         return new NewcomerQuery
         {
             Level = n.DutchLevel.Ordinal,
             X = x, Y = y, Z = z,
             MaxKm = n.MaxTravelKm,
-            LimitChordSquaredLow = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 - ChordSquaredMargin),
-            LimitChordSquaredHigh = GeoPoint.KmToChordSquared(n.MaxTravelKm) * (1 + ChordSquaredMargin),
+            LimitChordSquaredLow = ChordLimits(n.MaxTravelKm).Low,
+            LimitChordSquaredHigh = ChordLimits(n.MaxTravelKm).High,
             HorizonDays = profile.HorizonDays,
             DistanceOffsetKm = profile.DistanceOffsetKm,
             GaussSigmaSquared = profile.GaussSigmaSquared,
@@ -88,13 +82,43 @@ internal sealed class NewcomerQuery
             Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
             GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
             GateTable = gateTable,
-            FarGateTable = OfferIndex.FarGateTable(gateTable),
+            FarGateTable = farGateTable,
             GoalTable = goalTable,
             BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
             Weights = profile.Weights.ToArray(),
             Shapes = profile.Shapes,
         };
     }
+
+    // The tables depend on a few small numbers only, so they are built once per process and shared by every query
+    // (they are never written after they are built): a compile allocates no 256-byte table, which matters when the
+    // reverse ranking and an allocation compile hundreds of thousands of newcomers.
+    private static readonly ConcurrentDictionary<int, (byte[] Gate, byte[] FarGate)> GateTableCache = new();
+    private static readonly double[]?[] GoalTables = new double[1 << EnumCounts.Goals][];
+
+    private static (byte[] Gate, byte[] FarGate) GateTables(int kindMask, int levelWithTolerance, bool ignoreCapacity) =>
+        GateTableCache.GetOrAdd((kindMask << 16) | ((levelWithTolerance & 0x7FFF) << 1) | (ignoreCapacity ? 1 : 0), _ =>
+        {
+            var gate = OfferIndex.GateTable(kindMask, levelWithTolerance, ignoreCapacity);
+            return (gate, OfferIndex.FarGateTable(gate));
+        });
+
+    private static double[] BuildGoalTable(int goalMask)
+    {
+        var goalTable = new double[EnumCounts.KindSettings];
+        foreach (var kind in Enum.GetValues<OfferKind>())
+        {
+            foreach (var setting in Enum.GetValues<OfferSetting>())
+            {
+                goalTable[GoalSlot((int)kind, (int)setting)] = Formulas.GoalFit(goalMask, kind, setting);
+            }
+        }
+        return goalTable;
+    }
+
+    /// <summary>The chord² bounds of a travel limit: below Low surely within it, above High surely beyond (the newcomer index keeps the same).</summary>
+    public static (double Low, double High) ChordLimits(double maxKm) =>
+        (GeoPoint.KmToChordSquared(maxKm) * (1 - ChordSquaredMargin), GeoPoint.KmToChordSquared(maxKm) * (1 + ChordSquaredMargin));
 
     /// <summary>Where <see cref="GoalTable"/> holds the goal score of a kind and a setting.</summary>
     public static int GoalSlot(int kind, int setting) => kind * EnumCounts.OfferSettings + setting;

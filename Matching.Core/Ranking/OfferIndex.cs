@@ -16,7 +16,7 @@ namespace Matching.Ranking;
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
 /// <remarks>
-/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a reader-writer lock, held
+/// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a <see cref="ReadMostlyLock"/>, held
 /// by a writer for microseconds). A scan allocates nothing per offer.
 /// </remarks>
 internal sealed class OfferIndex
@@ -81,7 +81,7 @@ internal sealed class OfferIndex
         public Bits256 Languages;
     }
 
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReadMostlyLock _lock = new();
     private readonly InterestTaxonomy _taxonomy;
     private readonly LanguageRegistry _languages;
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
@@ -413,6 +413,74 @@ internal sealed class OfferIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>
+    /// The reverse ranking's second pass, under one read lock: evaluates each survivor against the offer exactly as
+    /// <see cref="EvaluatePair"/> does, counts the exclusions in <paramref name="excluded"/>, and returns the offer and the
+    /// best <paramref name="limit"/> (score descending, ties by ascending id) with their criteria and km; null when the
+    /// offer is not indexed.
+    /// </summary>
+    public (Offer Offer, List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)> Best)? RankNewcomers(
+        string offerId, List<(Newcomer Newcomer, NewcomerQuery Query)> survivors, WeightProfile profile, int limit, Span<int> excluded)
+    {
+        // The root is the worst kept: the lowest score, and among equal scores the greatest id.
+        var kept = new PriorityQueue<int, (double Score, string Id)>(limit + 1,
+            Comparer<(double Score, string Id)>.Create((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(b.Id, a.Id)));
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var weights = profile.Weights;
+        Offer offer;
+        List<(double, Newcomer, double[], double)> best;
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
+            offer = _offers[slot]!;
+            for (var j = 0; j < survivors.Count; j++)
+            {
+                var reason = Evaluate(survivors[j].Query, slot, criteria, out _, out _, out _, out _);
+                if (reason != ExclusionReason.None)
+                {
+                    excluded[(int)reason]++;
+                    continue;
+                }
+                var score = 0.0;
+                for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
+                var id = survivors[j].Newcomer.Id;
+                if (kept.Count == limit)
+                {
+                    kept.TryPeek(out _, out var worst);
+                    if (score < worst.Score || (score == worst.Score && string.CompareOrdinal(id, worst.Id) > 0)) continue;
+                    kept.Dequeue();
+                }
+                kept.Enqueue(j, (score, id));
+            }
+            // The few kept are evaluated again for their criteria and km (cheaper than copying them for every survivor).
+            best = new List<(double, Newcomer, double[], double)>(kept.Count);
+            while (kept.TryDequeue(out var j, out var priority))
+            {
+                Evaluate(survivors[j].Query, slot, criteria, out var km, out _, out _, out _);
+                best.Add((priority.Score, survivors[j].Newcomer, criteria.ToArray(), km));
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+        best.Reverse();
+        return (offer, best);
+    }
+
+    /// <summary>What the reverse ranking's first pass tests of a stored offer (see <see cref="NewcomerIndex.Survivors"/>), or null.</summary>
+    public OfferScanFacts? ScanFacts(string offerId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
+            var gate = _gate[slot];
+            var p = 3 * slot;
+            return new OfferScanFacts((gate & FullBit) != 0, (gate & RemoteBit) != 0, (_hours[p + 2] & RestrictedBit) != 0, gate >> LevelShift,
+                _xyz[p], _xyz[p + 1], _xyz[p + 2], _hours[p], _hours[p + 1], _hours[p + 2] & ~RestrictedBit);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     /// <summary>Evaluates a stored slot exactly as the scan does: the gate table, the distance bound, then the rest.</summary>
     private ExclusionReason Evaluate(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs)
     {
@@ -484,7 +552,7 @@ internal sealed class OfferIndex
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>
-    private static ulong ZOrder(GeoPoint p)
+    internal static ulong ZOrder(GeoPoint p)
     {
         var lat = (uint)((p.Lat + 90) / 180 * 65535);
         var lon = (uint)((p.Lon + 180) / 360 * 65535);

@@ -78,10 +78,13 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
     public Result<IReadOnlyList<MatchRecord>> Confirm(string id, string actor)
     {
         var touched = new Dictionary<string, int>(StringComparer.Ordinal);
+        var states = new List<(string NewcomerId, NewcomersService.MatchStateRow State)>();
         try
         {
             return _writer.Write((c, t) =>
             {
+                touched.Clear(); // a retried transaction starts again
+                states.Clear();
                 var row = c.QuerySingleOrDefault<(string Document, string Status)>(AllocationSql.ById, new { id }, t);
                 if (row.Document is null) return Result<IReadOnlyList<MatchRecord>>.NotFound($"No assignment '{id}'.");
                 if (row.Status != "proposed") return store.Telemetry.Refused("assignment.confirm", "already_confirmed", Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed."));
@@ -112,11 +115,17 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
                     touched[offerId] = OffersService.HeldPlaces(c, t, offerId);
                     _writer.Changed(c, t, "offer", offerId);
                 }
+                foreach (var a in plan.Assignments)
+                {
+                    _writer.Changed(c, t, "newcomer", a.NewcomerId);
+                    states.Add((a.NewcomerId, NewcomersService.MatchState(c, t, a.NewcomerId)));
+                }
                 return Result<IReadOnlyList<MatchRecord>>.Ok(matches);
             }, after: r =>
             {
                 if (r.Outcome != Outcome.Ok) return;
                 foreach (var (offerId, held) in touched) store.Engine.SetHeld(offerId, held);
+                foreach (var (newcomerId, state) in states) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
                 store.Telemetry.Moved("none", "accepted", r.Value!.Count);
             });
         }

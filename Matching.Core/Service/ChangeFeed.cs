@@ -4,12 +4,19 @@ using Matching.Storage;
 namespace Matching.Service;
 
 /// <summary>
-/// Keeps this instance's in-memory state (the offer index, the profile cache) current with the writes of other
-/// instances on the same database, through the change feed every index-changing write appends to.
+/// Keeps this instance's in-memory state (the offer index, the newcomer index, the profile cache) current with the
+/// writes of other instances on the same database, through the change feed every index-changing write appends to.
 /// </summary>
 /// <remarks>Thread-safe: applying runs inside the one write gate, so the index still sees changes in order.</remarks>
-public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles)
+public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles, NewcomersService newcomers)
 {
+    /// <summary>An import of more newcomers than this appends one <see cref="AllNewcomers"/> row instead of one row each.</summary>
+    internal const int LargeBatch = 1000;
+    /// <summary>The subject type of a row that asks every instance to reload all newcomers.</summary>
+    internal const string AllNewcomers = "newcomers";
+    /// <summary>The subject id of an <see cref="AllNewcomers"/> row that says only that a newcomer was erased (the id is not kept).</summary>
+    internal const string Erased = "erased";
+
     private const long Window = 1000;
     private readonly WriteContext _writer = store.Writer;
     private readonly HashSet<long> _applied = [];
@@ -19,29 +26,58 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     public bool IndexLoaded => store.IndexLoaded;
 
     /// <summary>
-    /// Catches up with writes of other instances on the same database: reloads every offer and profile named in the
+    /// Catches up with writes of other instances on the same database: reloads every offer, newcomer and profile named in the
     /// change feed since the last call. Feed rows may commit out of sequence order (PostgreSQL hands out numbers before
     /// commit), so a window of recent rows is read again and only rows not yet applied are applied; applying reloads
     /// the current state, so applying twice is harmless.
     /// </summary>
     /// <returns>How many changes were applied.</returns>
-    public int SyncChanges() => _writer.Gated(() =>
+    public int SyncChanges()
     {
+        var reloadNewcomers = false;
+        var applied = _writer.Gated(() => Apply(out reloadNewcomers));
+        // A full reload of the newcomers is built outside the gate (seconds at scale) and swapped in inside it.
+        if (reloadNewcomers) newcomers.LoadIndex();
+        return applied;
+    }
+
+    private int Apply(out bool reloadNewcomers)
+    {
+        reloadNewcomers = false;
         var since = Math.Max(0, _last - Window);
         var rows = _writer.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.Since, new { since }).ToList());
-        var pending = rows.Where(r => !_applied.Contains(r.Seq) && r.Seq > since).ToList();
-        if (pending.Count == 0) return 0;
+        // This instance's own rows were applied by the writes that appended them.
+        var pending = rows.Where(r => !_applied.Contains(r.Seq) && r.Seq > since && !_writer.IsOwnChange(r.Seq)).ToList();
+        if (pending.Count == 0)
+        {
+            Advance(rows);
+            return 0;
+        }
         // One query per chunk of offers, not one per offer: an import of 50,000 offers is 50,000 feed rows.
         offers.Reindex(pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal).ToList());
+        if (pending.Any(r => r.SubjectType == AllNewcomers && r.SubjectId != Erased)) reloadNewcomers = true;
+        else
+        {
+            // The same for newcomers: one query per chunk.
+            newcomers.Reindex(pending.Where(r => r.SubjectType == "newcomer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal).ToList());
+            if (pending.Any(r => r.SubjectType == AllNewcomers)) newcomers.DropErased();
+        }
         foreach (var name in pending.Where(r => r.SubjectType == "profile").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal))
         {
             profiles.Forget(name);
         }
         foreach (var r in pending) _applied.Add(r.Seq);
+        Advance(rows);
+        return pending.Count;
+    }
+
+    private void Advance(List<(long Seq, string SubjectType, string SubjectId)> rows)
+    {
+        if (rows.Count == 0) return;
         _last = Math.Max(_last, rows.Max(r => r.Seq));
         _applied.RemoveWhere(seq => seq <= _last - Window);
-        return pending.Count;
-    });
+        _writer.ForgetOwnChanges(_last - Window);
+    }
 
     /// <summary>How long an erased newcomer's tombstone (its id only) stays in the reconciliation list: 30 days.</summary>
     public static readonly TimeSpan ErasureRetention = TimeSpan.FromDays(30);

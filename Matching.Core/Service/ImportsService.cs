@@ -35,6 +35,7 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     /// <param name="actor">The API key's name.</param>
     public ImportCounts Newcomers(IReadOnlyList<Newcomer> batch, string actor)
     {
+        var indexNewcomers = () => { };
         var counts = _writer.Write((c, t) =>
         {
             var stored = Stored<(string Id, string Document)>(c, t, _writer.InIds(NewcomerSql.Documents), batch.Select(n => n.Id)).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal);
@@ -47,10 +48,11 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
                 else changed.Add(n);
             }
             newcomers.Upsert(c, t, changed);
+            indexNewcomers = newcomers.Announce(c, t, changed);
             var counts = new ImportCounts(created, changed.Count - created, unchanged);
             _writer.Audit(c, t, actor, "newcomers.imported", "batch", null, Detail(counts));
             return counts;
-        });
+        }, after: _ => indexNewcomers());
         store.Telemetry.Imported(batch.Count, 0);
         return counts;
     }

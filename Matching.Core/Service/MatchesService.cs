@@ -30,7 +30,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     {
         var profile = profiles.Resolve(profileName);
         if (profile is null) return Result<MatchRecord>.Invalid("profile", $"No weight profile '{profileName}'.");
-        var newcomer = newcomers.Load(newcomerId);
+        var newcomer = newcomers.LoadStored(newcomerId); // the database's: a proposal reads what every instance acknowledged
         if (newcomer is null) return Result<MatchRecord>.NotFound($"No newcomer '{newcomerId}'.");
         var evaluation = store.Engine.Evaluate(newcomer, offerId, profile, withReasons: false); // only the score and the exclusion are stored
         if (evaluation is null) return Result<MatchRecord>.NotFound($"No offer '{offerId}'.");
@@ -53,8 +53,10 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
     }
 
     private Result<MatchRecord> Insert(string id, string newcomerId, string offerId, string? overrideReason,
-        WeightProfile profile, PairEvaluation evaluation, string actor) =>
-        _writer.Write((c, t) =>
+        WeightProfile profile, PairEvaluation evaluation, string actor)
+    {
+        NewcomersService.MatchStateRow state = new();
+        return _writer.Write((c, t) =>
         {
             if (c.ExecuteScalar<long>(MatchSql.OpenOfPair, new { newcomerId, offerId }, t) > 0)
             {
@@ -64,8 +66,11 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
                 new { id, newcomerId, offerId, overrideReason, score = evaluation.Score, name = profile.Name, version = profile.Version, actor, now = _writer.Now() }, t);
             _writer.Audit(c, t, actor, "match.proposed", "match", id, $"offer={offerId}");
             if (evaluation.Excluded is not null) _writer.Audit(c, t, actor, "match.override", "match", id, $"constraint={evaluation.Excluded}");
+            _writer.Changed(c, t, "newcomer", newcomerId);
+            state = NewcomersService.MatchState(c, t, newcomerId);
             return Result<MatchRecord>.Created(Read(c, t, id)!);
-        });
+        }, after: r => { if (r.Outcome == Outcome.Created) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open); });
+    }
 
     /// <summary>SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or PostgreSQL's unique_violation (23505).</summary>
     private static bool IsUniqueViolation(DbException e) =>
@@ -101,6 +106,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
 
         string? offerId = null, fromStatus = null;
         var held = 0;
+        NewcomersService.MatchStateRow state = new();
         return _writer.Write((c, t) =>
         {
             var current = c.QuerySingleOrDefault<MatchRow>(MatchSql.ById + _writer.ForUpdate, new { id }, t)?.ToRecord();
@@ -121,9 +127,20 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
             _writer.Audit(c, t, actor, "match." + WireNames.Of(to), "match", id);
             _writer.Changed(c, t, "offer", offerId);
             held = OffersService.HeldPlaces(c, t, offerId);
+            if (current.NewcomerId is { } newcomerId)
+            {
+                _writer.Changed(c, t, "newcomer", newcomerId);
+                state = NewcomersService.MatchState(c, t, newcomerId);
+            }
             var moved = Read(c, t, id)!;
             return Result<MatchRecord>.Ok(moved) with { Tag = TagOf(moved) };
-        }, after: r => { if (r.Outcome == Outcome.Ok) { store.Engine.SetHeld(offerId!, held); store.Telemetry.Moved(fromStatus!, WireNames.Of(to)); } });
+        }, after: r =>
+        {
+            if (r.Outcome != Outcome.Ok) return;
+            store.Engine.SetHeld(offerId!, held);
+            if (r.Value!.NewcomerId is { } newcomerId) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
+            store.Telemetry.Moved(fromStatus!, WireNames.Of(to));
+        });
     }
 
     /// <summary>Inserts an accepted match inside a write (a confirmed allocation); the database refuses it past capacity.</summary>
@@ -142,9 +159,13 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         return offerIds;
     }
 
-    /// <summary>Declines the open proposals on an offer that is being deleted, inside its write.</summary>
-    internal static void DeclineProposalsOn(DbConnection c, IDbTransaction t, string offerId, string now) =>
+    /// <summary>Declines the open proposals on an offer that is being deleted, inside its write; returns the newcomers whose proposals these were.</summary>
+    internal static IReadOnlyList<string> DeclineProposalsOn(DbConnection c, IDbTransaction t, string offerId, string now)
+    {
+        var newcomerIds = c.Query<string>(MatchSql.ProposedOnOffer, new { id = offerId }, t).ToList();
         c.Execute(MatchSql.DeclineProposalsOnOffer, new { id = offerId, now }, t);
+        return newcomerIds;
+    }
 
     private static MatchRecord? Read(DbConnection c, IDbTransaction? t, string id) =>
         c.QuerySingleOrDefault<MatchRow>(MatchSql.ById, new { id }, t)?.ToRecord();

@@ -37,6 +37,12 @@ public sealed class MatchingStore
     /// <summary>The rooms' metrics; the host's, or one of the store's own.</summary>
     public MatchingTelemetry Telemetry { get; }
 
+    /// <summary>The stored newcomers in memory, kept current by every newcomer and match write and by the change feed.</summary>
+    internal NewcomerIndex Newcomers { get; } = new();
+
+    /// <summary>Whether <see cref="Newcomers"/> has been loaded (before, the rooms read newcomers from the database).</summary>
+    internal bool NewcomersLoaded { get; set; }
+
     internal DocumentMapper Mapper { get; }
 
     internal IGazetteer Gazetteer { get; }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Matching.Contracts;
 using Matching.Model;
+using Matching.Ranking;
 using Matching.Storage;
 
 namespace Matching.Service;
@@ -17,6 +18,7 @@ namespace Matching.Service;
 public sealed class NewcomersService(MatchingStore store)
 {
     private readonly WriteContext _writer = store.Writer;
+    private readonly Lock _reload = new();
 
     /// <summary>Creates or replaces a newcomer.</summary>
     /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
@@ -24,14 +26,17 @@ public sealed class NewcomersService(MatchingStore store)
     {
         var newcomer = store.Mapper.ToNewcomer(id, document, out var errors);
         if (newcomer is null) return Result<NewcomerDocument>.Invalid(errors);
-        var (outcome, tag) = _writer.Write((c, t) =>
+        MatchStateRow state = new();
+        var (outcome, tag) = _writer.Write<(Outcome Outcome, string? Tag)>((c, t) =>
         {
             var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
             if (!ETags.Allows(ifMatch, current is null ? null : ETags.Of(current))) return (Outcome.Stale, null);
             Upsert(c, t, [newcomer]);
             _writer.Audit(c, t, actor, current is not null ? "newcomer.updated" : "newcomer.created", "newcomer", id);
+            _writer.Changed(c, t, "newcomer", id);
+            state = MatchState(c, t, id);
             return (current is null ? Outcome.Created : Outcome.Ok, ETags.Of(c.QuerySingle<string>(NewcomerSql.Document, new { id }, t)));
-        });
+        }, after: r => { if (r.Outcome != Outcome.Stale) store.Newcomers.Upsert(newcomer, (int)state.Held, (int)state.Open); });
         if (outcome == Outcome.Stale) return Result<NewcomerDocument>.Stale();
         var stored = DocumentMapper.ToDocument(newcomer);
         return (outcome == Outcome.Created ? Result<NewcomerDocument>.Created(stored) : Result<NewcomerDocument>.Ok(stored)) with { Tag = tag };
@@ -48,8 +53,15 @@ public sealed class NewcomersService(MatchingStore store)
         return (store.Mapper.ReadStoredNewcomer(json), ETags.Of(json));
     }
 
-    /// <summary>The stored newcomer as the engine's model, or null.</summary>
-    public Newcomer? Load(string id)
+    /// <summary>
+    /// The stored newcomer as the engine's model, or null: from the newcomer index once it is loaded (as current as the
+    /// offer index: another instance's write arrives with the change feed), else, and for a newcomer the index does not
+    /// know yet, from the database.
+    /// </summary>
+    public Newcomer? Load(string id) => (store.NewcomersLoaded ? store.Newcomers.Get(id) : null) ?? LoadStored(id);
+
+    /// <summary>The stored newcomer as the engine's model, read from the database (what a write checks against), or null.</summary>
+    internal Newcomer? LoadStored(string id)
     {
         var document = Get(id);
         return document is null ? null : store.Mapper.ToNewcomer(id, document, out _);
@@ -75,13 +87,22 @@ public sealed class NewcomersService(MatchingStore store)
             c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id = ErasedId(id), now = _writer.Now() }, t);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
+            // The feed must not keep the id either: its rows are deleted, and other instances are told only that some
+            // newcomer was erased (they drop whoever is no longer stored).
+            c.Execute(ChangeSql.ForgetNewcomer, new { id }, t);
+            _writer.Changed(c, t, ChangeFeed.AllNewcomers, ChangeFeed.Erased);
             foreach (var offerId in offers)
             {
                 freed.Add((offerId, OffersService.HeldPlaces(c, t, offerId)));
                 _writer.Changed(c, t, "offer", offerId);
             }
             return Result<bool>.Ok(true);
-        }, after: _ => { foreach (var (offerId, held) in freed) store.Engine.SetHeld(offerId, held); });
+        }, after: r =>
+        {
+            if (r.Outcome != Outcome.Ok) return;
+            store.Newcomers.Remove(id);
+            foreach (var (offerId, held) in freed) store.Engine.SetHeld(offerId, held);
+        });
     }
 
     /// <summary>
@@ -97,11 +118,133 @@ public sealed class NewcomersService(MatchingStore store)
         return ids.Count(id => Erase(id, "retention"));
     }
 
-    /// <summary>Streams, by id, every stored newcomer that holds no place yet (for the reverse ranking and the gap report).</summary>
-    public IEnumerable<Newcomer> Unplaced() => Stream(withoutAnyOpenMatch: false);
+    /// <summary>Every stored newcomer that holds no place yet, by id (for the gap report).</summary>
+    public IEnumerable<Newcomer> Unplaced() =>
+        store.NewcomersLoaded ? store.Newcomers.Waiting(withoutAnyOpenMatch: false) : Stream(withoutAnyOpenMatch: false);
 
-    /// <summary>Streams, by id, every stored newcomer with no proposed, accepted or started match: the default cohort of an allocation.</summary>
-    public IEnumerable<Newcomer> WithoutOpenMatch() => Stream(withoutAnyOpenMatch: true);
+    /// <summary>Every stored newcomer with no proposed, accepted or started match, by id: the default cohort of an allocation.</summary>
+    public IEnumerable<Newcomer> WithoutOpenMatch() =>
+        store.NewcomersLoaded ? store.Newcomers.Waiting(withoutAnyOpenMatch: true) : Stream(withoutAnyOpenMatch: true);
+
+    /// <summary>
+    /// Loads every stored newcomer with its match state into the newcomer index (at start, and when another instance
+    /// imported a large batch). The new index is read, mapped (in parallel) and built outside the write gate, which at
+    /// 500,000 newcomers takes seconds; inside the gate it replaces the old one in one step, and the newcomers this
+    /// process wrote meanwhile are read again.
+    /// </summary>
+    internal int LoadIndex()
+    {
+        lock (_reload)
+        {
+            store.Newcomers.StartRecording();
+            var (rows, states) = _writer.Read(c => (ReadAllUtf8(c), c.Query<MatchStateRow>(NewcomerSql.MatchStates).ToDictionary(r => r.Id, StringComparer.Ordinal)));
+            var models = new Newcomer?[rows.Count];
+            Parallel.For(0, rows.Count, i =>
+            {
+                var document = JsonSerializer.Deserialize<NewcomerDocument>(rows[i].Document, DocumentJson.Options)!;
+                store.Mapper.ResolveMunicipality(document.Location);
+                models[i] = store.Mapper.ToNewcomer(rows[i].Id, document, out _);
+            });
+            var fresh = NewcomerIndex.Build(models.OfType<Newcomer>().Select(n =>
+            {
+                var state = states.GetValueOrDefault(n.Id);
+                return (n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+            }));
+            return _writer.Gated(() =>
+            {
+                Reindex([.. store.Newcomers.Adopt(fresh)]);
+                store.NewcomersLoaded = true;
+                return rows.Count;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Every stored newcomer's id and document as UTF-8 (at 500,000 newcomers the documents as .NET strings were 700 MB of
+    /// UTF-16 made only to be transcoded back by the deserializer; SQLite hands out its text as the UTF-8 it stores).
+    /// </summary>
+    private List<(string Id, byte[] Document)> ReadAllUtf8(DbConnection c)
+    {
+        var utf8 = _writer.Database is SqliteDatabase;
+        var rows = new List<(string, byte[])>(c.ExecuteScalar<int>(NewcomerSql.Count));
+        using var reader = (DbDataReader)c.ExecuteReader(NewcomerSql.All);
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), utf8 ? reader.GetFieldValue<byte[]>(1) : System.Text.Encoding.UTF8.GetBytes(reader.GetString(1))));
+        }
+        return rows;
+    }
+
+    /// <summary>Drops from the index every newcomer no longer stored (the change feed: another instance erased one); call inside the write gate.</summary>
+    internal void DropErased()
+    {
+        var stored = _writer.Read(c => c.Query<string>(NewcomerSql.Ids).ToHashSet(StringComparer.Ordinal));
+        foreach (var id in store.Newcomers.Ids())
+        {
+            if (!stored.Contains(id)) store.Newcomers.Remove(id);
+        }
+    }
+
+    /// <summary>
+    /// Reloads some newcomers from the database into the index, 500 per query (the change feed: another instance wrote
+    /// them); one no longer stored leaves the index. Call inside the write gate.
+    /// </summary>
+    internal void Reindex(IReadOnlyList<string> ids)
+    {
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var (rows, states) = _writer.Read(c => (
+                c.Query<(string Id, string Document)>(_writer.InIds(NewcomerSql.Documents), new { ids = chunk }).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal),
+                c.Query<MatchStateRow>(_writer.InIds(NewcomerSql.MatchStatesOf), new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal)));
+            foreach (var id in chunk)
+            {
+                var newcomer = rows.TryGetValue(id, out var json) ? Parse(id, json) : null;
+                if (newcomer is null) { store.Newcomers.Remove(id); continue; }
+                var state = states.GetValueOrDefault(id);
+                store.Newcomers.Upsert(newcomer, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inside the write that stored <paramref name="written"/> (an import): appends their change-feed rows (one row
+    /// asking for a full reload past <see cref="ChangeFeed.LargeBatch"/>) and reads their match state; returns what puts
+    /// them into this instance's index after the commit, inside the write gate.
+    /// </summary>
+    internal Action Announce(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> written)
+    {
+        if (written.Count == 0) return () => { };
+        if (written.Count > ChangeFeed.LargeBatch) _writer.Changed(c, t, ChangeFeed.AllNewcomers, "*");
+        else foreach (var n in written) _writer.Changed(c, t, "newcomer", n.Id);
+        var states = MatchStates(c, t);
+        return () =>
+        {
+            foreach (var n in written)
+            {
+                var state = states.GetValueOrDefault(n.Id);
+                store.Newcomers.Upsert(n, (int)(state?.Held ?? 0), (int)(state?.Open ?? 0));
+            }
+        };
+    }
+
+    /// <summary>A stored document as the engine's model (null when it no longer validates, as <see cref="Load"/> reads it).</summary>
+    private Newcomer? Parse(string id, string json) => store.Mapper.ToNewcomer(id, store.Mapper.ReadStoredNewcomer(json), out _);
+
+    /// <summary>A newcomer's places held and open matches inside a write, for the index after a match changed.</summary>
+    internal static MatchStateRow MatchState(DbConnection c, IDbTransaction t, string id) =>
+        c.QuerySingleOrDefault<MatchStateRow>(NewcomerSql.MatchState, new { id }, t) ?? new MatchStateRow();
+
+    /// <summary>The match state of every newcomer with an open match, inside a write (after an import).</summary>
+    internal static Dictionary<string, MatchStateRow> MatchStates(DbConnection c, IDbTransaction t) =>
+        c.Query<MatchStateRow>(NewcomerSql.MatchStates, transaction: t).ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+    /// <summary>A newcomer's match state as a query reads it.</summary>
+    internal sealed record MatchStateRow
+    {
+        public string Id { get; init; } = "";
+        public long Held { get; init; }
+        public long Open { get; init; }
+    }
 
     /// <summary>Creates or replaces validated newcomers inside a write: the one upsert of a PUT and of an import.</summary>
     internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> newcomers)

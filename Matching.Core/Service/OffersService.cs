@@ -100,19 +100,34 @@ public sealed class OffersService(MatchingStore store)
 
     /// <summary>Deletes an offer; a conflict while matches hold places on it. Its history stays.</summary>
     /// <remarks>ifMatch, the caller's If-Match (null: none), is checked against the stored version inside the write.</remarks>
-    public Result<bool> Delete(string id, string actor, string? ifMatch = null) =>
-        _writer.Write((c, t) =>
+    public Result<bool> Delete(string id, string actor, string? ifMatch = null)
+    {
+        var declined = new List<(string NewcomerId, NewcomersService.MatchStateRow State)>();
+        return _writer.Write((c, t) =>
         {
             if (c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) != 0) return Result<bool>.NotFound($"No offer '{id}'.");
             if (!ETags.Allows(ifMatch, ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)))) return Result<bool>.Stale();
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
-            MatchesService.DeclineProposalsOn(c, t, id, now);
+            var proposers = MatchesService.DeclineProposalsOn(c, t, id, now);
             c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
+            // Their proposals were declined: the newcomer index learns whether they still have an open match.
+            declined.Clear();
+            foreach (var newcomerId in proposers)
+            {
+                _writer.Changed(c, t, "newcomer", newcomerId);
+                declined.Add((newcomerId, NewcomersService.MatchState(c, t, newcomerId)));
+            }
             return Result<bool>.Ok(true);
-        }, after: r => { if (r.Outcome == Outcome.Ok) store.Engine.Remove(id); });
+        }, after: r =>
+        {
+            if (r.Outcome != Outcome.Ok) return;
+            store.Engine.Remove(id);
+            foreach (var (newcomerId, state) in declined) store.Newcomers.SetMatchState(newcomerId, (int)state.Held, (int)state.Open);
+        });
+    }
 
     /// <summary>
     /// A filtered page of offers, ordered by id. The index filters and counts (eventually consistent across
@@ -180,8 +195,26 @@ public sealed class OffersService(MatchingStore store)
     /// <summary>Loads every live offer with its held places into the index (at start).</summary>
     internal void LoadIndex()
     {
-        var offers = _writer.Read(c => c.Query<(string Id, string Document, long Held)>(OfferSql.AllWithHeld).ToList());
-        store.Engine.UpsertMany(offers.Select(o => (Parse(o.Id, o.Document), (int)o.Held)));
+        // The documents as UTF-8 (SQLite stores them so) and mapped in parallel: see NewcomersService.LoadIndex.
+        var utf8 = _writer.Database is SqliteDatabase;
+        var rows = _writer.Read(c =>
+        {
+            var list = new List<(string Id, byte[] Document, long Held)>();
+            using var reader = (DbDataReader)c.ExecuteReader(OfferSql.AllWithHeld);
+            while (reader.Read())
+            {
+                list.Add((reader.GetString(0), utf8 ? reader.GetFieldValue<byte[]>(1) : System.Text.Encoding.UTF8.GetBytes(reader.GetString(1)), reader.GetInt64(2)));
+            }
+            return list;
+        });
+        var offers = new (Offer, int)[rows.Count];
+        Parallel.For(0, rows.Count, i =>
+        {
+            var (id, document, held) = rows[i];
+            offers[i] = (store.Mapper.ToOffer(id, JsonSerializer.Deserialize<OfferDocument>(document, DocumentJson.Options), out var errors)
+                ?? throw new InvalidDataException($"Stored offer '{id}' no longer validates: {errors}"), (int)held);
+        });
+        store.Engine.UpsertMany(offers);
     }
 
     /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>

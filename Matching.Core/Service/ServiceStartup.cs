@@ -19,6 +19,7 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
         if (profiles.Get(WeightProfile.Default.Name) is null) profiles.PutAtStart(WeightProfile.Default);
         foreach (var profile in extraProfiles ?? []) profiles.PutAtStart(profile);
         offers.LoadIndex();
+        newcomers.LoadIndex();
         store.IndexLoaded = true;
     }
 
@@ -33,9 +34,11 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
     {
         var writer = store.Writer;
         var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        var indexNewcomers = () => { };
         writer.Write((c, t) =>
         {
             newcomers.Upsert(c, t, newcomerBatch);
+            indexNewcomers = newcomers.Announce(c, t, newcomerBatch);
             offers.Upsert(c, t, offerBatch);
             foreach (var o in offerBatch)
             {
@@ -44,7 +47,11 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
             }
             writer.Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomerBatch.Count} offers={offerBatch.Count}");
             return true;
-        }, after: _ => store.Engine.UpsertMany(offerBatch.Select(o => (o, held[o.Id]))));
+        }, after: _ =>
+        {
+            store.Engine.UpsertMany(offerBatch.Select(o => (o, held[o.Id])));
+            indexNewcomers();
+        });
         store.Telemetry.Imported(newcomerBatch.Count, offerBatch.Count);
     }
 }

@@ -13,8 +13,8 @@ namespace Matching.Service;
 /// <remarks>
 /// A room of its own rather than part of the engine: <see cref="MatchingEngine"/> ranks models it is given and knows
 /// nothing of storage, which keeps it testable against the reference scorer and usable by the harness without a
-/// database. This room joins the two: it loads stored newcomers (through <see cref="NewcomersService"/>) and hands
-/// them to the engine. It writes nothing. Thread-safe.
+/// database. This room joins the two: it loads stored newcomers (from the newcomer index, through <see cref="NewcomersService"/>)
+/// and hands them to the engine. It writes nothing. Thread-safe.
 /// </remarks>
 public sealed class SuggestionsService(MatchingStore store, NewcomersService newcomers, ScarcityService? scarcity = null)
 {
@@ -86,7 +86,9 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
     {
         var started = Stopwatch.GetTimestamp();
         using var span = MatchingTelemetry.Source.StartActivity("matching.suggestions candidates");
-        var result = store.Engine.Candidates(offerId, newcomers.Unplaced(), options);
+        var result = store.NewcomersLoaded
+            ? store.Engine.Candidates(offerId, store.Newcomers, options)
+            : store.Engine.Candidates(offerId, newcomers.Unplaced(), options);
         if (result is null) return Result<CandidateResult>.NotFound($"No offer '{offerId}'.");
         store.Telemetry.Ranked("candidates", started, result.Candidates.Count, result.Excluded);
         return Result<CandidateResult>.Ok(result);

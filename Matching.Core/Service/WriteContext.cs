@@ -16,6 +16,7 @@ namespace Matching.Service;
 internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
 {
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _own = new();
 
     /// <summary>The database.</summary>
     public IMatchingDatabase Database => db;
@@ -47,8 +48,8 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
-        // Only writes that update the in-memory state need the gate's order; the others (newcomers, proposals, audit)
-        // run side by side and leave ordering to the database.
+        // Only writes that update the in-memory state (the offer and newcomer indexes, the profile cache) need the
+        // gate's order; the others (audit, an allocation's proposal) run side by side and leave ordering to the database.
         if (after is null) return db.Write(write);
         lock (_gate)
         {
@@ -68,9 +69,26 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     public void Audit(DbConnection c, IDbTransaction t, string actor, string action, string subjectType, string? subjectId, string? detail = null) =>
         c.Execute(AuditSql.Insert, new { at = Now(), actor, action, subjectType, subjectId, detail }, t);
 
-    /// <summary>Appends a change-feed row: other instances reload this offer or profile.</summary>
+    /// <summary>
+    /// Appends a change-feed row: other instances reload this offer, newcomer or profile. This instance remembers the
+    /// row's number and its feed skips it: every write that appends one updates this instance's state itself, in its
+    /// <c>after</c> inside the gate (re-applying 50,000 rows of its own import, or reloading every newcomer after its
+    /// own large import, would only hold the gate).
+    /// </summary>
     public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
-        c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t);
+        _own.TryAdd(c.ExecuteScalar<long>(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t), 0);
+
+    /// <summary>Whether this instance appended feed row <paramref name="seq"/> (a rolled-back write's number never shows up in the feed).</summary>
+    public bool IsOwnChange(long seq) => _own.ContainsKey(seq);
+
+    /// <summary>Forgets the numbers of this instance's own feed rows up to <paramref name="seq"/> (the feed has read past them).</summary>
+    public void ForgetOwnChanges(long seq)
+    {
+        foreach (var own in _own.Keys)
+        {
+            if (own <= seq) _own.TryRemove(own, out _);
+        }
+    }
 
     /// <summary>
     /// Takes <paramref name="count"/> consecutive change numbers inside a write and returns the first. The counter's

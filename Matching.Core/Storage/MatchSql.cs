@@ -53,6 +53,9 @@ internal static class MatchSql
         WHERE newcomer_id = @id AND {IsOpen}
         """;
 
+    /// <summary>The newcomers with a proposal on an offer (@id): their open matches change when it is deleted.</summary>
+    public const string ProposedOnOffer = "SELECT DISTINCT newcomer_id FROM matches WHERE offer_id = @id AND status = 'proposed' AND newcomer_id IS NOT NULL";
+
     /// <summary>Declines the proposals on an offer that is deleted.</summary>
     public const string DeclineProposalsOnOffer =
         "UPDATE matches SET status = 'declined', reason = 'offerEnded', updated_at = @now, ended_at = @now WHERE offer_id = @id AND status = 'proposed'";

@@ -51,5 +51,34 @@ internal static class NewcomerSql
     /// <summary>Places held by a newcomer, or no row when the newcomer does not exist.</summary>
     public const string PlacesHeld = $"SELECT (SELECT COUNT(*) FROM matches WHERE newcomer_id = n.id AND {MatchSql.HoldsPlace}) FROM newcomers n WHERE n.id = @id";
 
+    public const string Count = "SELECT COUNT(*) FROM newcomers";
+
+    /// <summary>Every newcomer's id.</summary>
+    public const string Ids = "SELECT id FROM newcomers";
+
+    /// <summary>Every newcomer's document (the newcomer index at start).</summary>
+    public const string All = "SELECT id, document FROM newcomers";
+
+    /// <summary>Places held and open matches of one newcomer (no row only when the newcomer has no open match).</summary>
+    public const string MatchState =
+        $"""
+        SELECT newcomer_id AS Id, SUM(CASE WHEN {MatchSql.HoldsPlace} THEN 1 ELSE 0 END) AS Held, COUNT(*) AS Open
+        FROM matches WHERE newcomer_id = @id AND {MatchSql.IsOpen} GROUP BY newcomer_id
+        """;
+
+    /// <summary>The same for every newcomer with an open match.</summary>
+    public const string MatchStates =
+        $"""
+        SELECT newcomer_id AS Id, SUM(CASE WHEN {MatchSql.HoldsPlace} THEN 1 ELSE 0 END) AS Held, COUNT(*) AS Open
+        FROM matches WHERE {MatchSql.IsOpen} GROUP BY newcomer_id
+        """;
+
+    /// <summary>The same for some newcomers (@ids) with an open match.</summary>
+    public const string MatchStatesOf =
+        $"""
+        SELECT newcomer_id AS Id, SUM(CASE WHEN {MatchSql.HoldsPlace} THEN 1 ELSE 0 END) AS Held, COUNT(*) AS Open
+        FROM matches WHERE newcomer_id IN @ids AND {MatchSql.IsOpen} GROUP BY newcomer_id
+        """;
+
     public const string TrajectoryEndedBefore = "SELECT id FROM newcomers WHERE trajectory_end < @cutoff ORDER BY id";
 }

@@ -17,7 +17,8 @@ public class ChangeFeedTests
         b.Offers.Delete("offer-2", "test");
 
         a.Store.Engine.GetOffer("offer-1").Should().BeNull();
-        a.Feed.SyncChanges().Should().Be(4);
+        a.Feed.SyncChanges().Should().Be(7); // four of offers, three of the newcomer (stored, proposed, accepted)
+        a.Store.Newcomers.Get("nc-1").Should().NotBeNull();
 
         a.Store.Engine.GetOffer("offer-1")!.Value.Held.Should().Be(1);
         a.Store.Engine.GetOffer("offer-2").Should().BeNull();

@@ -34,7 +34,8 @@ internal sealed class ServiceFixture : IDisposable
         Allocations = new AllocationsService(Store, Newcomers, Offers);
         Audit = new AuditService(Store);
         Suggestions = new SuggestionsService(Store, Newcomers);
-        Feed = new ChangeFeed(Store, Offers, Profiles);
+        Imports = new ImportsService(Store, Newcomers, Offers);
+        Feed = new ChangeFeed(Store, Offers, Profiles, Newcomers);
         Startup = new ServiceStartup(Store, Feed, Profiles, Newcomers, Offers);
         Startup.Start();
     }
@@ -50,6 +51,7 @@ internal sealed class ServiceFixture : IDisposable
     public AllocationsService Allocations { get; }
     public AuditService Audit { get; }
     public SuggestionsService Suggestions { get; }
+    public ImportsService Imports { get; }
     public ChangeFeed Feed { get; }
     public ServiceStartup Startup { get; }
 

@@ -6,4 +6,8 @@ if (args is ["probe", var n]) Matching.Benchmarks.Probe.Run(int.Parse(n, inv));
 else if (args is ["probe", var m, "suggest"]) Matching.Benchmarks.Probe.Run(int.Parse(m, inv), suggest: true);
 else if (args is ["allocate", var mode, var newcomers, var offers, var candidates])
     Matching.Benchmarks.AllocateCohort.Run(mode, int.Parse(newcomers, inv), int.Parse(offers, inv), int.Parse(candidates, inv));
+else if (args is ["scale", "load", var newcomerCount, var offerCount, var file])
+    Matching.Benchmarks.Scale.Load(int.Parse(newcomerCount, inv), int.Parse(offerCount, inv), file);
+else if (args is ["scale", "serve", var storeFile, var cohort, ..]) Matching.Benchmarks.Scale.Serve(storeFile, int.Parse(cohort, inv), gapReport: !args.Contains("--no-gap"));
+else if (args is ["scale", "profile-load", var profileFile]) Matching.Benchmarks.Scale.ProfileLoad(profileFile);
 else BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankOneNewcomer).Assembly).Run(args);

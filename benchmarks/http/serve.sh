@@ -1,12 +1,14 @@
 # Sourced by the load scripts. `serve PORT POLLS [NAME=VALUE ...]` publishes the API into $dir/app ($dir is made when
 # not set yet), starts it on 127.0.0.1:PORT on a fresh SQLite file in $dir with the rate limits off, warnings-only logs
-# and the given settings, and waits up to POLLS half-seconds until it is ready. $server is its process id; on exit it
-# is stopped and $dir removed.
+# and the given settings, and waits up to POLLS half-seconds until it is ready. $server is its process id and
+# $ready_s the seconds from its start to ready (to the next half-second poll); on exit it is stopped and $dir removed.
 serve() {
   local port=$1 polls=$2
   shift 2
   dir=${dir:-$(mktemp -d)}
   dotnet publish Matching.Api -c Release -o "$dir/app" >/dev/null
+  local started
+  started=$(date +%s.%N)
   env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Matching="Data Source=$dir/matching.db" \
     RateLimiting__PermitLimit=1000000 RateLimiting__PermitsPerSecond=1000000 Logging__LogLevel__Default=Warning "$@" \
     dotnet "$dir/app/Matching.Api.dll" --contentRoot "$dir/app" --urls "http://127.0.0.1:$port" >"$dir/server.log" 2>&1 &
@@ -17,4 +19,5 @@ serve() {
     sleep 0.5
   done
   curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.log"; exit 1; }
+  ready_s=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 }

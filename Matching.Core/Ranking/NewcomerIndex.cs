@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Matching.Model;
+using Matching.Scoring;
+
+namespace Matching.Ranking;
+
+/// <summary>
+/// The stored newcomers in memory, in the offer index's spirit: the columns the reverse ranking tests first (state,
+/// level, unit vector, travel limit as chord², hours of the week) as flat arrays, the readable model beside them for the
+/// few survivors and for a suggestion's request. Kept current by the newcomer and match writes of this process and by
+/// the change feed for the writes of others, so neither a suggestion nor the reverse ranking, the gap report or an
+/// allocation reads a newcomer from the database.
+/// </summary>
+/// <remarks>
+/// Thread-safety: <see cref="Get"/> reads a concurrent map without a lock (the suggestions' hot path); scans take a
+/// read lock, writers the write lock (held for microseconds). Slots of removed newcomers are reused.
+/// </remarks>
+internal sealed class NewcomerIndex
+{
+    private const byte Live = 1;
+    private const byte HoldsPlace = 1 << 1;
+    private const byte HasOpenMatch = 1 << 2;
+
+    private readonly ReadMostlyLock _lock = new();
+    private ConcurrentDictionary<string, Newcomer> _byId = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private Stack<int> _freeSlots = new();
+    // While a full reload is built beside this index: the ids every write touched, to read them again after the swap.
+    private HashSet<string>? _recorded;
+    private int _length;
+    private byte[] _state = [];
+    private byte[] _level = [];
+    private double[] _xyz = [];
+    private double[] _limitLow = []; // chord² below which the newcomer surely reaches (as NewcomerQuery computes it)
+    private double[] _limitHigh = []; // and above which surely not
+    private ulong[] _hours = []; // three words per newcomer
+    private Newcomer?[] _models = [];
+    // A compiled query per slot for the profile and day it was compiled for: the reverse ranking compiles a survivor
+    // once, not on every request. Written by readers (a benign race: whichever compile lands is valid for its key),
+    // cleared by writers under the write lock.
+    private CachedQuery?[] _queries = [];
+    // Per block of BlockSize slots: the box around its unit vectors and the largest travel-limit chord² in it, so that
+    // the first pass skips the columns of a block the offer is beyond every reach of (it still counts its newcomers by
+    // reason from the state and level bytes). Boxes only grow until Clear; a bulk load fills slots in Z-order.
+    private const int BlockSize = 64;
+    private double[] _box = []; // min x, max x, min y, max y, min z, max z, max high per block
+
+    /// <summary>Newcomers in the index.</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>A newcomer by id, or null; lock-free.</summary>
+    public Newcomer? Get(string id) => _byId.TryGetValue(id, out var n) ? n : null;
+
+    /// <summary>
+    /// Adds or replaces a newcomer with its match state: <paramref name="placesHeld"/> accepted or started matches,
+    /// <paramref name="openMatches"/> proposed, accepted or started ones.
+    /// </summary>
+    public void Upsert(Newcomer newcomer, int placesHeld, int openMatches)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(newcomer.Id, out var slot))
+            {
+                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _length++;
+                EnsureCapacity(_length);
+                _slotOf[newcomer.Id] = slot;
+            }
+            Write(slot, newcomer, placesHeld, openMatches);
+            _byId[newcomer.Id] = newcomer;
+            _recorded?.Add(newcomer.Id);
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Replaces the whole index (a start or a full reload): the newcomers go into slots in Z-order of their location,
+    /// so that a block of slots covers a small area and the reverse ranking skips the blocks beyond an offer's reach.
+    /// </summary>
+    public void Load(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers) => Adopt(Build(newcomers));
+
+    /// <summary>A new index of these newcomers (see <see cref="Load"/>), built without taking any lock: for <see cref="Adopt"/>.</summary>
+    public static NewcomerIndex Build(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers)
+    {
+        var ordered = newcomers.Select(e => (Key: OfferIndex.ZOrder(e.Newcomer.Location.Point), Entry: e)).ToList();
+        ordered.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : string.CompareOrdinal(a.Entry.Newcomer.Id, b.Entry.Newcomer.Id));
+        var fresh = new NewcomerIndex();
+        fresh.EnsureCapacity(ordered.Count);
+        foreach (var (_, (newcomer, held, open)) in ordered)
+        {
+            var slot = fresh._length++;
+            fresh._slotOf[newcomer.Id] = slot;
+            fresh.Write(slot, newcomer, held, open);
+            fresh._byId[newcomer.Id] = newcomer;
+        }
+        return fresh;
+    }
+
+    /// <summary>From now on, records the id of every newcomer a write touches, until <see cref="Adopt"/> (a reload is being built).</summary>
+    public void StartRecording()
+    {
+        _lock.EnterWriteLock();
+        try { _recorded = new HashSet<string>(StringComparer.Ordinal); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Takes over the contents of <paramref name="fresh"/> (built by <see cref="Build"/>) in one step under the write
+    /// lock; returns the ids recorded since <see cref="StartRecording"/>, whose writes the new contents may miss.
+    /// </summary>
+    public IReadOnlyCollection<string> Adopt(NewcomerIndex fresh)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _byId = fresh._byId;
+            _slotOf = fresh._slotOf;
+            _freeSlots = fresh._freeSlots;
+            _length = fresh._length;
+            _state = fresh._state;
+            _level = fresh._level;
+            _xyz = fresh._xyz;
+            _limitLow = fresh._limitLow;
+            _limitHigh = fresh._limitHigh;
+            _hours = fresh._hours;
+            _models = fresh._models;
+            _queries = fresh._queries;
+            _box = fresh._box;
+            var recorded = (IReadOnlyCollection<string>?)_recorded ?? [];
+            _recorded = null;
+            return recorded;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Records a newcomer's match state; false when the newcomer is not indexed.</summary>
+    public bool SetMatchState(string id, int placesHeld, int openMatches)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _recorded?.Add(id);
+            if (!_slotOf.TryGetValue(id, out var slot)) return false;
+            _state[slot] = State(placesHeld, openMatches);
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Removes a newcomer; false when it was not indexed.</summary>
+    public bool Remove(string id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _recorded?.Add(id);
+            if (!_slotOf.Remove(id, out var slot)) return false;
+            _state[slot] = 0;
+            _models[slot] = null;
+            _queries[slot] = null;
+            _freeSlots.Push(slot);
+            _byId.TryRemove(id, out _);
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Empties the index.</summary>
+    public void Clear()
+    {
+        _lock.EnterWriteLock();
+        try { ClearUnlocked(); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    private void ClearUnlocked()
+    {
+        _slotOf.Clear();
+        _freeSlots.Clear();
+        _byId.Clear();
+        _length = 0;
+        Array.Clear(_state);
+        Array.Clear(_models);
+        Array.Clear(_queries);
+        EmptyBoxes(_box, 0);
+    }
+
+    /// <summary>The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by id.</summary>
+    public List<Newcomer> Waiting(bool withoutAnyOpenMatch)
+    {
+        var mask = (byte)(Live | (withoutAnyOpenMatch ? HasOpenMatch | HoldsPlace : HoldsPlace));
+        var result = new List<Newcomer>();
+        _lock.EnterReadLock();
+        try
+        {
+            for (var i = 0; i < _length; i++)
+            {
+                if ((_state[i] & mask) == Live) result.Add(_models[i]!);
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
+
+    /// <summary>The ids of every indexed newcomer.</summary>
+    public List<string> Ids()
+    {
+        _lock.EnterReadLock();
+        try { return [.. _slotOf.Keys]; }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// The first pass of the reverse ranking over every newcomer holding no place: counts in <paramref name="excluded"/>
+    /// those the offer's gate, the distance bound or the hours of the week already exclude (the same tests, in the same
+    /// order, as <see cref="OfferIndex"/> applies to a pair), and returns the rest, each with its query compiled for
+    /// <paramref name="profile"/> on day <paramref name="day"/> (kept for the next request with the same two).
+    /// </summary>
+    /// <param name="offer">The offer's scan facts.</param>
+    /// <param name="profile">The profile the queries are compiled for (its level tolerance applies here too).</param>
+    /// <param name="day">The day the queries are compiled for (ages and remaining days depend on it).</param>
+    /// <param name="compile">Compiles a newcomer for the profile and day.</param>
+    /// <param name="excluded">Counts per <see cref="ExclusionReason"/>.</param>
+    public List<(Newcomer Newcomer, NewcomerQuery Query)> Survivors(in OfferScanFacts offer, WeightProfile profile, DateOnly day,
+        Func<Newcomer, NewcomerQuery> compile, Span<int> excluded)
+    {
+        var survivors = new List<(Newcomer, NewcomerQuery)>();
+        var levelTolerance = profile.LevelTolerance;
+        _lock.EnterReadLock();
+        try
+        {
+            int level = 0, distance = 0, time = 0, capacity = 0;
+            if (offer.Full)
+            {
+                for (var i = 0; i < _length; i++) if ((_state[i] & (Live | HoldsPlace)) == Live) capacity++;
+                excluded[(int)ExclusionReason.Capacity] += capacity;
+                return survivors;
+            }
+            var xyz = _xyz;
+            var low = _limitLow;
+            var high = _limitHigh;
+            var hours = _hours;
+            for (var i = 0; i < _length; i++)
+            {
+                if (i % BlockSize == 0 && !offer.Remote && BeyondReach(i / BlockSize, offer))
+                {
+                    // Every newcomer of the block is excluded: by level where the level says so (it is tested first), else by distance.
+                    var end = Math.Min(_length, i + BlockSize);
+                    for (; i < end; i++)
+                    {
+                        if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
+                        if (_level[i] + levelTolerance < offer.MinLevel) level++; else distance++;
+                    }
+                    i--;
+                    continue;
+                }
+                if ((_state[i] & (Live | HoldsPlace)) != Live) continue;
+                if (_level[i] + levelTolerance < offer.MinLevel) { level++; continue; }
+                var near = true;
+                if (!offer.Remote)
+                {
+                    var p = 3 * i;
+                    var chord2 = GeoPoint.ChordSquared(xyz[p], xyz[p + 1], xyz[p + 2], offer.X, offer.Y, offer.Z);
+                    if (chord2 > high[i]) { distance++; continue; }
+                    near = chord2 < low[i];
+                }
+                if (near && !offer.Restricted)
+                {
+                    var h = 3 * i;
+                    if (((hours[h] & offer.H0) | (hours[h + 1] & offer.H1) | (hours[h + 2] & offer.H2)) == 0) { time++; continue; }
+                }
+                var model = _models[i]!;
+                var cached = _queries[i];
+                if (cached is null || !ReferenceEquals(cached.Profile, profile) || cached.Day != day)
+                {
+                    cached = new CachedQuery(compile(model), profile, day);
+                    _queries[i] = cached;
+                }
+                survivors.Add((model, cached.Query));
+            }
+            excluded[(int)ExclusionReason.DutchLevel] += level;
+            excluded[(int)ExclusionReason.Distance] += distance;
+            excluded[(int)ExclusionReason.Time] += time;
+        }
+        finally { _lock.ExitReadLock(); }
+        return survivors;
+    }
+
+    /// <summary>
+    /// Whether the offer is beyond every newcomer of a block: the chord² to the block's box exceeds the largest travel
+    /// limit in it. Computed with the same operand order as <see cref="GeoPoint.ChordSquared"/>, so that (floating-point
+    /// subtraction, squares and sums being monotone) it never exceeds the chord² of a newcomer inside the box.
+    /// </summary>
+    private bool BeyondReach(int block, in OfferScanFacts offer)
+    {
+        var b = BoxFields * block;
+        var box = _box;
+        var dx = offer.X < box[b] ? box[b] - offer.X : offer.X > box[b + 1] ? box[b + 1] - offer.X : 0;
+        var dy = offer.Y < box[b + 2] ? box[b + 2] - offer.Y : offer.Y > box[b + 3] ? box[b + 3] - offer.Y : 0;
+        var dz = offer.Z < box[b + 4] ? box[b + 4] - offer.Z : offer.Z > box[b + 5] ? box[b + 5] - offer.Z : 0;
+        return dx * dx + dy * dy + dz * dz > box[b + 6];
+    }
+
+    private sealed record CachedQuery(NewcomerQuery Query, WeightProfile Profile, DateOnly Day);
+
+    private static byte State(int placesHeld, int openMatches) =>
+        (byte)(Live | (placesHeld > 0 ? HoldsPlace : 0) | (openMatches > 0 ? HasOpenMatch : 0));
+
+    private void Write(int slot, Newcomer n, int placesHeld, int openMatches)
+    {
+        var (x, y, z) = n.Location.Point.ToUnitVector();
+        var (h0, h1, h2) = n.Availability.HourMask();
+        var (low, high) = NewcomerQuery.ChordLimits(n.MaxTravelKm);
+        _state[slot] = State(placesHeld, openMatches);
+        _level[slot] = n.DutchLevel.Ordinal;
+        _xyz[3 * slot] = x;
+        _xyz[3 * slot + 1] = y;
+        _xyz[3 * slot + 2] = z;
+        _limitLow[slot] = low;
+        _limitHigh[slot] = high;
+        _hours[3 * slot] = h0;
+        _hours[3 * slot + 1] = h1;
+        _hours[3 * slot + 2] = h2;
+        _models[slot] = n;
+        _queries[slot] = null;
+        var b = BoxFields * (slot / BlockSize);
+        _box[b] = Math.Min(_box[b], x);
+        _box[b + 1] = Math.Max(_box[b + 1], x);
+        _box[b + 2] = Math.Min(_box[b + 2], y);
+        _box[b + 3] = Math.Max(_box[b + 3], y);
+        _box[b + 4] = Math.Min(_box[b + 4], z);
+        _box[b + 5] = Math.Max(_box[b + 5], z);
+        _box[b + 6] = Math.Max(_box[b + 6], high);
+    }
+
+    private const int BoxFields = 7;
+
+    private static void EmptyBoxes(double[] box, int fromBlock)
+    {
+        for (var b = fromBlock * BoxFields; b < box.Length; b += BoxFields)
+        {
+            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
+            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
+        }
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed <= _state.Length) return;
+        var size = (int)Math.Max(64, BitOperations.RoundUpToPowerOf2((uint)needed));
+        Array.Resize(ref _state, size);
+        Array.Resize(ref _level, size);
+        Array.Resize(ref _xyz, 3 * size);
+        Array.Resize(ref _limitLow, size);
+        Array.Resize(ref _limitHigh, size);
+        Array.Resize(ref _hours, 3 * size);
+        Array.Resize(ref _models, size);
+        Array.Resize(ref _queries, size);
+        var blocks = _box.Length / BoxFields;
+        Array.Resize(ref _box, BoxFields * (size / BlockSize));
+        EmptyBoxes(_box, blocks);
+    }
+}
+
+/// <summary>What the reverse ranking's first pass needs of one offer, copied out of the offer index.</summary>
+internal readonly record struct OfferScanFacts(bool Full, bool Remote, bool Restricted, int MinLevel, double X, double Y, double Z, ulong H0, ulong H1, ulong H2);

@@ -129,19 +129,20 @@ public sealed class MatchingEngine
         var excluded = new int[EnumCounts.ExclusionReasons];
         var survivors = newcomers.Survivors(facts, profile, Today, n => Compile(n, profile, null), excluded);
         if (_index.RankNewcomers(offerId, survivors, profile, limit, excluded) is not var (offer, best)) return null;
-        var candidates = best
-            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
-                _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, options.Language)))
-            .ToList();
-        return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
+        return Explain(offer, best, profile, options.Language, excluded);
     }
 
-    /// <summary>Evaluates each newcomer against the offer and keeps the best <c>limit</c> (ties by ascending id); null when the offer went away.</summary>
+    /// <summary>
+    /// Evaluates each newcomer against the offer and keeps the best <c>limit</c> — by the offer's own view where it
+    /// states preferences, else by score; ties by ascending id; null when the offer went away.
+    /// </summary>
     private CandidateResult? RankCandidates(string offerId, IEnumerable<Newcomer> newcomers, int[] excluded, RankingOptions? options)
     {
         options ??= new RankingOptions();
         var profile = options.Profile ?? WeightProfile.Default;
         var limit = Math.Clamp(options.Limit, 1, RankingOptions.MaxLimit);
+        if (_index.Get(offerId) is not { } stored) return null;
+        var order = stored.Offer.Preferences;
         // The root is the worst kept: the lowest score, and among equal scores the greatest id.
         var kept = new PriorityQueue<(Newcomer Newcomer, double[] Criteria, double Km), (double Score, string Id)>(limit + 1,
             Comparer<(double Score, string Id)>.Create((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(b.Id, a.Id)));
@@ -157,26 +158,45 @@ public sealed class MatchingEngine
                 excluded[(int)facts.Reason]++;
                 continue;
             }
-            var score = 0.0;
-            for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+            var key = order?.Score(criteria) ?? Score(criteria, profile);
             if (kept.Count == limit)
             {
                 kept.TryPeek(out _, out var worst);
-                if (score < worst.Score || (score == worst.Score && string.CompareOrdinal(n.Id, worst.Id) > 0)) continue;
+                if (key < worst.Score || (key == worst.Score && string.CompareOrdinal(n.Id, worst.Id) > 0)) continue;
                 kept.Dequeue();
             }
-            kept.Enqueue((n, criteria.ToArray(), facts.Km), (score, n.Id));
+            kept.Enqueue((n, criteria.ToArray(), facts.Km), (key, n.Id));
         }
-        offer ??= _index.Get(offerId)?.Offer;
-        if (offer is null) return null;
+        offer ??= stored.Offer;
         var best = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>(kept.Count);
-        while (kept.TryDequeue(out var entry, out var priority)) best.Add((priority.Score, entry.Newcomer, entry.Criteria, entry.Km));
+        while (kept.TryDequeue(out var entry, out _)) best.Add((Score(entry.Criteria, profile), entry.Newcomer, entry.Criteria, entry.Km));
         best.Reverse();
-        var candidates = best
-            .Select((s, i) => new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
-                _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, options.Language)))
-            .ToList();
-        return new CandidateResult(offerId, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
+        return Explain(offer, best, profile, options.Language, excluded);
+    }
+
+    /// <summary>
+    /// The ranked candidates explained: each with its score and criteria under the profile, its reasons, and — when the
+    /// offer states preferences, which then ordered the list — the offer's view and a first sentence saying so.
+    /// </summary>
+    private CandidateResult Explain(Offer offer, List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)> best, WeightProfile profile,
+        ReasonLanguage language, int[] excluded)
+    {
+        var preferences = offer.Preferences;
+        var candidates = best.Select((s, i) =>
+        {
+            var reasons = _explainer.Reasons(s.Newcomer, offer, s.Criteria, profile, s.Km, language);
+            if (preferences is not null) reasons.Insert(0, preferences.Sentence(language));
+            return new Candidate(s.Newcomer.Id, i + 1, s.Score, CandidateSummary.Of(s.Newcomer, s.Km), Explainer.Breakdown(s.Criteria, profile),
+                reasons, preferences?.View(s.Criteria));
+        }).ToList();
+        return new CandidateResult(offer.Id, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
+    }
+
+    private static double Score(ReadOnlySpan<double> criteria, WeightProfile profile)
+    {
+        var score = 0.0;
+        for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+        return score;
     }
 
     /// <summary>

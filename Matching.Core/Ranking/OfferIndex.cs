@@ -416,8 +416,9 @@ internal sealed class OfferIndex
     /// <summary>
     /// The reverse ranking's second pass, under one read lock: evaluates each survivor against the offer exactly as
     /// <see cref="EvaluatePair"/> does, counts the exclusions in <paramref name="excluded"/>, and returns the offer and the
-    /// best <paramref name="limit"/> (score descending, ties by ascending id) with their criteria and km; null when the
-    /// offer is not indexed.
+    /// best <paramref name="limit"/> with their score (the profile's), criteria and km; null when the offer is not
+    /// indexed. Best is by the offer's own view where it states preferences, else by score; descending, ties by
+    /// ascending id.
     /// </summary>
     public (Offer Offer, List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)> Best)? RankNewcomers(
         string offerId, List<(Newcomer Newcomer, NewcomerQuery Query)> survivors, WeightProfile profile, int limit, Span<int> excluded)
@@ -426,7 +427,6 @@ internal sealed class OfferIndex
         var kept = new PriorityQueue<int, (double Score, string Id)>(limit + 1,
             Comparer<(double Score, string Id)>.Create((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(b.Id, a.Id)));
         Span<double> criteria = stackalloc double[Criteria.Count];
-        var weights = profile.Weights;
         Offer offer;
         List<(double, Newcomer, double[], double)> best;
         _lock.EnterReadLock();
@@ -434,6 +434,8 @@ internal sealed class OfferIndex
         {
             if (!_slotOf.TryGetValue(offerId, out var slot)) return null;
             offer = _offers[slot]!;
+            // Ordered by the offer's own view where it states preferences, else by the newcomers' score.
+            var weights = offer.Preferences is { } preferences ? preferences.Weights : profile.Weights;
             for (var j = 0; j < survivors.Count; j++)
             {
                 var reason = Evaluate(survivors[j].Query, slot, criteria, out _, out _, out _, out _);
@@ -455,10 +457,12 @@ internal sealed class OfferIndex
             }
             // The few kept are evaluated again for their criteria and km (cheaper than copying them for every survivor).
             best = new List<(double, Newcomer, double[], double)>(kept.Count);
-            while (kept.TryDequeue(out var j, out var priority))
+            while (kept.TryDequeue(out var j, out _))
             {
                 Evaluate(survivors[j].Query, slot, criteria, out var km, out _, out _, out _);
-                best.Add((priority.Score, survivors[j].Newcomer, criteria.ToArray(), km));
+                var score = 0.0;
+                for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+                best.Add((score, survivors[j].Newcomer, criteria.ToArray(), km));
             }
         }
         finally { _lock.ExitReadLock(); }

@@ -100,8 +100,18 @@ public sealed record ScarcityAdjustment(double Price, double Weight, double Adju
 /// <param name="Score">The weighted score in [0, 1].</param>
 /// <param name="Newcomer">What the organisation may see of the newcomer.</param>
 /// <param name="Criteria">Every criterion's part of the score.</param>
-/// <param name="Reasons">One to four sentences in the asked language.</param>
-public sealed record Candidate(string NewcomerId, int Rank, double Score, CandidateSummary Newcomer, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<string> Reasons);
+/// <param name="Reasons">One to four sentences in the asked language; first, when the offer states preferences, that the list follows them.</param>
+/// <param name="OfferSide">
+/// The offer's own view of the newcomer when it states preferences (and the list is ordered by it); null otherwise,
+/// when the list is ordered by <paramref name="Score"/>.
+/// </param>
+public sealed record Candidate(string NewcomerId, int Rank, double Score, CandidateSummary Newcomer, IReadOnlyList<CriterionScore> Criteria,
+    IReadOnlyList<string> Reasons, OfferSide? OfferSide = null);
+
+/// <summary>An offer's view of a newcomer under its own preferences: the same criterion scores, the offer's weights.</summary>
+/// <param name="Score">Σ the offer's weight × criterion score, in [0, 1]: what the offer's candidate list is ordered by.</param>
+/// <param name="Criteria">Per criterion, the score, the offer's weight and the contribution; contributions sum to the score.</param>
+public sealed record OfferSide(double Score, IReadOnlyList<CriterionScore> Criteria);
 
 /// <summary>How many were excluded by hard constraints, in total and per reason (wire names, only reasons that occurred).</summary>
 /// <param name="Total">All excluded.</param>

@@ -51,6 +51,20 @@ public class TwoSidedAllocationTests
     }
 
     [Test]
+    public void Candidates_OfferStatesPreferences_OrderedByTheOffersViewAndScoresStayTheNewcomers()
+    {
+        var engine = Engine(TestData.Offer() with { Capacity = 1, Preferences = Preferences(("distance", 1)) });
+
+        var result = engine.Candidates("offer-1", [FarButKeen, Near], new RankingOptions { Language = ReasonLanguage.Nl })!;
+
+        result.Candidates.Select(c => c.NewcomerId).Should().Equal("nc-b", "nc-a");
+        result.Candidates.Select(c => c.Score).Should().Equal(engine.Evaluate(Near, "offer-1")!.Score, engine.Evaluate(FarButKeen, "offer-1")!.Score);
+        result.Candidates.Should().OnlyContain(c => c.OfferSide != null && Math.Abs(c.OfferSide.Criteria.Sum(x => x.Contribution) - c.OfferSide.Score) < 1e-12);
+        result.Candidates[0].Reasons[0].Should().Be("Gerangschikt volgens de voorkeuren van dit aanbod: afstand 100 %.");
+        Engine(TestData.Offer()).Candidates("offer-1", [FarButKeen, Near])!.Candidates.Select(c => c.NewcomerId).Should().Equal("nc-a", "nc-b");
+    }
+
+    [Test]
     public void OfferPreferences_Score_IsTheWeightedSumOfTheCriteriaWithWeightsSummingToOne()
     {
         var preferences = Preferences(("distance", 3), ("language", 1));

@@ -102,6 +102,37 @@ public class OffersMatchesProfilesApiTests
     }
 
     [Test]
+    public async Task Candidates_OfferStatesPreferences_OrderedByItsViewWhichIsExplainedBesideTheNewcomersScore()
+    {
+        var keen = System.Text.Json.JsonSerializer.SerializeToNode(ApiFactory.NewcomerBody(place: "Merelbeke"))!;
+        keen["interests"] = new System.Text.Json.Nodes.JsonArray("care", "cooking");
+        var near = System.Text.Json.JsonSerializer.SerializeToNode(ApiFactory.NewcomerBody(place: "Gent"))!;
+        near["interests"] = new System.Text.Json.Nodes.JsonArray("football");
+        (await _cms.PutAsJsonAsync("/api/v1/newcomers/nc-keen", keen)).EnsureSuccessStatusCode();
+        (await _cms.PutAsJsonAsync("/api/v1/newcomers/nc-near", near)).EnsureSuccessStatusCode();
+        (await _cms.PutAsJsonAsync("/api/v1/offers/offer-1", ApiFactory.OfferBody())).EnsureSuccessStatusCode();
+
+        var plain = (await (await _worker.GetAsync("/api/v1/offers/offer-1/candidates?lang=en")).Json()).GetProperty("candidates");
+        plain.EnumerateArray().Select(c => c.GetProperty("newcomerId").GetString()).Should().Equal("nc-keen", "nc-near");
+        plain[0].TryGetProperty("offerSide", out _).Should().BeFalse("an offer without preferences has no view of its own");
+
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(ApiFactory.OfferBody())!;
+        body["preferences"] = new System.Text.Json.Nodes.JsonObject { ["weights"] = new System.Text.Json.Nodes.JsonObject { ["distance"] = 1 } };
+        (await _cms.PutAsJsonAsync("/api/v1/offers/offer-1", body)).EnsureSuccessStatusCode();
+        var ranked = (await (await _worker.GetAsync("/api/v1/offers/offer-1/candidates?lang=en")).Json()).GetProperty("candidates");
+
+        ranked.EnumerateArray().Select(c => c.GetProperty("newcomerId").GetString()).Should().Equal(["nc-near", "nc-keen"], "the offer values nearness only");
+        ranked[0].GetProperty("score").GetDouble().Should().BeLessThan(ranked[1].GetProperty("score").GetDouble(), "the score stays the newcomer's side");
+        foreach (var candidate in ranked.EnumerateArray())
+        {
+            var side = candidate.GetProperty("offerSide");
+            side.GetProperty("criteria").EnumerateArray().Sum(c => c.GetProperty("contribution").GetDouble()).Should().BeApproximately(side.GetProperty("score").GetDouble(), 1e-9);
+            candidate.GetProperty("reasons")[0].GetString().Should().Be("Ranked by this offer's own preferences: distance 100 %.");
+        }
+        ranked[0].GetProperty("offerSide").GetProperty("score").GetDouble().Should().BeGreaterThan(ranked[1].GetProperty("offerSide").GetProperty("score").GetDouble());
+    }
+
+    [Test]
     public async Task Match_FullLifecycle_HoldsAndFreesPlaces()
     {
         await _factory.SeedPairAsync(capacity: 1);

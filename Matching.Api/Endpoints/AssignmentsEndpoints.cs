@@ -51,10 +51,13 @@ internal static class AssignmentsEndpoints
         return group;
     }
 
+    /// <summary>A body room for the most newcomers one allocation takes: 100,000 ids of up to 64 characters, quoted and separated.</summary>
+    internal const int MaxBodyBytes = 8 * 1024 * 1024;
+
     private static async Task<Results<Created<AssignmentView>, ValidationProblem, BodyRejected, NotFoundProblem, ConflictProblem>> Propose(
         HttpRequest request, ClaimsPrincipal user, AllocationsService service, WeightProfilesService profiles, ScarcityService scarcity, CancellationToken ct)
     {
-        var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct);
+        var (body, error) = await JsonBody.ReadAsync<AssignmentRequest>(request, ct, MaxBodyBytes);
         if (error is not null) return error;
         var errors = new ValidationErrors();
         var mode = Wire.Enum<AllocationMode>(body!.Mode, "mode", errors) ?? AllocationMode.Optimal;

@@ -9,10 +9,15 @@ namespace Matching.Api.Infrastructure;
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>The largest body accepted, in bytes.</summary>
+    /// <summary>The largest body accepted, in bytes, unless an endpoint allows more (the host's limit).</summary>
     public const int MaxBytes = 256 * 1024;
 
-    public static async Task<(T? Value, BodyRejected? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    /// <summary>
+    /// Reads the body as <typeparamref name="T"/>, at most <paramref name="maxBytes"/> (default <see cref="MaxBytes"/>;
+    /// an endpoint whose own contract allows a larger body, such as 100,000 ids, passes its limit and raises the host's
+    /// for this request only).
+    /// </summary>
+    public static async Task<(T? Value, BodyRejected? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes) where T : class
     {
         var contentType = request.ContentType;
         if (contentType is null || !(contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
@@ -20,7 +25,11 @@ internal static class JsonBody
         {
             return (null, Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
         }
-        if (request.ContentLength > MaxBytes) return (null, TooLarge());
+        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
+        if (maxBytes > MaxBytes && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes + 1;
+        }
         byte[] bytes;
         try
         {
@@ -29,7 +38,7 @@ internal static class JsonBody
             int read;
             while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                if (buffer.Length + read > MaxBytes) return (null, TooLarge());
+                if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
                 buffer.Write(chunk, 0, read);
             }
             bytes = buffer.ToArray();
@@ -38,7 +47,7 @@ internal static class JsonBody
         {
             // Kestrel stops a body without Content-Length at its own limit: the same answer as a declared length past it.
             return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge()
+                ? TooLarge(maxBytes)
                 : Status(ex.StatusCode, "Bad request", "The request body could not be read."));
         }
         if (bytes.Length == 0) return (null, new BodyRejected(Problems.Invalid("", "A JSON body is required.")));
@@ -50,6 +59,6 @@ internal static class JsonBody
     private static BodyRejected Status(int status, string title, string detail) =>
         new(TypedResults.Problem(detail: detail, statusCode: status, title: title));
 
-    private static BodyRejected TooLarge() =>
-        Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body may be at most {MaxBytes / 1024} KiB.");
+    private static BodyRejected TooLarge(int maxBytes) =>
+        Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body may be at most {maxBytes / 1024} KiB.");
 }

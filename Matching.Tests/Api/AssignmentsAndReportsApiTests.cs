@@ -92,6 +92,17 @@ public class AssignmentsAndReportsApiTests
     }
 
     [Test]
+    public async Task Propose_ABodyOverTheSingleDocumentLimit_ReadUpToTheCohortsOwnLimit()
+    {
+        // 100,001 ids are about 1 MB: past the 256 KiB of a single document, but the cohort's own limit decides.
+        var ids = Enumerable.Range(0, 100_001).Select(i => $"nc-{i}").ToArray();
+        await (await _cms.PostAsJsonAsync("/api/v1/assignments", new { newcomerIds = ids })).ShouldBeValidationProblem("newcomerIds");
+
+        var huge = new StringContent($"{{\"newcomerIds\":[\"{new string('x', 9 * 1024 * 1024)}\"]}}", System.Text.Encoding.UTF8, "application/json");
+        await (await _cms.PostAsync("/api/v1/assignments", huge)).ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Test]
     public async Task Gaps_ByMunicipality_JsonAndCsv()
     {
         var report = await (await _analyst.GetAsync("/api/v1/reports/gaps?kind=languageInternship")).Json();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Matching.Contracts;
 using Matching.Model;
@@ -108,22 +110,51 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
         where TItem : class
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var items = new List<TItem>();
-        var itemLines = new List<int>();
-        var errors = new List<ImportError>();
-        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Three steps: the lines in order; each line read and validated on its own, in parallel (a line's outcome does
+        // not depend on another line, and the mapper is thread-safe); then, in line order, the duplicate ids and the
+        // errors, exactly as a line-by-line pass would report them (the first MaxErrors, then a last one saying so).
         var lines = new LineReader(reader, MaxLineLength);
+        var texts = new List<string?>();
+        var tooLongAt = new HashSet<int>();
         string? text;
         while ((text = lines.Next(out var tooLong)) is not null)
         {
-            var line = lines.LineNumber;
-            if (line > MaxLines)
+            if (lines.LineNumber > MaxLines) break;
+            if (tooLong) tooLongAt.Add(lines.LineNumber);
+            texts.Add(tooLong || string.IsNullOrWhiteSpace(text) ? null : text);
+        }
+        var parsed = new ParsedLine<TItem>[texts.Count];
+        try
+        {
+            if (texts.Count > 0) Parallel.ForEach(Partitioner.Create(0, texts.Count, 256), range =>
             {
-                errors.Add(new ImportError(line, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    if (texts[i] is { } line) parsed[i] = ParseLine(line, idField, idOf, convert);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            // The caller sees what a line-by-line pass would have thrown.
+            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+
+        var items = new List<TItem>(texts.Count);
+        var itemLines = new List<int>(texts.Count);
+        var errors = new List<ImportError>();
+        var firstLineOf = new Dictionary<string, int>(texts.Count, StringComparer.Ordinal);
+        for (var i = 0; i <= texts.Count; i++)
+        {
+            var line = i + 1;
+            if (i == texts.Count)
+            {
+                // Only a file cut at the limit has a line past the last one read.
+                if (lines.LineNumber > MaxLines) errors.Add(new ImportError(line, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
                 break;
             }
-            if (tooLong) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
-            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, itemLines, errors, firstLineOf);
+            if (tooLongAt.Contains(line)) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
+            else if (texts[i] is not null) Merge(parsed[i], line, idField, items, itemLines, errors, firstLineOf);
             if (errors.Count >= MaxErrors)
             {
                 errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
@@ -133,35 +164,51 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
         return new ImportResult<TItem>(items, itemLines, errors);
     }
 
-    private static void ImportLine<TDoc, TItem>(string text, int line, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert,
-        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+    /// <summary>What one line gave on its own: an error reading it, or its id, its item and its validation errors.</summary>
+    private readonly record struct ParsedLine<TItem>(JsonInputError? ReadError, bool IsNull, string? Id, TItem? Item, ValidationErrors? Validation);
+
+    private static ParsedLine<TItem> ParseLine<TDoc, TItem>(string text, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
         where TDoc : class
         where TItem : class
     {
         var document = JsonInput.Read<TDoc>(System.Text.Encoding.UTF8.GetBytes(text), out var error);
-        if (error is { } e)
+        if (error is not null) return new ParsedLine<TItem>(error, false, null, null, null);
+        if (document is null) return new ParsedLine<TItem>(null, true, null, null, null);
+        var id = idOf(document);
+        var validation = new ValidationErrors();
+        var item = convert(id ?? "", document, validation);
+        return new ParsedLine<TItem>(null, false, id, item, validation);
+    }
+
+    private static void Merge<TItem>(in ParsedLine<TItem> parsed, int line, string idField,
+        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+        where TItem : class
+    {
+        if (parsed.ReadError is { } e)
         {
             Add(errors, line, e.Field, e.Message);
             return;
         }
-        if (document is null)
+        if (parsed.IsNull)
         {
             Add(errors, line, "", "Expected a JSON object, found null.");
             return;
         }
-        var id = idOf(document);
-        var validation = new ValidationErrors();
+        var id = parsed.Id;
+        var validation = parsed.Validation!;
         if (id is null) Add(errors, line, idField, "Required: every line carries its own id.");
         else if (firstLineOf.TryGetValue(id, out var first)) Add(errors, line, idField, $"Duplicate id '{id}': already on line {first}.");
         else firstLineOf[id] = line;
-        var item = convert(id ?? "", document, validation);
-        foreach (var (field, messages) in validation.ToDictionary())
+        if (!validation.IsEmpty)
         {
-            // A missing id is reported once above, not again by the mapper's format rule.
-            if (id is null && field == idField) continue;
-            foreach (var message in messages) Add(errors, line, field, message);
+            foreach (var (field, messages) in validation.ToDictionary())
+            {
+                // A missing id is reported once above, not again by the mapper's format rule.
+                if (id is null && field == idField) continue;
+                foreach (var message in messages) Add(errors, line, field, message);
+            }
         }
-        if (item is not null && validation.IsEmpty && errors.Count == 0)
+        if (parsed.Item is { } item && validation.IsEmpty && errors.Count == 0)
         {
             items.Add(item);
             itemLines.Add(line);

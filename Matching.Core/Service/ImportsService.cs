@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Matching.Contracts;
@@ -101,13 +102,16 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     }
 
     /// <summary>
-    /// The canonical JSON each row stores, made once before the transaction: the comparison with the stored document and
-    /// the upsert share it (and a retried transaction does not make it again).
+    /// The canonical JSON each row stores, made once before the transaction (on every core: rows are independent): the
+    /// comparison with the stored document and the upsert share it, and a retried transaction does not make it again.
     /// </summary>
     private static string[] Canonical<TModel, TDocument>(IReadOnlyList<TModel> batch, Func<TModel, TDocument> toDocument)
     {
         var documents = new string[batch.Count];
-        for (var i = 0; i < batch.Count; i++) documents[i] = JsonSerializer.Serialize(toDocument(batch[i]), DocumentJson.Options);
+        if (batch.Count > 0) Parallel.ForEach(Partitioner.Create(0, batch.Count, 1024), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++) documents[i] = JsonSerializer.Serialize(toDocument(batch[i]), DocumentJson.Options);
+        });
         return documents;
     }
 

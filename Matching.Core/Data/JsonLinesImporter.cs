@@ -105,32 +105,73 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
 
     private delegate TItem? Convert<TDoc, TItem>(string id, TDoc document, ValidationErrors errors);
 
+    /// <summary>Lines read and validated together (in parallel) before their outcomes are merged in order.</summary>
+    private const int ChunkLines = 4096;
+
     private ImportResult<TItem> Import<TDoc, TItem>(TextReader reader, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
         where TDoc : class
         where TItem : class
     {
         ArgumentNullException.ThrowIfNull(reader);
-        // Three steps: the lines in order; each line read and validated on its own, in parallel (a line's outcome does
-        // not depend on another line, and the mapper is thread-safe); then, in line order, the duplicate ids and the
-        // errors, exactly as a line-by-line pass would report them (the first MaxErrors, then a last one saying so).
+        // Chunk by chunk: the lines in order; each line read and validated on its own, in parallel (a line's outcome
+        // does not depend on another line, and the mapper is thread-safe); then, in line order, the duplicate ids and
+        // the errors, exactly as a line-by-line pass reports them (the first MaxErrors, then a last one saying so).
+        // Only a chunk's text is held at a time, as only a line's was before.
+        var items = new List<TItem>();
+        var itemLines = new List<int>();
+        var errors = new List<ImportError>();
+        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = new LineReader(reader, MaxLineLength);
-        var texts = new List<string?>();
-        var tooLongAt = new HashSet<int>();
-        string? text;
-        while ((text = lines.Next(out var tooLong)) is not null)
+        var texts = new string?[ChunkLines];
+        var tooLong = new bool[ChunkLines];
+        var parsed = new ParsedLine<TItem>[ChunkLines];
+        var first = 1;
+        while (true)
         {
-            if (lines.LineNumber > MaxLines) break;
-            if (tooLong) tooLongAt.Add(lines.LineNumber);
-            texts.Add(tooLong || string.IsNullOrWhiteSpace(text) ? null : text);
+            var count = 0;
+            var cut = false;
+            string? text;
+            while (count < ChunkLines && (text = lines.Next(out var isTooLong)) is not null)
+            {
+                if (lines.LineNumber > MaxLines) { cut = true; break; }
+                tooLong[count] = isTooLong;
+                texts[count++] = isTooLong || string.IsNullOrWhiteSpace(text) ? null : text;
+            }
+            ParseAll(texts, count, parsed, idField, idOf, convert);
+            for (var i = 0; i < count; i++)
+            {
+                var line = first + i;
+                if (tooLong[i]) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
+                else if (texts[i] is not null) Merge(parsed[i], line, idField, items, itemLines, errors, firstLineOf);
+                if (errors.Count >= MaxErrors)
+                {
+                    errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
+                    return new ImportResult<TItem>(items, itemLines, errors);
+                }
+            }
+            first += count;
+            if (cut)
+            {
+                errors.Add(new ImportError(first, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
+                break;
+            }
+            if (count < ChunkLines) break;
         }
-        var parsed = new ParsedLine<TItem>[texts.Count];
+        return new ImportResult<TItem>(items, itemLines, errors);
+    }
+
+    private static void ParseAll<TDoc, TItem>(string?[] texts, int count, ParsedLine<TItem>[] parsed, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
+        where TDoc : class
+        where TItem : class
+    {
+        if (count == 0) return;
         try
         {
-            if (texts.Count > 0) Parallel.ForEach(Partitioner.Create(0, texts.Count, 256), range =>
+            Parallel.ForEach(Partitioner.Create(0, count, 256), range =>
             {
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
-                    if (texts[i] is { } line) parsed[i] = ParseLine(line, idField, idOf, convert);
+                    parsed[i] = texts[i] is { } line ? ParseLine(line, idField, idOf, convert) : default;
                 }
             });
         }
@@ -139,29 +180,6 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
             // The caller sees what a line-by-line pass would have thrown.
             ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
         }
-
-        var items = new List<TItem>(texts.Count);
-        var itemLines = new List<int>(texts.Count);
-        var errors = new List<ImportError>();
-        var firstLineOf = new Dictionary<string, int>(texts.Count, StringComparer.Ordinal);
-        for (var i = 0; i <= texts.Count; i++)
-        {
-            var line = i + 1;
-            if (i == texts.Count)
-            {
-                // Only a file cut at the limit has a line past the last one read.
-                if (lines.LineNumber > MaxLines) errors.Add(new ImportError(line, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
-                break;
-            }
-            if (tooLongAt.Contains(line)) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
-            else if (texts[i] is not null) Merge(parsed[i], line, idField, items, itemLines, errors, firstLineOf);
-            if (errors.Count >= MaxErrors)
-            {
-                errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
-                break;
-            }
-        }
-        return new ImportResult<TItem>(items, itemLines, errors);
     }
 
     /// <summary>What one line gave on its own: an error reading it, or its id, its item and its validation errors.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -189,7 +190,19 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
         where TDoc : class
         where TItem : class
     {
-        var document = JsonInput.Read<TDoc>(System.Text.Encoding.UTF8.GetBytes(text), out var error);
+        // The line's UTF-8 in a pooled buffer: a copy per line is garbage the moment the document is read.
+        var buffer = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length));
+        TDoc? document;
+        JsonInputError? error;
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(text, buffer);
+            document = JsonInput.Read<TDoc>(buffer.AsSpan(0, length), out error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         if (error is not null) return new ParsedLine<TItem>(error, false, null, null, null);
         if (document is null) return new ParsedLine<TItem>(null, true, null, null, null);
         var id = idOf(document);

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Matching.Contracts;
 using Matching.Model;
@@ -103,65 +106,140 @@ public sealed class JsonLinesImporter(DocumentMapper mapper)
 
     private delegate TItem? Convert<TDoc, TItem>(string id, TDoc document, ValidationErrors errors);
 
+    /// <summary>Lines read and validated together (in parallel) before their outcomes are merged in order.</summary>
+    private const int ChunkLines = 4096;
+
     private ImportResult<TItem> Import<TDoc, TItem>(TextReader reader, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
         where TDoc : class
         where TItem : class
     {
         ArgumentNullException.ThrowIfNull(reader);
+        // Chunk by chunk: the lines in order; each line read and validated on its own, in parallel (a line's outcome
+        // does not depend on another line, and the mapper is thread-safe); then, in line order, the duplicate ids and
+        // the errors, exactly as a line-by-line pass reports them (the first MaxErrors, then a last one saying so).
+        // Only a chunk's text is held at a time, as only a line's was before.
         var items = new List<TItem>();
         var itemLines = new List<int>();
         var errors = new List<ImportError>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = new LineReader(reader, MaxLineLength);
-        string? text;
-        while ((text = lines.Next(out var tooLong)) is not null)
+        var texts = new string?[ChunkLines];
+        var tooLong = new bool[ChunkLines];
+        var parsed = new ParsedLine<TItem>[ChunkLines];
+        var first = 1;
+        while (true)
         {
-            var line = lines.LineNumber;
-            if (line > MaxLines)
+            var count = 0;
+            var cut = false;
+            string? text;
+            while (count < ChunkLines && (text = lines.Next(out var isTooLong)) is not null)
             {
-                errors.Add(new ImportError(line, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
+                if (lines.LineNumber > MaxLines) { cut = true; break; }
+                tooLong[count] = isTooLong;
+                texts[count++] = isTooLong || string.IsNullOrWhiteSpace(text) ? null : text;
+            }
+            ParseAll(texts, count, parsed, idField, idOf, convert);
+            for (var i = 0; i < count; i++)
+            {
+                var line = first + i;
+                if (tooLong[i]) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
+                else if (texts[i] is not null) Merge(parsed[i], line, idField, items, itemLines, errors, firstLineOf);
+                if (errors.Count >= MaxErrors)
+                {
+                    errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
+                    return new ImportResult<TItem>(items, itemLines, errors);
+                }
+            }
+            first += count;
+            if (cut)
+            {
+                errors.Add(new ImportError(first, "", $"The file has more than {MaxLines:N0} lines; split it into several imports."));
                 break;
             }
-            if (tooLong) Add(errors, line, "", $"The line is longer than {MaxLineLength:N0} characters.");
-            else if (!string.IsNullOrWhiteSpace(text)) ImportLine(text, line, idField, idOf, convert, items, itemLines, errors, firstLineOf);
-            if (errors.Count >= MaxErrors)
-            {
-                errors.Add(new ImportError(line, "", $"Stopped after {MaxErrors} errors; fix these and import again."));
-                break;
-            }
+            if (count < ChunkLines) break;
         }
         return new ImportResult<TItem>(items, itemLines, errors);
     }
 
-    private static void ImportLine<TDoc, TItem>(string text, int line, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert,
-        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+    private static void ParseAll<TDoc, TItem>(string?[] texts, int count, ParsedLine<TItem>[] parsed, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
         where TDoc : class
         where TItem : class
     {
-        var document = JsonInput.Read<TDoc>(System.Text.Encoding.UTF8.GetBytes(text), out var error);
-        if (error is { } e)
+        if (count == 0) return;
+        try
+        {
+            Parallel.ForEach(Partitioner.Create(0, count, 256), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    parsed[i] = texts[i] is { } line ? ParseLine(line, idField, idOf, convert) : default;
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            // The caller sees what a line-by-line pass would have thrown.
+            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+    }
+
+    /// <summary>What one line gave on its own: an error reading it, or its id, its item and its validation errors.</summary>
+    private readonly record struct ParsedLine<TItem>(JsonInputError? ReadError, bool IsNull, string? Id, TItem? Item, ValidationErrors? Validation);
+
+    private static ParsedLine<TItem> ParseLine<TDoc, TItem>(string text, string idField, Func<TDoc, string?> idOf, Convert<TDoc, TItem> convert)
+        where TDoc : class
+        where TItem : class
+    {
+        // The line's UTF-8 in a pooled buffer: a copy per line is garbage the moment the document is read.
+        var buffer = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length));
+        TDoc? document;
+        JsonInputError? error;
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(text, buffer);
+            document = JsonInput.Read<TDoc>(buffer.AsSpan(0, length), out error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        if (error is not null) return new ParsedLine<TItem>(error, false, null, null, null);
+        if (document is null) return new ParsedLine<TItem>(null, true, null, null, null);
+        var id = idOf(document);
+        var validation = new ValidationErrors();
+        var item = convert(id ?? "", document, validation);
+        return new ParsedLine<TItem>(null, false, id, item, validation);
+    }
+
+    private static void Merge<TItem>(in ParsedLine<TItem> parsed, int line, string idField,
+        List<TItem> items, List<int> itemLines, List<ImportError> errors, Dictionary<string, int> firstLineOf)
+        where TItem : class
+    {
+        if (parsed.ReadError is { } e)
         {
             Add(errors, line, e.Field, e.Message);
             return;
         }
-        if (document is null)
+        if (parsed.IsNull)
         {
             Add(errors, line, "", "Expected a JSON object, found null.");
             return;
         }
-        var id = idOf(document);
-        var validation = new ValidationErrors();
+        var id = parsed.Id;
+        var validation = parsed.Validation!;
         if (id is null) Add(errors, line, idField, "Required: every line carries its own id.");
         else if (firstLineOf.TryGetValue(id, out var first)) Add(errors, line, idField, $"Duplicate id '{id}': already on line {first}.");
         else firstLineOf[id] = line;
-        var item = convert(id ?? "", document, validation);
-        foreach (var (field, messages) in validation.ToDictionary())
+        if (!validation.IsEmpty)
         {
-            // A missing id is reported once above, not again by the mapper's format rule.
-            if (id is null && field == idField) continue;
-            foreach (var message in messages) Add(errors, line, field, message);
+            foreach (var (field, messages) in validation.ToDictionary())
+            {
+                // A missing id is reported once above, not again by the mapper's format rule.
+                if (id is null && field == idField) continue;
+                foreach (var message in messages) Add(errors, line, field, message);
+            }
         }
-        if (item is not null && validation.IsEmpty && errors.Count == 0)
+        if (parsed.Item is { } item && validation.IsEmpty && errors.Count == 0)
         {
             items.Add(item);
             itemLines.Add(line);

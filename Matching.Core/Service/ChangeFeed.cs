@@ -26,12 +26,14 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     public bool IndexLoaded => store.IndexLoaded;
 
     /// <summary>
-    /// Catches up with writes of other instances on the same database: reloads every offer, newcomer and profile named in the
-    /// change feed since the last call. Feed rows may commit out of sequence order (PostgreSQL hands out numbers before
-    /// commit), so a window of recent rows is read again and only rows not yet applied are applied; applying reloads
-    /// the current state, so applying twice is harmless.
+    /// Catches up with writes of other instances on the same database: reloads every offer, newcomer and profile named
+    /// in the change feed since the last call by another instance. This instance's own rows are skipped: each write
+    /// applied itself to the indexes after its commit, inside the same gate (re-applying an import of 50,000 offers
+    /// used to hold the gate for seconds). Feed rows may commit out of sequence order (PostgreSQL hands out numbers
+    /// before commit), so a window of recent rows is read again and only rows not yet applied are applied; applying
+    /// reloads the current state, so applying twice is harmless.
     /// </summary>
-    /// <returns>How many changes were applied.</returns>
+    /// <returns>How many changes of other instances were applied.</returns>
     public int SyncChanges()
     {
         var reloadNewcomers = false;
@@ -45,15 +47,17 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
     {
         reloadNewcomers = false;
         var since = Math.Max(0, _last - Window);
-        var rows = _writer.Read(c => c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.Since, new { since }).ToList());
-        // This instance's own rows were applied by the writes that appended them.
-        var pending = rows.Where(r => !_applied.Contains(r.Seq) && r.Seq > since && !_writer.IsOwnChange(r.Seq)).ToList();
-        if (pending.Count == 0)
+        var (until, rows) = _writer.Read(c =>
         {
-            Advance(rows);
-            return 0;
-        }
-        // One query per chunk of offers, not one per offer: an import of 50,000 offers is 50,000 feed rows.
+            // The end first, then the rows up to it: a row committed in between is read by the next call.
+            var until = c.ExecuteScalar<long?>(ChangeSql.Last) ?? 0;
+            return (until, c.Query<(long Seq, string SubjectType, string SubjectId)>(ChangeSql.OthersSince, new { since, until, origin = _writer.Origin }).ToList());
+        });
+        // The end moves past this instance's own rows even when there is nothing else to apply.
+        _last = Math.Max(_last, until);
+        var pending = rows.Where(r => !_applied.Contains(r.Seq)).ToList();
+        if (pending.Count == 0) return 0;
+        // One query per chunk of offers, not one per offer, and one re-layout of the index for all of them.
         offers.Reindex(pending.Where(r => r.SubjectType == "offer").Select(r => r.SubjectId).Distinct(StringComparer.Ordinal).ToList());
         if (pending.Any(r => r.SubjectType == AllNewcomers && r.SubjectId != Erased)) reloadNewcomers = true;
         else
@@ -67,16 +71,8 @@ public sealed class ChangeFeed(MatchingStore store, OffersService offers, Weight
             profiles.Forget(name);
         }
         foreach (var r in pending) _applied.Add(r.Seq);
-        Advance(rows);
-        return pending.Count;
-    }
-
-    private void Advance(List<(long Seq, string SubjectType, string SubjectId)> rows)
-    {
-        if (rows.Count == 0) return;
-        _last = Math.Max(_last, rows.Max(r => r.Seq));
         _applied.RemoveWhere(seq => seq <= _last - Window);
-        _writer.ForgetOwnChanges(_last - Window);
+        return pending.Count;
     }
 
     /// <summary>How long an erased newcomer's tombstone (its id only) stays in the reconciliation list: 30 days.</summary>

@@ -1,7 +1,6 @@
-using System.Data;
-using System.Data.Common;
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using Matching.Contracts;
 using Matching.Model;
 using Matching.Storage;
@@ -25,9 +24,6 @@ public sealed record ImportCounts(int Created, int Updated, int Unchanged);
 /// </remarks>
 public sealed class ImportsService(MatchingStore store, NewcomersService newcomers, OffersService offers)
 {
-    /// <summary>Ids per IN (…) list: well below SQLite's and PostgreSQL's parameter limits.</summary>
-    private const int Chunk = 500;
-
     private readonly WriteContext _writer = store.Writer;
 
     /// <summary>Creates or replaces validated newcomers in one transaction.</summary>
@@ -36,19 +32,21 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     public ImportCounts Newcomers(IReadOnlyList<Newcomer> batch, string actor)
     {
         var indexNewcomers = () => { };
+        var documents = Canonical(batch, DocumentMapper.ToDocument);
         var counts = _writer.Write((c, t) =>
         {
-            var stored = Stored<(string Id, string Document)>(c, t, _writer.InIds(NewcomerSql.Documents), batch.Select(n => n.Id)).ToDictionary(r => r.Id, r => r.Document, StringComparer.Ordinal);
-            var changed = new List<Newcomer>(batch.Count);
+            var stored = new Dictionary<string, string>(batch.Count, StringComparer.Ordinal);
+            WriteContext.QueryByIds(c, t, NewcomerSql.Documents, Ids(batch, n => n.Id), r => stored[r.GetString(0)] = r.GetString(1));
+            var changed = new List<(Newcomer, string)>(batch.Count);
             int created = 0, unchanged = 0;
-            foreach (var n in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (!stored.TryGetValue(n.Id, out var document)) { created++; changed.Add(n); }
-                else if (document == Canonical(DocumentMapper.ToDocument(n))) unchanged++;
-                else changed.Add(n);
+                if (!stored.TryGetValue(batch[i].Id, out var document)) { created++; changed.Add((batch[i], documents[i])); }
+                else if (document == documents[i]) unchanged++;
+                else changed.Add((batch[i], documents[i]));
             }
             newcomers.Upsert(c, t, changed);
-            indexNewcomers = newcomers.Announce(c, t, changed);
+            indexNewcomers = newcomers.Announce(c, t, changed.ConvertAll(w => w.Item1));
             var counts = new ImportCounts(created, changed.Count - created, unchanged);
             _writer.Audit(c, t, actor, "newcomers.imported", "batch", null, Detail(counts));
             return counts;
@@ -66,51 +64,65 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
     /// <param name="actor">The API key's name.</param>
     public Result<ImportCounts> Offers(IReadOnlyList<Offer> batch, IReadOnlyList<int> lines, string actor)
     {
+        var documents = Canonical(batch, DocumentMapper.ToDocument);
         var changed = new List<(Offer Offer, int Held)>(batch.Count);
         var result = _writer.Write((c, t) =>
         {
             changed.Clear(); // a retried transaction starts again
-            var stored = Stored<StoredOffer>(c, t, _writer.InIds(OfferSql.ManyForImport) + _writer.ForUpdate, batch.Select(o => o.Id)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            var stored = new Dictionary<string, (string Document, bool Deleted, int Held)>(batch.Count, StringComparer.Ordinal);
+            WriteContext.QueryByIds(c, t, OfferSql.ManyForImport + _writer.ForUpdate, Ids(batch, o => o.Id),
+                r => stored[r.GetString(0)] = (r.GetString(1), Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture) != 0, (int)Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture)));
+            var rows = new List<(Offer, string)>(batch.Count);
             int created = 0, unchanged = 0;
             for (var i = 0; i < batch.Count; i++)
             {
                 var o = batch[i];
-                if (!stored.TryGetValue(o.Id, out var row)) { created++; changed.Add((o, 0)); continue; }
+                if (!stored.TryGetValue(o.Id, out var row)) { created++; changed.Add((o, 0)); rows.Add((o, documents[i])); continue; }
                 if (row.Held > o.Capacity)
                 {
                     return Result<ImportCounts>.Conflict(
                         $"Line {lines[i]}, capacity: offer '{o.Id}' holds {row.Held} accepted or started matches; capacity cannot go below that. Nothing was imported.");
                 }
-                if (row.Deleted != 0) created++;
-                else if (row.Document == Canonical(DocumentMapper.ToDocument(o))) { unchanged++; continue; }
-                changed.Add((o, (int)row.Held));
+                if (row.Deleted) created++;
+                else if (row.Document == documents[i]) { unchanged++; continue; }
+                changed.Add((o, row.Held));
+                rows.Add((o, documents[i]));
             }
-            offers.Upsert(c, t, changed.Select(x => x.Offer).ToList());
-            foreach (var (o, _) in changed) _writer.Changed(c, t, "offer", o.Id);
+            offers.Upsert(c, t, rows);
+            _writer.Changed(c, t, "offer", changed.Select(x => x.Offer.Id));
             var counts = new ImportCounts(created, changed.Count - created, unchanged);
             _writer.Audit(c, t, actor, "offers.imported", "batch", null, Detail(counts));
             return Result<ImportCounts>.Ok(counts);
         }, after: r =>
         {
-            // The index learns the whole batch at once, after the commit, inside the write gate.
-            if (r.Outcome == Outcome.Ok) store.Engine.UpsertMany(changed);
+            // The index learns the whole batch at once, after the commit, inside the write gate; this instance's change
+            // feed skips the batch's feed rows (other instances apply them).
+            if (r.Outcome == Outcome.Ok && changed.Count > 0) store.Engine.UpsertMany(changed);
         });
         if (result.Outcome == Outcome.Ok) store.Telemetry.Imported(0, batch.Count);
         return result;
     }
 
-    private static string Canonical<T>(T document) => JsonSerializer.Serialize(document, DocumentJson.Options);
+    /// <summary>
+    /// The canonical JSON each row stores, made once before the transaction (on every core: rows are independent): the
+    /// comparison with the stored document and the upsert share it, and a retried transaction does not make it again.
+    /// </summary>
+    private static string[] Canonical<TModel, TDocument>(IReadOnlyList<TModel> batch, Func<TModel, TDocument> toDocument)
+    {
+        var documents = new string[batch.Count];
+        if (batch.Count > 0) Parallel.ForEach(Partitioner.Create(0, batch.Count, 1024), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++) documents[i] = JsonSerializer.Serialize(toDocument(batch[i]), DocumentJson.Options);
+        });
+        return documents;
+    }
+
+    private static string[] Ids<T>(IReadOnlyList<T> batch, Func<T, string> id)
+    {
+        var ids = new string[batch.Count];
+        for (var i = 0; i < batch.Count; i++) ids[i] = id(batch[i]);
+        return ids;
+    }
 
     private static string Detail(ImportCounts counts) => $"created={counts.Created} updated={counts.Updated} unchanged={counts.Unchanged}";
-
-    private static List<T> Stored<T>(DbConnection c, IDbTransaction t, string sql, IEnumerable<string> ids) =>
-        ids.Chunk(Chunk).SelectMany(chunk => c.Query<T>(sql, new { ids = chunk }, t)).ToList();
-
-    private sealed class StoredOffer
-    {
-        public string Id { get; set; } = "";
-        public string Document { get; set; } = "";
-        public long Deleted { get; set; }
-        public long Held { get; set; }
-    }
 }

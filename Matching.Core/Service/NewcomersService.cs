@@ -215,7 +215,7 @@ public sealed class NewcomersService(MatchingStore store)
     {
         if (written.Count == 0) return () => { };
         if (written.Count > ChangeFeed.LargeBatch) _writer.Changed(c, t, ChangeFeed.AllNewcomers, "*");
-        else foreach (var n in written) _writer.Changed(c, t, "newcomer", n.Id);
+        else _writer.Changed(c, t, "newcomer", written.Select(n => n.Id));
         var states = MatchStates(c, t);
         return () =>
         {
@@ -247,16 +247,20 @@ public sealed class NewcomersService(MatchingStore store)
     }
 
     /// <summary>Creates or replaces validated newcomers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> newcomers)
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Newcomer> newcomers) =>
+        Upsert(c, t, newcomers.Select(n => (n, JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options))).ToList());
+
+    /// <summary>The upsert with each newcomer's stored JSON already made (an import compared it with the stored one).</summary>
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyList<(Newcomer Newcomer, string Json)> rows)
     {
-        if (newcomers.Count == 0) return;
+        if (rows.Count == 0) return;
         var now = _writer.Now();
-        var first = _writer.TakeSeqs(c, t, newcomers.Count);
-        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], newcomers.Select((n, i) => new object?[]
+        var first = _writer.TakeSeqs(c, t, rows.Count);
+        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], rows.Select((r, i) => new object?[]
         {
-            n.Id,
-            JsonSerializer.Serialize(DocumentMapper.ToDocument(n), DocumentJson.Options),
-            n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            r.Newcomer.Id,
+            r.Json,
+            r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             now,
             first + i,
         }));

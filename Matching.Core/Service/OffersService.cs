@@ -163,19 +163,23 @@ public sealed class OffersService(MatchingStore store)
     }
 
     /// <summary>Creates or replaces validated offers inside a write: the one upsert of a PUT and of an import.</summary>
-    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Offer> offers)
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyCollection<Offer> offers) =>
+        Upsert(c, t, offers.Select(o => (o, JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options))).ToList());
+
+    /// <summary>The upsert with each offer's stored JSON already made (an import compared it with the stored one).</summary>
+    internal void Upsert(DbConnection c, IDbTransaction t, IReadOnlyList<(Offer Offer, string Json)> rows)
     {
-        if (offers.Count == 0) return;
+        if (rows.Count == 0) return;
         var now = _writer.Now();
-        var first = _writer.TakeSeqs(c, t, offers.Count);
-        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], offers.Select((o, i) => new object?[]
+        var first = _writer.TakeSeqs(c, t, rows.Count);
+        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], rows.Select((r, i) => new object?[]
         {
-            o.Id,
-            JsonSerializer.Serialize(DocumentMapper.ToDocument(o), DocumentJson.Options),
-            WireNames.Of(o.Kind),
-            WireNames.Of(o.Setting),
-            o.Location.Place,
-            (long)o.Capacity,
+            r.Offer.Id,
+            r.Json,
+            WireNames.Of(r.Offer.Kind),
+            WireNames.Of(r.Offer.Setting),
+            r.Offer.Location.Place,
+            (long)r.Offer.Capacity,
             now,
             first + i,
         }));
@@ -217,20 +221,23 @@ public sealed class OffersService(MatchingStore store)
         store.Engine.UpsertMany(offers);
     }
 
-    /// <summary>Reloads some offers' index entries from the database, 500 per query; call inside the write gate.</summary>
+    /// <summary>
+    /// Reloads some offers' index entries from the database, 500 per query, and re-lays the index out once for all of
+    /// them (not once per query); call inside the write gate.
+    /// </summary>
     internal void Reindex(IReadOnlyList<string> offerIds)
     {
+        var live = new List<(Offer, int)>(offerIds.Count);
         foreach (var chunk in offerIds.Chunk(500))
         {
             var rows = _writer.Read(c => c.Query<(string Id, string Document, long Deleted, long Held)>(_writer.InIds(OfferSql.ManyForImport), new { ids = chunk }).ToDictionary(r => r.Id, StringComparer.Ordinal));
-            var live = new List<(Offer, int)>(chunk.Length);
             foreach (var id in chunk)
             {
                 if (rows.TryGetValue(id, out var row) && row.Deleted == 0) live.Add((Parse(id, row.Document), (int)row.Held));
                 else store.Engine.Remove(id);
             }
-            store.Engine.UpsertMany(live);
         }
+        if (live.Count > 0) store.Engine.UpsertMany(live);
     }
 
     private Offer Parse(string id, string json) =>

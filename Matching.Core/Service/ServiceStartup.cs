@@ -40,11 +40,8 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
             newcomers.Upsert(c, t, newcomerBatch);
             indexNewcomers = newcomers.Announce(c, t, newcomerBatch);
             offers.Upsert(c, t, offerBatch);
-            foreach (var o in offerBatch)
-            {
-                held[o.Id] = OffersService.HeldPlaces(c, t, o.Id);
-                writer.Changed(c, t, "offer", o.Id);
-            }
+            foreach (var o in offerBatch) held[o.Id] = OffersService.HeldPlaces(c, t, o.Id);
+            writer.Changed(c, t, "offer", offerBatch.Select(o => o.Id));
             writer.Audit(c, t, actor, "import", "batch", null, $"newcomers={newcomerBatch.Count} offers={offerBatch.Count}");
             return true;
         }, after: _ =>

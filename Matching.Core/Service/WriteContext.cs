@@ -16,13 +16,18 @@ namespace Matching.Service;
 internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _own = new();
 
     /// <summary>The database.</summary>
     public IMatchingDatabase Database => db;
 
     /// <summary>The clock.</summary>
     public TimeProvider Time => time;
+
+    /// <summary>
+    /// This process's mark on the change-feed rows it writes: a random number drawn at start (no personal data). The
+    /// process applies its own writes to its index after commit, so its <see cref="ChangeFeed"/> skips these rows.
+    /// </summary>
+    public long Origin { get; } = Random.Shared.NextInt64(1, long.MaxValue);
 
     /// <summary>Appended to a SELECT that must lock its rows until the transaction ends.</summary>
     public string ForUpdate => db.ForUpdate;
@@ -70,24 +75,19 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
         c.Execute(AuditSql.Insert, new { at = Now(), actor, action, subjectType, subjectId, detail }, t);
 
     /// <summary>
-    /// Appends a change-feed row: other instances reload this offer, newcomer or profile. This instance remembers the
-    /// row's number and its feed skips it: every write that appends one updates this instance's state itself, in its
-    /// <c>after</c> inside the gate (re-applying 50,000 rows of its own import, or reloading every newcomer after its
-    /// own large import, would only hold the gate).
+    /// Appends a change-feed row: other instances reload this offer, newcomer or profile. The row carries this
+    /// process's <see cref="Origin"/> and its own feed skips it: every write that appends one updates this instance's
+    /// state itself, in its <c>after</c> inside the gate (re-applying 50,000 rows of its own import, or reloading every
+    /// newcomer after its own large import, would only hold the gate).
     /// </summary>
     public void Changed(DbConnection c, IDbTransaction t, string subjectType, string subjectId) =>
-        _own.TryAdd(c.ExecuteScalar<long>(ChangeSql.Insert, new { at = Now(), subjectType, subjectId }, t), 0);
+        c.Execute(ChangeSql.Insert, new { at = Now(), subjectType, subjectId, origin = Origin }, t);
 
-    /// <summary>Whether this instance appended feed row <paramref name="seq"/> (a rolled-back write's number never shows up in the feed).</summary>
-    public bool IsOwnChange(long seq) => _own.ContainsKey(seq);
-
-    /// <summary>Forgets the numbers of this instance's own feed rows up to <paramref name="seq"/> (the feed has read past them).</summary>
-    public void ForgetOwnChanges(long seq)
+    /// <summary>Appends one change-feed row per id through one prepared command (a bulk import).</summary>
+    public void Changed(DbConnection c, IDbTransaction t, string subjectType, IEnumerable<string> subjectIds)
     {
-        foreach (var own in _own.Keys)
-        {
-            if (own <= seq) _own.TryRemove(own, out _);
-        }
+        var at = Now();
+        ExecuteMany(c, t, ChangeSql.Insert, ["at", "subjectType", "subjectId", "origin"], subjectIds.Select(id => new object?[] { at, subjectType, id, Origin }));
     }
 
     /// <summary>
@@ -126,6 +126,37 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
             // Prepared once the first row has given the parameters their types.
             if (!prepared) { command.Prepare(); prepared = true; }
             command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Runs a query with an <c>IN @ids</c> list (as written, not through <see cref="InIds"/>: it becomes a list of
+    /// parameters on every provider) for many ids, <paramref name="chunk"/> ids at a time, through one command
+    /// prepared once and re-bound per chunk (the last chunk repeats its last id), calling <paramref name="row"/> per row.
+    /// Dapper's list expansion builds and prepares a new command per chunk, which dominated an import's comparison.
+    /// </summary>
+    public static void QueryByIds(DbConnection c, IDbTransaction? t, string sql, IReadOnlyList<string> ids, Action<DbDataReader> row, int chunk = 500)
+    {
+        if (ids.Count == 0) return;
+        var size = Math.Min(chunk, ids.Count);
+        using var command = c.CreateCommand();
+        command.CommandText = sql.Replace("@ids", "(" + string.Join(", ", Enumerable.Range(0, size).Select(i => "@id" + i.ToString(CultureInfo.InvariantCulture))) + ")", StringComparison.Ordinal);
+        command.Transaction = (DbTransaction?)t;
+        var parameters = new DbParameter[size];
+        for (var i = 0; i < size; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = "@id" + i.ToString(CultureInfo.InvariantCulture);
+            parameters[i].DbType = DbType.String;
+            parameters[i].Value = ids[i];
+            command.Parameters.Add(parameters[i]);
+        }
+        command.Prepare();
+        for (var start = 0; start < ids.Count; start += size)
+        {
+            for (var i = 0; i < size; i++) parameters[i].Value = ids[Math.Min(start + i, ids.Count - 1)];
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) row(reader);
         }
     }
 

@@ -3,10 +3,14 @@ namespace Matching.Storage;
 /// <summary>The SQL of the change feed: rows written by every index-changing write, read by <see cref="Service.ChangeFeed"/>.</summary>
 internal static class ChangeSql
 {
-    /// <summary>Appends a row and returns its number (the writing instance skips its own rows when it reads the feed).</summary>
-    public const string Insert = "INSERT INTO changes (at, subject_type, subject_id) VALUES (@at, @subjectType, @subjectId) RETURNING seq";
+    /// <summary>One feed row; @origin is the writing process's <see cref="Service.WriteContext.Origin"/>.</summary>
+    public const string Insert = "INSERT INTO changes (at, subject_type, subject_id, origin) VALUES (@at, @subjectType, @subjectId, @origin)";
     public const string Last = "SELECT MAX(seq) FROM changes";
-    public const string Since = "SELECT seq, subject_type, subject_id FROM changes WHERE seq > @since ORDER BY seq";
+
+    /// <summary>The rows after @since up to @until written by other processes than @origin (or before origins were kept).</summary>
+    public const string OthersSince =
+        "SELECT seq, subject_type, subject_id FROM changes WHERE seq > @since AND seq <= @until AND (origin IS NULL OR origin <> @origin) ORDER BY seq";
+
     /// <summary>Deletes the feed rows that name a newcomer (at erasure: no row may keep the id).</summary>
     public const string ForgetNewcomer = "DELETE FROM changes WHERE subject_type = 'newcomer' AND subject_id = @id";
     public const string Prune = "DELETE FROM changes WHERE at < @cutoff";

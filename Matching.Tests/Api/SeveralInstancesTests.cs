@@ -117,6 +117,49 @@ public class SeveralInstancesTests
         }
     }
 
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task OffersImportedOnEitherInstance_ReachTheOthersIndex_AndAReimportIsUnchanged(string provider)
+    {
+        var (a, b) = TwoInstances(provider);
+        using (a)
+        using (b)
+        {
+            using var cmsA = a.Client(ApiFactory.CaseManagementKey);
+            using var cmsB = b.Client(ApiFactory.CaseManagementKey);
+            (await cmsB.GetAsync("/api/v1/offers")).EnsureSuccessStatusCode(); // instance B is up before A imports
+            var lines = Enumerable.Range(1, 3).Select(i => OfferLine($"o-{i}", capacity: i)).ToList();
+
+            await ShouldCount(await cmsA.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 3, updated: 0, unchanged: 0);
+            foreach (var i in new[] { 1, 2, 3 }) await Eventually(() => Task.FromResult(b.CapacityInIndex($"o-{i}") == i));
+            await ShouldCount(await cmsA.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 0, updated: 0, unchanged: 3);
+
+            // The other way round: B's import reaches A's index, B's own index has it at once.
+            lines[1] = OfferLine("o-2", capacity: 7);
+            await ShouldCount(await cmsB.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 0, updated: 1, unchanged: 2);
+            b.CapacityInIndex("o-2").Should().Be(7);
+            await Eventually(() => Task.FromResult(a.CapacityInIndex("o-2") == 7));
+            a.CapacityInIndex("o-1").Should().Be(1);
+        }
+    }
+
+    private static string OfferLine(string id, int capacity)
+    {
+        var node = JsonSerializer.SerializeToNode(ApiFactory.OfferBody(capacity))!.AsObject();
+        node["id"] = id;
+        return node.ToJsonString();
+    }
+
+    private static StringContent Ndjson(IEnumerable<string> lines) => new(string.Join('\n', lines) + "\n", System.Text.Encoding.UTF8, "application/x-ndjson");
+
+    private static async Task ShouldCount(HttpResponseMessage response, int created, int updated, int unchanged)
+    {
+        var json = await response.Json();
+        json.GetProperty("created").GetInt32().Should().Be(created);
+        json.GetProperty("updated").GetInt32().Should().Be(updated);
+        json.GetProperty("unchanged").GetInt32().Should().Be(unchanged);
+    }
+
     [Test]
     public async Task Postgres_Lifecycle_EraseAndRestart()
     {

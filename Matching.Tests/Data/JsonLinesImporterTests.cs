@@ -165,6 +165,37 @@ public class JsonLinesImporterTests
     }
 
     [Test]
+    public void ImportNewcomers_TenThousandLines_ItemsInFileOrder_AndErrorsOnTheirLinesAcrossTheWholeFile()
+    {
+        // Lines are read and validated in parallel by chunks; the outcome must be a line-by-line pass's.
+        var lines = Enumerable.Range(1, 10_000).Select(i => Newcomer($"nc-{i}")).ToArray();
+        var good = ImportNewcomers(Lines(lines));
+        good.Succeeded.Should().BeTrue(string.Join("\n", good.Errors));
+        good.Items.Select(n => n.Id).Should().Equal(Enumerable.Range(1, 10_000).Select(i => $"nc-{i}"));
+        good.Lines.Should().Equal(Enumerable.Range(1, 10_000));
+
+        lines[4_999] = Newcomer("nc-7");
+        lines[9_499] = Newcomer("nc-9500").Replace("\"A2\"", "\"Z9\"", StringComparison.Ordinal);
+        lines[2] = "";
+        var bad = ImportNewcomers(Lines(lines));
+
+        bad.Items.Should().BeEmpty();
+        bad.Errors.Select(e => (e.Line, e.Field)).Should().Equal((5_000, "id"), (9_500, "dutchLevel"));
+        bad.Errors[0].Message.Should().Contain("already on line 7");
+    }
+
+    [Test]
+    public void ImportNewcomers_MoreLinesThanALargeLimit_RefusesTheFileAtTheFirstLinePastIt()
+    {
+        var limited = new JsonLinesImporter(Mapper()) { MaxLines = 8_192 };
+
+        var result = limited.ImportNewcomers(new StringReader(Lines(Enumerable.Range(1, 8_193).Select(i => Newcomer($"nc-{i}")).ToArray())));
+
+        result.Items.Should().BeEmpty();
+        result.Errors.Should().ContainSingle().Which.Should().Match<ImportError>(e => e.Line == 8_193 && e.Field == "" && e.Message.Contains("more than"));
+    }
+
+    [Test]
     public void ImportNewcomers_EveryLineBad_StopsAfterMaxErrors()
     {
         var result = ImportNewcomers(string.Concat(Enumerable.Repeat("x\n", 500)));

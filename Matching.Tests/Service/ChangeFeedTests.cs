@@ -26,6 +26,34 @@ public class ChangeFeedTests
     }
 
     [Test]
+    public void SyncChanges_OwnRowsAndAnotherInstancesRows_SkipsOwn_AppliesTheOthers()
+    {
+        using var a = new ServiceFixture();
+        var b = a.Another();
+        a.Feed.SyncChanges();
+        b.Feed.SyncChanges();
+        var imports = new ImportsService(a.Store, a.Newcomers, a.Offers);
+        var mapper = a.Store.Mapper;
+        imports.Offers([mapper.ToOffer("offer-a1", ServiceFixture.OfferDocument("offer-a1"), out _)!, mapper.ToOffer("offer-a2", ServiceFixture.OfferDocument("offer-a2"), out _)!], [1, 2], "test")
+            .Outcome.Should().Be(Outcome.Ok);
+        b.Offers.Put("offer-b", ServiceFixture.OfferDocument("offer-b"), "test");
+        // A change behind both instances' backs (no feed row): only an offer reloaded by the feed shows it, so an
+        // instance that re-applied its own rows would show it for its own offers too.
+        a.Database.Write((c, t) => c.Execute("UPDATE offers SET capacity = 5, document = replace(document, '\"capacity\":2', '\"capacity\":5')", transaction: t));
+
+        a.Feed.SyncChanges().Should().Be(1);
+        b.Feed.SyncChanges().Should().Be(2);
+
+        a.Store.Engine.GetOffer("offer-a1")!.Value.Offer.Capacity.Should().Be(2, "a's own import is not re-applied from the feed");
+        a.Store.Engine.GetOffer("offer-b")!.Value.Offer.Capacity.Should().Be(5, "b's write is applied by reloading the offer");
+        b.Store.Engine.GetOffer("offer-b")!.Value.Offer.Capacity.Should().Be(2);
+        b.Store.Engine.GetOffer("offer-a1")!.Value.Offer.Capacity.Should().Be(5);
+        b.Store.Engine.GetOffer("offer-a2")!.Value.Offer.Capacity.Should().Be(5);
+        a.Feed.SyncChanges().Should().Be(0);
+        b.Feed.SyncChanges().Should().Be(0);
+    }
+
+    [Test]
     public void SyncChanges_OwnWrites_ChangeNothing()
     {
         using var f = new ServiceFixture();

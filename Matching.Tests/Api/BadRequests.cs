@@ -38,7 +38,7 @@ internal sealed class FuzzTargets
 internal sealed class BadRequestGenerator(Random rng, FuzzTargets targets)
 {
     public const string AdminKey = ApiFactory.AdminKey;
-    private const int MaxBytes = 256 * 1024;
+    private const int MaxBytes = Matching.Api.Infrastructure.JsonBody.MaxBytes;
     private const string Raw = "@@RAW@@";
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -319,6 +319,8 @@ internal sealed class BadRequestGenerator(Random rng, FuzzTargets targets)
     {
         var t = RandomTemplate();
         var json = Bytes(t.Body);
+        // An allocation's body may hold its 100,000 ids: its endpoint reads more than a single document's limit.
+        var limit = t.Name == "assignment" ? Matching.Api.Endpoints.AssignmentsEndpoints.MaxBodyBytes : MaxBytes;
         FuzzRequest With(string kind, byte[]? body, string? contentType, bool mustReject) =>
             new($"envelope:{t.Name}:{kind}", t.Method, t.Path, body, contentType, mustReject, AdminKey);
         switch (rng.Next(10))
@@ -359,12 +361,12 @@ internal sealed class BadRequestGenerator(Random rng, FuzzTargets targets)
             }
             case 6:
             {
-                var over = MaxBytes + 1 + rng.Next(64 * 1024);
+                var over = limit + 1 + rng.Next(64 * 1024);
                 return With($"overLimit({over})", [.. json, .. Enumerable.Repeat((byte)' ', over - json.Length)], "application/json", true);
             }
             case 7:
                 // Exactly at the limit is still allowed.
-                return With("atLimit", [.. json, .. Enumerable.Repeat((byte)' ', MaxBytes - json.Length)], "application/json", false);
+                return With("atLimit", [.. json, .. Enumerable.Repeat((byte)' ', limit - json.Length)], "application/json", false);
             case 8:
                 return With("empty", [], "application/json", true);
             default:

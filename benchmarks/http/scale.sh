@@ -3,17 +3,17 @@
 # SQLite file in one transaction through ServiceStartup.Import (what the demo seed uses; `benchmarks/http/import.sh`
 # measures the HTTP bulk import), then the published host started on that file as a restarted instance, and timed over
 # HTTP on loopback: restart to ready (both indexes loaded), RSS, suggestions and reverse ranking p50/p99, the gap report,
-# and an assignment proposal for a cohort of random waiting newcomers. The cohort's ids go in the request body, which the
-# host limits to 256 KiB (JsonBody.MaxBytes): about 19,000 ids; issue 12's 30,000 are measured in process by
+# and an assignment proposal for a cohort of random waiting newcomers (issue 12's 30,000; the assignment body may hold up
+# to 100,000 ids, 8 MiB). The same allocation without HTTP is measured in process by
 # `Matching.Benchmarks scale serve FILE 30000` (or by `allocate.sh`).
-# Usage: benchmarks/http/scale.sh [newcomers=500000] [offers=100000] [cohort=15000] [requests=200] [gap-timeout-s=600]
+# Usage: benchmarks/http/scale.sh [newcomers=500000] [offers=100000] [cohort=30000] [requests=200] [gap-timeout-s=600]
 # For a profile of the same work in one process: dotnet benchmarks/Matching.Benchmarks/bin/Release/net10.0/Matching.Benchmarks.dll scale serve FILE COHORT
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benchmarks/http/serve.sh
 newcomers=${1:-500000}
 offers=${2:-100000}
-cohort=${3:-15000}
+cohort=${3:-30000}
 requests=${4:-200}
 gap_timeout=${5:-600}
 port=5097

@@ -6,6 +6,9 @@ using Matching.Service;
 using Matching.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace Matching.Api.App;
 
@@ -22,9 +25,31 @@ internal static class AppHosting
     /// <summary>The cookie scheme of the page's session (the API itself only reads X-Api-Key).</summary>
     public const string CookieScheme = "AppCookie";
 
+    /// <summary>
+    /// The setting naming a folder for the data-protection key ring, which seals the page's session cookie and its
+    /// antiforgery tokens. Instances behind one load balancer point it at one shared folder, so that a session begun on
+    /// one is honoured by the others; unset, each machine keeps its own ring.
+    /// </summary>
+    public const string KeyRingPathSetting = "App:KeyRingPath";
+
     public static WebApplicationBuilder AddApp(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddDataProtection().SetApplicationName("Matching");
+        // Read from the options, not from the configuration at this point: settings added by the host's later sources
+        // (a test host's, an orchestrator's) are only all there once the container is built.
+        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, ILoggerFactory>((options, configuration, logs) =>
+        {
+            if (configuration[KeyRingPathSetting] is not { Length: > 0 } path) return;
+            try
+            {
+                options.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(path), logs);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new InvalidOperationException($"{KeyRingPathSetting}: the folder '{path}' cannot be created or used ({ex.GetType().Name}).", ex);
+            }
+        });
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {

@@ -13,7 +13,8 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 namespace Matching.Api.App;
 
 /// <summary>
-/// The page under /app: Razor components rendered on the server (static SSR, plain HTML forms, no script needed),
+/// The page under /app: Razor components rendered on the server (static SSR, plain HTML forms and links, enhanced
+/// navigation by Blazor's own script where it runs, no script needed),
 /// signed in with an API key exchanged for a cookie that carries the key's name and roles. Three calls wire it:
 /// <see cref="AddApp"/>, <see cref="UseApp"/>, <see cref="MapApp"/>.
 /// </summary>
@@ -35,6 +36,9 @@ internal static class AppHosting
     public static WebApplicationBuilder AddApp(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // blazor.web.js is a static web asset of the framework: a published host has it under wwwroot; a host run from
+        // its build output (dotnet run, the tests, in any environment) finds it through the build's manifest.
+        builder.WebHost.UseStaticWebAssets();
         services.AddDataProtection().SetApplicationName("Matching");
         // Read from the options, not from the configuration at this point: settings added by the host's later sources
         // (a test host's, an orchestrator's) are only all there once the container is built.
@@ -98,6 +102,8 @@ internal static class AppHosting
     {
         // The global rate limiter applies as to the API (by address: the session cookie is read after it), which also
         // bounds guesses at the sign-in form.
+        // blazor.web.js (enhanced navigation) from the build's static-asset manifest.
+        app.MapStaticAssets();
         app.MapRazorComponents<AppDocument>();
         // The page's own endpoints are not part of the HTTP API: kept out of its OpenAPI document.
         app.MapGet(Base + "/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();

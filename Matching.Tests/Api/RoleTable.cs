@@ -37,6 +37,8 @@ internal static class RoleTable
             // map for their redirects) signs in with a cookie and checks the same policies itself on every screen and
             // form; its own tests (Matching.Tests/App) hold it to them.
             if (path == "/app" || path.StartsWith("/app/", StringComparison.Ordinal) || path.StartsWith("/_framework/", StringComparison.Ordinal)) continue;
+            // The page's static assets (blazor.web.js, by MapStaticAssets; in Development also a file fallback) are no operation.
+            if (endpoint.RoutePattern.RawText == "{**path:file}" || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null) continue;
             var policy = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
                 ? null
                 : await AuthorizationPolicy.CombineAsync(policies, endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),

@@ -99,6 +99,23 @@ public class PageBrowserTests
     }
 
     [Test]
+    public async Task EnhancedNavigation_ALinkSwapsTheContent_WithoutReloadingTheDocument()
+    {
+        var page = await SignInAsync(ApiFactory.CaseWorkerKey);
+        var script = await page.APIRequest.GetAsync("/_framework/blazor.web.js");
+        script.Status.Should().Be(200);
+        (await script.BodyAsync()).Length.Should().BeGreaterThan(1000, "blazor.web.js is served, not an empty answer");
+        (await page.EvaluateAsync<bool>("() => typeof window.Blazor !== 'undefined'")).Should().BeTrue("blazor.web.js runs under the CSP");
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inburgeraar", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("Id van de inburgeraar")).ToBeVisibleAsync();
+
+        (await page.EvaluateAsync<bool>("() => window.__sameDocument === true")).Should().BeTrue("enhanced navigation fetched the screen into the same document");
+        page.Url.Should().EndWith("/app/newcomers");
+    }
+
+    [Test]
     public async Task CaseWorker_SearchesProposesAndAccepts_PlaceIsTakenOnTheOffer()
     {
         var page = await SignInAsync(ApiFactory.CaseWorkerKey);

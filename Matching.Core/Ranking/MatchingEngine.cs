@@ -158,7 +158,7 @@ public sealed class MatchingEngine
                 excluded[(int)facts.Reason]++;
                 continue;
             }
-            var key = order?.Score(criteria) ?? Score(criteria, profile);
+            var key = order?.Score(criteria) ?? profile.Score(criteria);
             if (kept.Count == limit)
             {
                 kept.TryPeek(out _, out var worst);
@@ -169,7 +169,7 @@ public sealed class MatchingEngine
         }
         offer ??= stored.Offer;
         var best = new List<(double Score, Newcomer Newcomer, double[] Criteria, double Km)>(kept.Count);
-        while (kept.TryDequeue(out var entry, out _)) best.Add((Score(entry.Criteria, profile), entry.Newcomer, entry.Criteria, entry.Km));
+        while (kept.TryDequeue(out var entry, out _)) best.Add((profile.Score(entry.Criteria), entry.Newcomer, entry.Criteria, entry.Km));
         best.Reverse();
         return Explain(offer, best, profile, options.Language, excluded);
     }
@@ -192,12 +192,6 @@ public sealed class MatchingEngine
         return new CandidateResult(offer.Id, new ProfileRef(profile.Name, profile.Version), candidates, Summarise(excluded));
     }
 
-    private static double Score(ReadOnlySpan<double> criteria, WeightProfile profile)
-    {
-        var score = 0.0;
-        for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
-        return score;
-    }
 
     /// <summary>
     /// Evaluates one newcomer against one indexed offer (for matches outside the list and overrides); null when the
@@ -215,8 +209,7 @@ public sealed class MatchingEngine
         {
             return new PairEvaluation(WireNames.Of(facts.Reason), 0, [], withReasons ? [Explainer.Exclusion(facts.Reason, language)] : []);
         }
-        var score = 0.0;
-        for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
+        var score = profile.Score(criteria);
         return new PairEvaluation(null, score, Explainer.Breakdown(criteria, profile),
             withReasons ? _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language) : []);
     }

@@ -444,25 +444,22 @@ internal sealed class OfferIndex
                     excluded[(int)reason]++;
                     continue;
                 }
-                var score = 0.0;
-                for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
+                var key = CriterionWeights.Dot(weights, criteria);
                 var id = survivors[j].Newcomer.Id;
                 if (kept.Count == limit)
                 {
                     kept.TryPeek(out _, out var worst);
-                    if (score < worst.Score || (score == worst.Score && string.CompareOrdinal(id, worst.Id) > 0)) continue;
+                    if (key < worst.Score || (key == worst.Score && string.CompareOrdinal(id, worst.Id) > 0)) continue;
                     kept.Dequeue();
                 }
-                kept.Enqueue(j, (score, id));
+                kept.Enqueue(j, (key, id));
             }
             // The few kept are evaluated again for their criteria and km (cheaper than copying them for every survivor).
             best = new List<(double, Newcomer, double[], double)>(kept.Count);
             while (kept.TryDequeue(out var j, out _))
             {
                 Evaluate(survivors[j].Query, slot, criteria, out var km, out _, out _, out _);
-                var score = 0.0;
-                for (var c = 0; c < criteria.Length; c++) score += profile.Weights[c] * criteria[c];
-                best.Add((score, survivors[j].Newcomer, criteria.ToArray(), km));
+                best.Add((profile.Score(criteria), survivors[j].Newcomer, criteria.ToArray(), km));
             }
         }
         finally { _lock.ExitReadLock(); }

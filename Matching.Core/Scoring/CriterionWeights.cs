@@ -47,6 +47,15 @@ internal static class CriterionWeights
         return Canonical(vector, sum);
     }
 
+    /// <summary>Σ weight × criterion score: a total under these weights (contributions summed).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static double Dot(ReadOnlySpan<double> weights, ReadOnlySpan<double> criteria)
+    {
+        var total = 0.0;
+        for (var c = 0; c < weights.Length; c++) total += weights[c] * criteria[c];
+        return total;
+    }
+
     /// <summary>The wire form: every criterion by name, in criterion order.</summary>
     public static Dictionary<string, double> ToWire(ReadOnlySpan<double> weights)
     {

@@ -23,12 +23,7 @@ public sealed class OfferPreferences
     internal ReadOnlySpan<double> Weights => _weights;
 
     /// <summary>The offer's view of a newcomer in [0, 1]: its weights over the pair's criterion scores.</summary>
-    public double Score(ReadOnlySpan<double> criteria)
-    {
-        var score = 0.0;
-        for (var c = 0; c < _weights.Length; c++) score += _weights[c] * criteria[c];
-        return score;
-    }
+    public double Score(ReadOnlySpan<double> criteria) => CriterionWeights.Dot(_weights, criteria);
 
     /// <summary>Per criterion, the score, the offer's weight and the contribution to its view: the view explained.</summary>
     public IReadOnlyList<CriterionScore> Breakdown(ReadOnlySpan<double> criteria) => Explainer.Breakdown(criteria, _weights);

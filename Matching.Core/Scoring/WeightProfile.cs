@@ -165,6 +165,9 @@ public sealed class WeightProfile
     /// <summary>The normalised weights in criterion order.</summary>
     internal ReadOnlySpan<double> Weights => _weights;
 
+    /// <summary>The score of a pair from its criterion scores: Σ weight × criterion score.</summary>
+    internal double Score(ReadOnlySpan<double> criteria) => CriterionWeights.Dot(_weights, criteria);
+
     /// <summary>Validates a document into a profile; returns null and fills <paramref name="errors"/> when it is invalid.</summary>
     public static WeightProfile? Create(WeightProfileDocument document, out ValidationErrors errors)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static Matching.Tests.Api.ImportRequests;
 
 namespace Matching.Tests.Api;
 
@@ -31,29 +32,12 @@ public class ImportApiTests
         _factory.Dispose();
     }
 
-    private static string Line(string id, object body)
-    {
-        var node = JsonSerializer.SerializeToNode(body)!.AsObject();
-        node["id"] = id;
-        return node.ToJsonString();
-    }
-
-    private static StringContent Ndjson(IEnumerable<string> lines) => new(string.Join('\n', lines) + "\n", Encoding.UTF8, "application/x-ndjson");
-
     private static StringContent Array(IEnumerable<string> lines) => new("[" + string.Join(",\n", lines) + "]", Encoding.UTF8, "application/json");
 
     private long Count(string sql)
     {
         using var db = new SqliteConnection($"Data Source={_factory.DatabaseFile}");
         return db.ExecuteScalar<long>(sql);
-    }
-
-    private static async Task ShouldCount(HttpResponseMessage response, int created, int updated, int unchanged)
-    {
-        var json = await response.Json();
-        json.GetProperty("created").GetInt32().Should().Be(created);
-        json.GetProperty("updated").GetInt32().Should().Be(updated);
-        json.GetProperty("unchanged").GetInt32().Should().Be(unchanged);
     }
 
     [Test]

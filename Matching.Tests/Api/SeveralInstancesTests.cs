@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using static Matching.Tests.Api.ImportRequests;
 
 namespace Matching.Tests.Api;
 
@@ -128,36 +129,19 @@ public class SeveralInstancesTests
             using var cmsA = a.Client(ApiFactory.CaseManagementKey);
             using var cmsB = b.Client(ApiFactory.CaseManagementKey);
             (await cmsB.GetAsync("/api/v1/offers")).EnsureSuccessStatusCode(); // instance B is up before A imports
-            var lines = Enumerable.Range(1, 3).Select(i => OfferLine($"o-{i}", capacity: i)).ToList();
+            var lines = Enumerable.Range(1, 3).Select(i => Line($"o-{i}", ApiFactory.OfferBody(capacity: i))).ToList();
 
             await ShouldCount(await cmsA.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 3, updated: 0, unchanged: 0);
             foreach (var i in new[] { 1, 2, 3 }) await Eventually(() => Task.FromResult(b.CapacityInIndex($"o-{i}") == i));
             await ShouldCount(await cmsA.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 0, updated: 0, unchanged: 3);
 
             // The other way round: B's import reaches A's index, B's own index has it at once.
-            lines[1] = OfferLine("o-2", capacity: 7);
+            lines[1] = Line("o-2", ApiFactory.OfferBody(capacity: 7));
             await ShouldCount(await cmsB.PostAsync("/api/v1/offers:import", Ndjson(lines)), created: 0, updated: 1, unchanged: 2);
             b.CapacityInIndex("o-2").Should().Be(7);
             await Eventually(() => Task.FromResult(a.CapacityInIndex("o-2") == 7));
             a.CapacityInIndex("o-1").Should().Be(1);
         }
-    }
-
-    private static string OfferLine(string id, int capacity)
-    {
-        var node = JsonSerializer.SerializeToNode(ApiFactory.OfferBody(capacity))!.AsObject();
-        node["id"] = id;
-        return node.ToJsonString();
-    }
-
-    private static StringContent Ndjson(IEnumerable<string> lines) => new(string.Join('\n', lines) + "\n", System.Text.Encoding.UTF8, "application/x-ndjson");
-
-    private static async Task ShouldCount(HttpResponseMessage response, int created, int updated, int unchanged)
-    {
-        var json = await response.Json();
-        json.GetProperty("created").GetInt32().Should().Be(created);
-        json.GetProperty("updated").GetInt32().Should().Be(updated);
-        json.GetProperty("unchanged").GetInt32().Should().Be(unchanged);
     }
 
     [Test]

@@ -111,10 +111,20 @@ internal static class EnumCounts
 internal static class WireNames
 {
     /// <summary>The camelCase wire name of an enum value.</summary>
-    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        Names<TEnum>.ByValue.TryGetValue(value, out var name) ? name : Make(value);
+
+    private static string Make<TEnum>(TEnum value) where TEnum : struct, Enum
     {
         var name = value.ToString();
         return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    // Every defined value's wire name, made once per enum: the answers name kinds, settings and reasons many times each.
+    private static class Names<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly System.Collections.Frozen.FrozenDictionary<TEnum, string> ByValue =
+            System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(Enum.GetValues<TEnum>().Distinct(), v => v, Make);
     }
 
     /// <summary>Parses one camelCase (or any-case) wire name; numbers, lists and names with blanks are refused.</summary>

@@ -45,7 +45,12 @@ public readonly record struct TimeSlot
     public static DayOfWeek DayFromIndex(int index) => (DayOfWeek)((index + 1) % DaysPerWeek);
 
     /// <summary>Formats minutes after midnight as HH:mm.</summary>
-    public static string FormatMinute(int minute) => $"{minute / MinutesPerHour:00}:{minute % MinutesPerHour:00}";
+    public static string FormatMinute(int minute) =>
+        (uint)minute < (uint)MinuteTexts.Length ? MinuteTexts[minute] : $"{minute / MinutesPerHour:00}:{minute % MinutesPerHour:00}";
+
+    // 00:00 … 24:00, made once: reasons name common times in every answer.
+    private static readonly string[] MinuteTexts =
+        Enumerable.Range(0, MinutesPerDay + 1).Select(m => $"{m / MinutesPerHour:00}:{m % MinutesPerHour:00}").ToArray();
 
     /// <summary>Parses HH:mm (00:00..24:00) into minutes after midnight.</summary>
     public static bool TryParseMinute(string? text, out int minute)

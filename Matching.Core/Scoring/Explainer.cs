@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Matching.Model;
 
 namespace Matching.Scoring;
@@ -25,19 +26,30 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
     /// <summary>One to four reasons, strongest contribution first.</summary>
     public List<string> Reasons(Newcomer n, Offer o, ReadOnlySpan<double> scores, WeightProfile profile, double km, ReasonLanguage lang)
     {
-        var order = new List<(double Contribution, Criterion Criterion)>();
+        // The meaningful criteria by contribution, strongest first (ties by criterion): an insertion sort of at most
+        // Criteria.Count entries on the stack, since this runs for every suggestion of every answer.
+        Span<double> contribution = stackalloc double[Criteria.Count];
+        Span<int> order = stackalloc int[Criteria.Count];
+        var count = 0;
         for (var c = 0; c < Criteria.Count; c++)
         {
-            if (scores[c] >= MeaningfulScore && profile.Weights[c] > 0) order.Add((profile.Weights[c] * scores[c], (Criterion)c));
+            if (scores[c] < MeaningfulScore || profile.Weights[c] <= 0) continue;
+            var value = profile.Weights[c] * scores[c];
+            var at = count++;
+            while (at > 0 && contribution[at - 1] < value) // equal contributions keep criterion order
+            {
+                contribution[at] = contribution[at - 1];
+                order[at] = order[at - 1];
+                at--;
+            }
+            contribution[at] = value;
+            order[at] = c;
         }
-        order.Sort((a, b) => b.Contribution.CompareTo(a.Contribution) is var r && r != 0 ? r : a.Criterion.CompareTo(b.Criterion));
 
         var reasons = new List<string>(MaxReasons);
-        foreach (var (_, criterion) in order)
+        for (var r = 0; r < count && reasons.Count < MaxReasons; r++)
         {
-            if (reasons.Count == MaxReasons) break;
-            var sentence = Sentence(criterion, n, o, km, lang);
-            if (sentence is not null) reasons.Add(sentence);
+            if (Sentence((Criterion)order[r], n, o, km, lang) is { } sentence) reasons.Add(sentence);
         }
         if (reasons.Count == 0) reasons.Add(Sentence(Criterion.Availability, n, o, km, lang) ?? Sentence(Criterion.Distance, n, o, km, lang)!);
         return reasons;
@@ -65,48 +77,93 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
 
     private string? Sentence(Criterion criterion, Newcomer n, Offer o, double km, ReasonLanguage lang)
     {
+        // Written without LINQ or temporary sets: up to forty sentences are made for every answer.
         var en = lang == ReasonLanguage.En;
         switch (criterion)
         {
             case Criterion.Distance:
                 if (o.Remote) return en ? "Can be done remotely" : "Kan op afstand";
-                var text = km.ToString("0.0", CultureInfo.InvariantCulture);
-                return en ? $"Lives {text} km away" : $"Woont op {text.Replace('.', ',')} km";
+                return en
+                    ? string.Create(CultureInfo.InvariantCulture, $"Lives {km:0.0} km away")
+                    : string.Create(DecimalComma, $"Woont op {km:0.0} km");
             case Criterion.Interests:
             {
-                var mine = n.Interests.ToHashSet(StringComparer.Ordinal);
-                var exact = o.Interests.Where(mine.Contains).Select(c => taxonomy.Label(c, lang)).ToList();
-                if (exact.Count > 0) return (en ? "Shares interest: " : "Deelt interesse: ") + string.Join(", ", exact);
-                var myDomains = mine.Select(c => taxonomy.ParentOf(c) ?? c).ToHashSet(StringComparer.Ordinal);
-                var related = o.Interests.Select(c => taxonomy.ParentOf(c) ?? c).Where(myDomains.Contains).Distinct()
-                    .Select(d => taxonomy.Label(d, lang)).ToList();
-                return related.Count == 0 ? null : (en ? "Related interest: " : "Verwante interesse: ") + string.Join(", ", related);
+                var text = new StringBuilder();
+                foreach (var code in o.Interests)
+                {
+                    if (Contains(n.Interests, code)) Append(text, en ? "Shares interest: " : "Deelt interesse: ", taxonomy.Label(code, lang));
+                }
+                if (text.Length > 0) return text.ToString();
+                // The offer's domains (an interest's parent, or a domain itself) that are one of the newcomer's, each once.
+                var seen = new List<string>(o.Interests.Count);
+                foreach (var code in o.Interests)
+                {
+                    var domain = taxonomy.ParentOf(code) ?? code;
+                    if (Contains(seen, domain) || !HasDomain(n.Interests, domain)) continue;
+                    seen.Add(domain);
+                    Append(text, en ? "Related interest: " : "Verwante interesse: ", taxonomy.Label(domain, lang));
+                }
+                return text.Length == 0 ? null : text.ToString();
             }
             case Criterion.Availability:
-            {
-                var common = CommonTimes(n.Availability, o.Schedule, lang);
-                return common.Count == 0 ? null : (en ? "Both available: " : "Samen beschikbaar: ") + string.Join(", ", common.Take(2));
-            }
+                return CommonTimesSentence(n.Availability, o.Schedule, lang);
             case Criterion.BridgingLanguage:
             {
-                var theirs = o.Languages.Select(l => l.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-                var shared = n.Languages.Select(l => l.ToLowerInvariant()).FirstOrDefault(l => l != "nl" && theirs.Contains(l));
-                return shared is null ? null : (en ? "Also speaks " : "Spreekt ook ") + languages.Name(shared, lang);
+                foreach (var mine in n.Languages)
+                {
+                    var code = mine.ToLowerInvariant();
+                    if (code == "nl") continue;
+                    foreach (var theirs in o.Languages)
+                    {
+                        if (string.Equals(theirs.ToLowerInvariant(), code, StringComparison.Ordinal))
+                            return (en ? "Also speaks " : "Spreekt ook ") + languages.Name(code, lang);
+                    }
+                }
+                return null;
             }
             case Criterion.Language:
-            {
-                var range = $"{o.DutchLevel.Min}–{o.DutchLevel.Max}";
-                return en ? $"Fits Dutch level {n.DutchLevel} (offer {range})" : $"Past bij ERK-niveau {n.DutchLevel} (aanbod {range})";
-            }
+                return en
+                    ? $"Fits Dutch level {n.DutchLevel} (offer {o.DutchLevel.Min}–{o.DutchLevel.Max})"
+                    : $"Past bij ERK-niveau {n.DutchLevel} (aanbod {o.DutchLevel.Min}–{o.DutchLevel.Max})";
             case Criterion.Goals:
             {
-                var goal = n.Goals.OrderByDescending(g => Formulas.GoalValue(g, o.Kind, o.Setting)).ThenBy(g => g).Cast<Goal?>().FirstOrDefault();
-                return goal is null ? null : (en ? "Fits the goal: " : "Past bij het doel: ") + GoalLabel(goal.Value, lang);
+                // The goal the offer serves best; among equals the first in the enum's order.
+                Goal? best = null;
+                var bestValue = double.NegativeInfinity;
+                foreach (var goal in n.Goals)
+                {
+                    var value = Formulas.GoalValue(goal, o.Kind, o.Setting);
+                    if (value > bestValue || (value == bestValue && goal < best)) (best, bestValue) = (goal, value);
+                }
+                return best is null ? null : (en ? "Fits the goal: " : "Past bij het doel: ") + GoalLabel(best.Value, lang);
             }
             default:
                 return null;
         }
     }
+
+    private static readonly NumberFormatInfo DecimalComma = new() { NumberDecimalSeparator = "," };
+    private static bool Contains(IReadOnlyList<string> codes, string code)
+    {
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (string.Equals(codes[i], code, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    private bool HasDomain(IReadOnlyList<string> interests, string domain)
+    {
+        for (var i = 0; i < interests.Count; i++)
+        {
+            if (string.Equals(taxonomy.ParentOf(interests[i]) ?? interests[i], domain, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Appends an item to a "Prefix: a, b" list, writing the prefix before the first.</summary>
+    private static void Append(StringBuilder text, string prefix, string item) =>
+        (text.Length == 0 ? text.Append(prefix) : text.Append(", ")).Append(item);
 
     private static string GoalLabel(Goal goal, ReasonLanguage lang) => (goal, lang) switch
     {
@@ -123,13 +180,13 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
     };
 
     /// <summary>The common weekly times, split per day: "dinsdag 19:00–21:00".</summary>
-    internal static List<string> CommonTimes(WeeklySlots a, WeeklySlots b, ReasonLanguage lang)
+    internal static List<string> CommonTimes(WeeklySlots a, WeeklySlots b, ReasonLanguage lang, int limit = int.MaxValue)
     {
         var days = lang == ReasonLanguage.En ? DaysEn : DaysNl;
         var result = new List<string>();
         foreach (var (start, end) in WeeklySlots.Intersect(a.Bounds, b.Bounds))
         {
-            for (var s = start; s < end;)
+            for (var s = start; s < end && result.Count < limit;)
             {
                 var day = s / TimeSlot.MinutesPerDay;
                 var e = Math.Min(end, (day + 1) * TimeSlot.MinutesPerDay);
@@ -138,5 +195,17 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
             }
         }
         return result;
+    }
+
+    /// <summary>"Samen beschikbaar: dinsdag 19:00–21:00, donderdag 18:00–20:00" — the first two common times — or null.</summary>
+    private static string? CommonTimesSentence(WeeklySlots a, WeeklySlots b, ReasonLanguage lang)
+    {
+        var common = CommonTimes(a, b, lang, limit: 2);
+        return common.Count switch
+        {
+            0 => null,
+            1 => (lang == ReasonLanguage.En ? "Both available: " : "Samen beschikbaar: ") + common[0],
+            _ => string.Concat(lang == ReasonLanguage.En ? "Both available: " : "Samen beschikbaar: ", common[0], ", ", common[1]),
+        };
     }
 }

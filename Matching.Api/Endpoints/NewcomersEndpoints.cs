@@ -78,7 +78,7 @@ internal static class NewcomersEndpoints
         };
     }
 
-    private static Results<Ok<SuggestionResult>, ValidationProblem, NotFoundProblem> Suggestions(
+    private static Results<JsonAnswer<SuggestionResult>, ValidationProblem, NotFoundProblem> Suggestions(
         string id, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles)
     {
         var errors = new ValidationErrors();
@@ -89,7 +89,7 @@ internal static class NewcomersEndpoints
         var result = service.SuggestFor(id, options, byScarcity);
         return result.Outcome switch
         {
-            Outcome.Ok or Outcome.Created => TypedResults.Ok(result.Value!),
+            Outcome.Ok or Outcome.Created => JsonAnswers.Ok(result.Value!),
             Outcome.NotFound => Problems.NotFound(result.Detail!),
             _ => result.Invalid(),
         };

@@ -142,7 +142,7 @@ internal static class OffersEndpoints
         };
     }
 
-    private static Results<Ok<CandidateResult>, ValidationProblem, NotFoundProblem> Candidates(
+    private static Results<JsonAnswer<CandidateResult>, ValidationProblem, NotFoundProblem> Candidates(
         string id, [AsParameters] RankingQuery query, SuggestionsService service, WeightProfilesService profiles)
     {
         var errors = new ValidationErrors();
@@ -152,7 +152,7 @@ internal static class OffersEndpoints
         var result = service.Candidates(id, options);
         return result.Outcome switch
         {
-            Outcome.Ok or Outcome.Created => TypedResults.Ok(result.Value!),
+            Outcome.Ok or Outcome.Created => JsonAnswers.Ok(result.Value!),
             Outcome.NotFound => Problems.NotFound(result.Detail!),
             _ => result.Invalid(),
         };

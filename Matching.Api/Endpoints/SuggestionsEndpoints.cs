@@ -29,7 +29,7 @@ internal static class SuggestionsEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<SuggestionResult>, ValidationProblem, BodyRejected>> Post(
+    private static async Task<Results<JsonAnswer<SuggestionResult>, ValidationProblem, BodyRejected>> Post(
         HttpRequest request, [AsParameters] RankingQuery query, [FromQuery, WireType(typeof(Matching.Model.OfferKind))] string[]? kind, SuggestionsService service, WeightProfilesService profiles, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -40,7 +40,7 @@ internal static class SuggestionsEndpoints
         if (bodyError is not null) return bodyError;
         if (body!.Newcomer is null) return Problems.Invalid("newcomer", "Required: the newcomer to rank for.");
         var result = service.SuggestInline(body.Newcomer, options, byScarcity);
-        if (result.Outcome is Outcome.Ok or Outcome.Created) return TypedResults.Ok(result.Value!);
+        if (result.Outcome is Outcome.Ok or Outcome.Created) return JsonAnswers.Ok(result.Value!);
         errors.AddAll(result.Errors ?? new ValidationErrors(), "newcomer");
         return Problems.Invalid(errors.ToDictionary());
     }

@@ -88,17 +88,19 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
                     : string.Create(DecimalComma, $"Woont op {km:0.0} km");
             case Criterion.Interests:
             {
-                var text = new StringBuilder();
-                foreach (var code in o.Interests)
+                var text = Text;
+                text.Clear();
+                for (var i = 0; i < o.Interests.Count; i++)
                 {
+                    var code = o.Interests[i];
                     if (Contains(n.Interests, code)) Append(text, en ? "Shares interest: " : "Deelt interesse: ", taxonomy.Label(code, lang));
                 }
                 if (text.Length > 0) return text.ToString();
                 // The offer's domains (an interest's parent, or a domain itself) that are one of the newcomer's, each once.
                 var seen = new List<string>(o.Interests.Count);
-                foreach (var code in o.Interests)
+                for (var i = 0; i < o.Interests.Count; i++)
                 {
-                    var domain = taxonomy.ParentOf(code) ?? code;
+                    var domain = taxonomy.ParentOf(o.Interests[i]) ?? o.Interests[i];
                     if (Contains(seen, domain) || !HasDomain(n.Interests, domain)) continue;
                     seen.Add(domain);
                     Append(text, en ? "Related interest: " : "Verwante interesse: ", taxonomy.Label(domain, lang));
@@ -109,13 +111,13 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
                 return CommonTimesSentence(n.Availability, o.Schedule, lang);
             case Criterion.BridgingLanguage:
             {
-                foreach (var mine in n.Languages)
+                for (var i = 0; i < n.Languages.Count; i++)
                 {
-                    var code = mine.ToLowerInvariant();
+                    var code = n.Languages[i].ToLowerInvariant();
                     if (code == "nl") continue;
-                    foreach (var theirs in o.Languages)
+                    for (var j = 0; j < o.Languages.Count; j++)
                     {
-                        if (string.Equals(theirs.ToLowerInvariant(), code, StringComparison.Ordinal))
+                        if (string.Equals(o.Languages[j].ToLowerInvariant(), code, StringComparison.Ordinal))
                             return (en ? "Also speaks " : "Spreekt ook ") + languages.Name(code, lang);
                     }
                 }
@@ -130,8 +132,9 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
                 // The goal the offer serves best; among equals the first in the enum's order.
                 Goal? best = null;
                 var bestValue = double.NegativeInfinity;
-                foreach (var goal in n.Goals)
+                for (var i = 0; i < n.Goals.Count; i++)
                 {
+                    var goal = n.Goals[i];
                     var value = Formulas.GoalValue(goal, o.Kind, o.Setting);
                     if (value > bestValue || (value == bestValue && goal < best)) (best, bestValue) = (goal, value);
                 }
@@ -143,6 +146,10 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
     }
 
     private static readonly NumberFormatInfo DecimalComma = new() { NumberDecimalSeparator = "," };
+
+    // One builder per thread for the interest lists: a sentence is made and copied out before the next one starts.
+    [ThreadStatic] private static StringBuilder? _text;
+    private static StringBuilder Text => _text ??= new StringBuilder(128);
     private static bool Contains(IReadOnlyList<string> codes, string code)
     {
         for (var i = 0; i < codes.Count; i++)
@@ -183,9 +190,14 @@ internal sealed class Explainer(InterestTaxonomy taxonomy, LanguageRegistry lang
     internal static List<string> CommonTimes(WeeklySlots a, WeeklySlots b, ReasonLanguage lang, int limit = int.MaxValue)
     {
         var days = lang == ReasonLanguage.En ? DaysEn : DaysNl;
-        var result = new List<string>();
-        foreach (var (start, end) in WeeklySlots.Intersect(a.Bounds, b.Bounds))
+        var result = new List<string>(Math.Min(limit, 4));
+        // The common intervals of the two sorted bound lists, merged as WeeklySlots.Intersect does, without the list.
+        ReadOnlySpan<int> x = a.Bounds, y = b.Bounds;
+        for (int i = 0, j = 0; i < x.Length && j < y.Length && result.Count < limit;)
         {
+            var start = Math.Max(x[i], y[j]);
+            var end = Math.Min(x[i + 1], y[j + 1]);
+            if (x[i + 1] < y[j + 1]) i += 2; else j += 2;
             for (var s = start; s < end && result.Count < limit;)
             {
                 var day = s / TimeSlot.MinutesPerDay;

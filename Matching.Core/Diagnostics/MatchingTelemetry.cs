@@ -37,6 +37,7 @@ public sealed class MatchingTelemetry : IDisposable
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _refusals;
     private readonly Histogram<double> _allocationDuration;
+    private readonly Histogram<double> _gateWait;
     private readonly Histogram<long> _allocationSize;
     private readonly Counter<long> _importBatches;
     private readonly Counter<long> _importRows;
@@ -56,6 +57,9 @@ public sealed class MatchingTelemetry : IDisposable
         _refusals = Meter.CreateCounter<long>("matching.refusals", "{refusal}", "Writes the state refused (a full offer, an illegal transition, a stale version…), by operation and cause.");
         _allocationDuration = Meter.CreateHistogram("matching.allocation.duration", "s", "Time to build and solve one allocation run.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SolveBuckets });
+        _gateWait = Meter.CreateHistogram("matching.write.gate.wait", "s",
+            "Time a write that updates the in-memory state waited for the write gate, which keeps the indexes in commit order.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _allocationSize = Meter.CreateHistogram<long>("matching.allocation.cohort.size", "{newcomer}", "Newcomers in one allocation run.");
         _importBatches = Meter.CreateCounter<long>("matching.import.batches", "{batch}", "Bulk imports committed.");
         _importRows = Meter.CreateCounter<long>("matching.import.rows", "{row}", "Rows of committed bulk imports, by resource.");
@@ -102,6 +106,9 @@ public sealed class MatchingTelemetry : IDisposable
             if (count > 0) _exclusions.Add(count, new KeyValuePair<string, object?>("matching.exclusion.reason", reason));
         }
     }
+
+    /// <summary>A write entered the write gate; <paramref name="startedAt"/> is when it began to wait.</summary>
+    internal void GateEntered(long startedAt) => _gateWait.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
 
     /// <summary>A match moved from <paramref name="from"/> (none when proposed) to <paramref name="to"/>.</summary>
     internal void Moved(string from, string to, int count = 1) =>

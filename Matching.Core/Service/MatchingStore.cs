@@ -22,7 +22,7 @@ public sealed class MatchingStore
         Engine = engine;
         Mapper = mapper;
         Gazetteer = gazetteer;
-        Writer = new WriteContext(db, time);
+        Writer = new WriteContext(db, time, Telemetry);
     }
 
     /// <summary>The database.</summary>

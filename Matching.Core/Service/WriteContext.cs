@@ -13,7 +13,7 @@ namespace Matching.Service;
 /// one write gate of the process that keeps the in-memory index in commit order. One instance per
 /// <see cref="MatchingStore"/>, so one gate per process.
 /// </summary>
-internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
+internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, MatchingTelemetry telemetry)
 {
     private readonly Lock _gate = new();
 
@@ -56,8 +56,10 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
         // Only writes that update the in-memory state (the offer and newcomer indexes, the profile cache) need the
         // gate's order; the others (audit, an allocation's proposal) run side by side and leave ordering to the database.
         if (after is null) return db.Write(write);
+        var waiting = Stopwatch.GetTimestamp();
         lock (_gate)
         {
+            telemetry.GateEntered(waiting);
             var result = db.Write(write);
             after(result);
             return result;
@@ -67,7 +69,12 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time)
     /// <summary>Runs <paramref name="work"/> inside the write gate (the change feed applies other instances' writes there).</summary>
     public T Gated<T>(Func<T> work)
     {
-        lock (_gate) return work();
+        var waiting = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            telemetry.GateEntered(waiting);
+            return work();
+        }
     }
 
     /// <summary>Appends the audit row of a write: ids and codes only.</summary>

@@ -119,6 +119,17 @@ public class TelemetryApiTests
     }
 
     [Test]
+    public async Task Writes_ThatUpdateTheIndex_RecordTheirWaitForTheWriteGate()
+    {
+        await SeedAsync();
+        var afterSeed = HistogramCount("matching.write.gate.wait");
+        afterSeed.Should().BeGreaterThanOrEqualTo(4, "two newcomers and two offers were written, each into the index");
+
+        (await _cms.PutAsJsonAsync("/api/v1/newcomers/nc-3", ApiFactory.NewcomerBody())).EnsureSuccessStatusCode();
+        HistogramCount("matching.write.gate.wait").Should().BeGreaterThan(afterSeed);
+    }
+
+    [Test]
     public async Task Matches_ProposeAcceptAndAFullOffer_CountTransitionsAndTheRefusalByCause()
     {
         await SeedAsync(capacity: 1);

@@ -23,7 +23,7 @@ done
 export NEWCOMERS=$newcomers
 wrk -t1 -c"$connections" -d5s -s benchmarks/http/dense.lua "http://127.0.0.1:$port" >/dev/null
 
-dotnet-counters collect -p "$server" --refresh-interval 1 --duration "00:00:00:$((seconds + 2))" --format csv -o "$out/counters.csv" \
+dotnet-counters collect -p "$server" --refresh-interval 1 --duration "$(printf "00:%02d:%02d:%02d" $(((seconds + 2) / 3600)) $(((seconds + 2) / 60 % 60)) $(((seconds + 2) % 60)))" --format csv -o "$out/counters.csv" \
   --counters System.Runtime,Microsoft.AspNetCore.Hosting,System.Net.Sockets >/dev/null 2>&1 &
 counters=$!
 sleep 2

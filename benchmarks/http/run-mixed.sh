@@ -38,6 +38,10 @@ curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.
 
 wrk -t2 -c"$connections" -d10s -s benchmarks/http/mixed.lua "http://127.0.0.1:$port" >/dev/null # warm-up
 rss_before=$(ps -o rss= -p $server)
+if [ -n "${COUNTERS:-}" ]; then
+  PATH="$PATH:$HOME/.dotnet/tools" dotnet-counters collect -p "$server" --refresh-interval 1 --duration "$(printf "00:%02d:%02d:%02d" $((seconds / 3600)) $((seconds / 60 % 60)) $((seconds % 60)))" --format csv \
+    -o "$COUNTERS" --counters Matching,Microsoft.AspNetCore.Hosting,System.Runtime >/dev/null 2>&1 &
+fi
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s benchmarks/http/mixed.lua "http://127.0.0.1:$port"
 rss_after=$(ps -o rss= -p $server)
 echo "provider $provider; server RSS ${rss_before} KiB before, ${rss_after} KiB after"

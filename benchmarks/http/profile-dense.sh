@@ -14,14 +14,7 @@ newcomers=${5:-200}
 port=5097
 export PATH="$PATH:$HOME/.dotnet/tools"
 source benchmarks/http/serve.sh
-serve "$port" 600 Demo__Seed=true Demo__RandomSeed=42 Demo__Offers="$offers" Demo__Newcomers="$newcomers" ${SERVER_ENV:-}
-last=$(printf "nc-%06d" "$newcomers")
-for _ in $(seq 1 600); do
-  curl -fs -H "X-Api-Key: demo-case-worker-key-0002" "http://127.0.0.1:$port/api/v1/newcomers/$last/suggestions" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-export NEWCOMERS=$newcomers
-wrk -t1 -c"$connections" -d5s -s benchmarks/http/dense.lua "http://127.0.0.1:$port" >/dev/null
+serve_dense "$port" "$connections" "$offers" "$newcomers"
 
 dotnet-counters collect -p "$server" --refresh-interval 1 --duration "$(printf "00:%02d:%02d:%02d" $(((seconds + 2) / 3600)) $(((seconds + 2) / 60 % 60)) $(((seconds + 2) % 60)))" --format csv -o "$out/counters.csv" \
   --counters System.Runtime,Microsoft.AspNetCore.Hosting,System.Net.Sockets >/dev/null 2>&1 &

@@ -14,16 +14,6 @@ newcomers=${4:-200}
 port=5098
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-serve "$port" 600 Demo__Seed=true Demo__RandomSeed=42 Demo__Offers="$offers" Demo__Newcomers="$newcomers"
-# The demo seed runs in the background: wait until the last newcomer is there.
-last=$(printf "nc-%06d" "$newcomers")
-for _ in $(seq 1 600); do
-  curl -fs -H "X-Api-Key: demo-case-worker-key-0002" "http://127.0.0.1:$port/api/v1/newcomers/$last/suggestions" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-
-export NEWCOMERS=$newcomers
-# Warm up the JIT, then measure.
-wrk -t1 -c"$connections" -d5s -s benchmarks/http/dense.lua "http://127.0.0.1:$port" >/dev/null
+serve_dense "$port" "$connections" "$offers" "$newcomers"
 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s benchmarks/http/dense.lua "http://127.0.0.1:$port"
 echo "offers=$offers newcomers=$newcomers connections=$connections server RSS: $(ps -o rss= -p $server) KiB"

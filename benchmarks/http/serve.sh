@@ -21,3 +21,19 @@ serve() {
   curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$dir/server.log"; exit 1; }
   ready_s=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 }
+
+# `serve_dense PORT CONNECTIONS OFFERS NEWCOMERS`: the dense scenario's server (the demo generator's offers clustered
+# around the cities, seeded), waits until the background seed has stored the last newcomer, exports NEWCOMERS for
+# dense.lua and warms the JIT with 5 s of the load.
+serve_dense() {
+  local port=$1 connections=$2 offers=$3 newcomers=$4
+  serve "$port" 600 Demo__Seed=true Demo__RandomSeed=42 Demo__Offers="$offers" Demo__Newcomers="$newcomers"
+  local last
+  last=$(printf "nc-%06d" "$newcomers")
+  for _ in $(seq 1 600); do
+    curl -fs -H "X-Api-Key: demo-case-worker-key-0002" "http://127.0.0.1:$port/api/v1/newcomers/$last/suggestions" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  export NEWCOMERS=$newcomers
+  wrk -t1 -c"$connections" -d5s -s benchmarks/http/dense.lua "http://127.0.0.1:$port" >/dev/null
+}

@@ -209,7 +209,8 @@ internal sealed class Shapes
 
     private readonly CriterionShape?[] _byCriterion;
     private readonly CriterionShape?[] _interactions;
-    private readonly bool _anyInteraction;
+    // Per criterion the slots this profile has a curve for, in order of precedence: the scan looks at no other.
+    private readonly int[][] _slotsOf;
 
     /// <summary>Compiles the shapes.</summary>
     /// <param name="byCriterion">Per criterion its curve or null.</param>
@@ -218,7 +219,9 @@ internal sealed class Shapes
     {
         _byCriterion = byCriterion;
         _interactions = interactions;
-        _anyInteraction = interactions.Any(s => s is not null);
+        _slotsOf = Enumerable.Range(0, byCriterion.Length)
+            .Select(c => Enumerable.Range(0, interactions.Length).Where(k => interactions[k] is not null && (int)Interactions[k].Criterion == c).ToArray())
+            .ToArray();
     }
 
     /// <summary>The features each criterion's shape may read.</summary>
@@ -241,13 +244,9 @@ internal sealed class Shapes
     /// <summary>The curve that scores criterion <paramref name="c"/> for the pair: the first present interaction slot that covers it, else the criterion's own (null: the formula).</summary>
     public CriterionShape? For(int c, in PairInputs p)
     {
-        if (_anyInteraction)
+        foreach (var k in _slotsOf[c])
         {
-            var slots = Interactions;
-            for (var k = 0; k < slots.Length; k++)
-            {
-                if (_interactions[k] is { } shape && (int)slots[k].Criterion == c && Applies(k, p)) return shape;
-            }
+            if (Applies(k, p)) return _interactions[k];
         }
         return _byCriterion[c];
     }

@@ -141,9 +141,20 @@ internal readonly record struct PairInputs(double Km, bool Remote, int Level, in
 }
 
 /// <summary>
-/// The shapes of a profile, compiled for the scan: per criterion at most one shape; language may have a second one
-/// for taalstages and distance a second one for newcomers at A0/A1 (the two interactions that paid on held-out data). Applied after the formulas, only to survivors, and only when the profile has shapes, so a profile
-/// without shapes scores exactly as before. Immutable and thread-safe.
+/// An interaction slot: a second curve of one criterion for part of the pairs, under its own name in a profile's
+/// shapes. Where it applies it replaces the criterion's curve (or formula); elsewhere the criterion scores as without it.
+/// The explanation names the criterion, as for its own curve.
+/// </summary>
+/// <param name="Name">The slot's name in a profile's <c>shapes</c>.</param>
+/// <param name="Criterion">The criterion whose score it gives.</param>
+/// <param name="Features">The raw features its curve may read.</param>
+internal sealed record InteractionSlot(string Name, Criterion Criterion, ShapeFeature[] Features);
+
+/// <summary>
+/// The shapes of a profile, compiled for the scan: per criterion at most one shape, and at most one curve per
+/// interaction slot (<see cref="Interactions"/>: a second curve of a criterion for part of the pairs, learned only where
+/// it paid on held-out data). Applied after the formulas, only to survivors, and only when the profile has shapes, so a
+/// profile without shapes scores exactly as before. Immutable and thread-safe.
 /// </summary>
 internal sealed class Shapes
 {
@@ -159,21 +170,59 @@ internal sealed class Shapes
     /// <summary>Newcomers at or below this Dutch level (A1) take the <see cref="DistanceBeginnerSlot"/> curve when there is one.</summary>
     public const int BeginnerMaxLevel = 1;
 
-    private readonly CriterionShape?[] _byCriterion;
-    private readonly CriterionShape? _languageInternship;
-    private readonly CriterionShape? _distanceBeginner;
-
-    public Shapes(CriterionShape?[] byCriterion, CriterionShape? languageInternship, CriterionShape? distanceBeginner)
-    {
-        _byCriterion = byCriterion;
-        _languageInternship = languageInternship;
-        _distanceBeginner = distanceBeginner;
-    }
-
     /// <summary>The slot of the language curve for taalstages (other kinds keep the language slot's curve or the formula).</summary>
     public const string LanguageInternshipSlot = "languageInternship";
     /// <summary>The slot of the distance curve for newcomers at A0 or A1 (others keep the distance slot's curve or the formula).</summary>
     public const string DistanceBeginnerSlot = "distanceBeginner";
+    /// <summary>The slot of the distance curve for an offer that shares at least one interest exactly (distance × shared interest).</summary>
+    public const string DistanceSharedInterestSlot = "distanceSharedInterest";
+    /// <summary>The slot of the availability curve for introductory internships (availability × kind).</summary>
+    public const string AvailabilityInternshipSlot = "availabilityInternship";
+    /// <summary>The slot of the goal-fit curve for introductory internships (goals × kind).</summary>
+    public const string GoalsInternshipSlot = "goalsInternship";
+
+    /// <summary>
+    /// The interaction slots in order of precedence: where two of one criterion apply to a pair (a beginner and a shared
+    /// interest), the first present one gives the score. <see cref="Applies"/> says to which pairs each belongs.
+    /// </summary>
+    public static readonly InteractionSlot[] Interactions =
+    [
+        new(LanguageInternshipSlot, Criterion.Language, [ShapeFeature.LevelGapLanguageInternship]),
+        new(DistanceBeginnerSlot, Criterion.Distance, [ShapeFeature.Km]),
+        new(DistanceSharedInterestSlot, Criterion.Distance, [ShapeFeature.Km]),
+        new(AvailabilityInternshipSlot, Criterion.Availability, [ShapeFeature.TimeRatio]),
+        new(GoalsInternshipSlot, Criterion.Goals, [ShapeFeature.GoalFit]),
+    ];
+
+    /// <summary>Whether interaction slot <paramref name="slot"/> (an index into <see cref="Interactions"/>) covers the pair.</summary>
+    public static bool Applies(int slot, in PairInputs p) => slot switch
+    {
+        0 => p.Kind == OfferKind.LanguageInternship,
+        1 => p.Level <= BeginnerMaxLevel,
+        2 => p.ExactInterests >= 1,
+        3 or 4 => p.Kind == OfferKind.IntroductoryInternship,
+        _ => false,
+    };
+
+    /// <summary>The interaction slot of a name, or −1.</summary>
+    public static int InteractionIndex(string name) => Array.FindIndex(Interactions, s => s.Name == name);
+
+    private readonly CriterionShape?[] _byCriterion;
+    private readonly CriterionShape?[] _interactions;
+    // Per criterion the slots this profile has a curve for, in order of precedence: the scan looks at no other.
+    private readonly int[][] _slotsOf;
+
+    /// <summary>Compiles the shapes.</summary>
+    /// <param name="byCriterion">Per criterion its curve or null.</param>
+    /// <param name="interactions">Per interaction slot (as <see cref="Interactions"/>) its curve or null.</param>
+    public Shapes(CriterionShape?[] byCriterion, CriterionShape?[] interactions)
+    {
+        _byCriterion = byCriterion;
+        _interactions = interactions;
+        _slotsOf = Enumerable.Range(0, byCriterion.Length)
+            .Select(c => Enumerable.Range(0, interactions.Length).Where(k => interactions[k] is not null && (int)Interactions[k].Criterion == c).ToArray())
+            .ToArray();
+    }
 
     /// <summary>The features each criterion's shape may read.</summary>
     public static ShapeFeature[] FeaturesOf(Criterion c) => c switch
@@ -189,20 +238,25 @@ internal sealed class Shapes
     /// <summary>The shape of a criterion, or null where the formula scores.</summary>
     public CriterionShape? Of(Criterion c) => _byCriterion[(int)c];
 
-    /// <summary>The taalstage language shape, or null.</summary>
-    public CriterionShape? LanguageInternship => _languageInternship;
+    /// <summary>The curve of interaction slot <paramref name="slot"/>, or null.</summary>
+    public CriterionShape? Interaction(int slot) => _interactions[slot];
 
-    /// <summary>The beginners' distance shape, or null.</summary>
-    public CriterionShape? DistanceBeginner => _distanceBeginner;
+    /// <summary>The curve that scores criterion <paramref name="c"/> for the pair: the first present interaction slot that covers it, else the criterion's own (null: the formula).</summary>
+    public CriterionShape? For(int c, in PairInputs p)
+    {
+        foreach (var k in _slotsOf[c])
+        {
+            if (Applies(k, p)) return _interactions[k];
+        }
+        return _byCriterion[c];
+    }
 
     /// <summary>Replaces the formula score of every shaped criterion by its curve over the pair's raw feature.</summary>
     public void Apply(Span<double> s, in PairInputs p)
     {
         for (var c = 0; c < _byCriterion.Length; c++)
         {
-            var shape = c == (int)Criterion.Language && p.Kind == OfferKind.LanguageInternship && _languageInternship is not null ? _languageInternship
-                : c == (int)Criterion.Distance && p.Level <= BeginnerMaxLevel && _distanceBeginner is not null ? _distanceBeginner
-                : _byCriterion[c];
+            var shape = For(c, p);
             if (shape is null) continue;
             s[c] = c == (int)Criterion.BridgingLanguage && !p.SharedLanguage ? 0 : shape.Evaluate(p.Feature(shape.Feature));
         }

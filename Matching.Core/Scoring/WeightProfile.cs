@@ -26,8 +26,9 @@ public sealed class WeightProfileDocument
     /// <summary>Schema of the document: 1 (weights and formula settings only, the default) or 2 (with <see cref="Shapes"/>).</summary>
     public int? Schema { get; set; }
     /// <summary>
-    /// Schema 2: a learned curve per criterion name (and "languageInternship" for the taalstage language curve) that
-    /// replaces the criterion's formula; criteria without one keep their formula.
+    /// Schema 2: a learned curve per criterion name that replaces the criterion's formula, and per interaction slot
+    /// (languageInternship, distanceBeginner, distanceSharedInterest, availabilityInternship, goalsInternship) a second
+    /// curve of its criterion for part of the pairs; criteria without one keep their formula.
     /// </summary>
     public Dictionary<string, ShapeDocument>? Shapes { get; set; }
     /// <summary>
@@ -210,22 +211,19 @@ public sealed class WeightProfile
             return null;
         }
         var byCriterion = new CriterionShape?[Criteria.Count];
-        CriterionShape? languageInternship = null;
-        CriterionShape? distanceBeginner = null;
+        var interactions = new CriterionShape?[Scoring.Shapes.Interactions.Length];
         foreach (var (key, doc) in documents)
         {
             var field = $"shapes.{key}";
-            var isInternship = key == Scoring.Shapes.LanguageInternshipSlot;
-            var isBeginner = key == Scoring.Shapes.DistanceBeginnerSlot;
+            var slot = Scoring.Shapes.InteractionIndex(key);
             var criterion = Criterion.Language;
-            if (!isInternship && !isBeginner && (!WireNames.TryParse(key, out criterion) || Criteria.Name(criterion) != key))
+            if (slot < 0 && (!WireNames.TryParse(key, out criterion) || Criteria.Name(criterion) != key))
             {
                 errors.Add(field, $"Unknown criterion; known: {string.Join(", ", Criteria.All.Select(Criteria.Name))}, "
-                    + $"{Scoring.Shapes.LanguageInternshipSlot}, {Scoring.Shapes.DistanceBeginnerSlot}.");
+                    + $"{string.Join(", ", Scoring.Shapes.Interactions.Select(s => s.Name))}.");
                 continue;
             }
-            var c = isInternship ? Criterion.Language : isBeginner ? Criterion.Distance : criterion;
-            var allowed = isInternship ? [ShapeFeature.LevelGapLanguageInternship] : Scoring.Shapes.FeaturesOf(c);
+            var allowed = slot >= 0 ? Scoring.Shapes.Interactions[slot].Features : Scoring.Shapes.FeaturesOf(criterion);
             if (doc is null || !WireNames.TryParse<ShapeFeature>(doc.Feature, out var feature) || WireNames.Of(feature) != doc.Feature
                 || !allowed.Contains(feature))
             {
@@ -233,11 +231,10 @@ public sealed class WeightProfile
                 continue;
             }
             var shape = CriterionShape.Create(feature, doc.Knots, field, errors);
-            if (isInternship) languageInternship = shape;
-            else if (isBeginner) distanceBeginner = shape;
-            else byCriterion[(int)c] = shape;
+            if (slot >= 0) interactions[slot] = shape;
+            else byCriterion[(int)criterion] = shape;
         }
-        return new Shapes(byCriterion, languageInternship, distanceBeginner);
+        return new Shapes(byCriterion, interactions);
     }
 
     private static Dictionary<string, ShapeDocument>? ShapeDocuments(Shapes? shapes)
@@ -246,8 +243,10 @@ public sealed class WeightProfile
         static ShapeDocument Doc(CriterionShape s) => new() { Feature = WireNames.Of(s.Feature), Knots = s.Knots.Select(k => new[] { k.X, k.Y }).ToList() };
         var result = new Dictionary<string, ShapeDocument>(StringComparer.Ordinal);
         foreach (var c in Criteria.All) if (shapes.Of(c) is { } s) result[Criteria.Name(c)] = Doc(s);
-        if (shapes.LanguageInternship is { } li) result[Scoring.Shapes.LanguageInternshipSlot] = Doc(li);
-        if (shapes.DistanceBeginner is { } db) result[Scoring.Shapes.DistanceBeginnerSlot] = Doc(db);
+        for (var k = 0; k < Scoring.Shapes.Interactions.Length; k++)
+        {
+            if (shapes.Interaction(k) is { } s) result[Scoring.Shapes.Interactions[k].Name] = Doc(s);
+        }
         return result;
     }
 

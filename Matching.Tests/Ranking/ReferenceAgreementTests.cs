@@ -37,11 +37,34 @@ public class ReferenceAgreementTests
         },
     }, out _)!;
 
+    /// <summary>A curve on every criterion and on every interaction slot, so that each slot's precedence is exercised.</summary>
+    internal static readonly WeightProfile Interacting = WeightProfile.Create(new WeightProfileDocument
+    {
+        Name = "interacting",
+        Weights = new() { ["language"] = 1, ["interests"] = 2, ["distance"] = 1.5, ["availability"] = 1, ["bridgingLanguage"] = 0.7, ["goals"] = 0.3 },
+        LevelTolerance = 2,
+        Shapes = new()
+        {
+            ["distance"] = new() { Feature = "km", Knots = [[0, 1], [3.3, 0.9], [11.7, 0.35], [27.1, 0.05]] },
+            ["distanceBeginner"] = new() { Feature = "km", Knots = [[0, 1], [2, 0.6], [8, 0.1]] },
+            ["distanceSharedInterest"] = new() { Feature = "km", Knots = [[0, 1], [6, 0.8], [20, 0.3], [40, 0]] },
+            ["language"] = new() { Feature = "levelGap", Knots = [[-2, 0.1], [-1, 0.55], [0, 1], [1.5, 0.6], [4, 0.2]] },
+            ["languageInternship"] = new() { Feature = "levelGapLanguageInternship", Knots = [[-1, 0.3], [0, 1], [2, 0]] },
+            ["interests"] = new() { Feature = "interestFit", Knots = [[0, 0.1], [0.5, 0.7], [1, 1]] },
+            ["availability"] = new() { Feature = "timeRatio", Knots = [[1, 0.4], [1.7, 0.8], [4.5, 1]] },
+            ["availabilityInternship"] = new() { Feature = "timeRatio", Knots = [[0.8, 0], [1.3, 0.9], [3, 1]] },
+            ["bridgingLanguage"] = new() { Feature = "bridgingLevel", Knots = [[0, 1], [2, 0.7], [3.5, 0.1], [6, 0]] },
+            ["goals"] = new() { Feature = "goalFit", Knots = [[0.3, 0], [0.6, 0.2], [1, 1]] },
+            ["goalsInternship"] = new() { Feature = "goalFit", Knots = [[0.3, 0.1], [0.8, 0.5], [1, 0.9]] },
+        },
+    }, out _)!;
+
     private static IEnumerable<TestCaseData> Profiles()
     {
         yield return new TestCaseData(WeightProfile.Default, 11).SetName("Pairs_DefaultProfile_Agree");
         yield return new TestCaseData(Tolerant, 12).SetName("Pairs_TolerantProfile_Agree");
         yield return new TestCaseData(Shaped, 13).SetName("Pairs_ShapedProfile_ShapeInIndexEqualsReference");
+        yield return new TestCaseData(Interacting, 14).SetName("Pairs_EveryInteractionSlot_ShapeInIndexEqualsReference");
     }
 
     [TestCaseSource(nameof(Profiles))]

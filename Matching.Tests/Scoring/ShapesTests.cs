@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Matching.Data;
+using Matching.Model;
 using Matching.Ranking;
 using Matching.Reference;
 using Matching.Scoring;
@@ -133,6 +134,96 @@ public class ShapesTests
             {
                 s.Criteria.Sum(c => c.Contribution).Should().BeApproximately(s.Score, 1e-12);
                 s.Reasons.Should().NotBeEmpty();
+                explained++;
+            }
+        }
+        explained.Should().BeGreaterThan(100);
+    }
+
+    [Test]
+    public void Create_OfItsOwnDocument_EveryInteractionSlot_SameJsonAndCurves()
+    {
+        var first = ReferenceAgreementTests.Interacting;
+        var json = JsonSerializer.Serialize(first.ToDocument(), WeightProfileDocument.JsonOptions);
+        var second = WeightProfile.Parse(json, out var errors)!;
+
+        errors.IsEmpty.Should().BeTrue(errors.ToString());
+        JsonSerializer.Serialize(second.ToDocument(), WeightProfileDocument.JsonOptions).Should().Be(json);
+        for (var k = 0; k < Shapes.Interactions.Length; k++)
+        {
+            json.Should().Contain($"\"{Shapes.Interactions[k].Name}\"");
+            second.Shapes!.Interaction(k)!.Knots.Should().Equal(first.Shapes!.Interaction(k)!.Knots, Shapes.Interactions[k].Name);
+        }
+    }
+
+    [Test]
+    public void Create_InteractionSlotWithAnotherCriterionsFeature_RefusedNamingTheFeature()
+    {
+        var doc = Document(new() { ["distanceSharedInterest"] = new() { Feature = "timeRatio", Knots = [[0, 1], [5, 0]] } });
+
+        WeightProfile.Create(doc, out var errors).Should().BeNull();
+
+        errors.ToDictionary().Keys.Should().Contain("shapes.distanceSharedInterest.feature");
+    }
+
+    [Test]
+    public void Apply_TwoSlotsCoverThePair_TheFirstInPrecedenceScores()
+    {
+        // Flat curves, one value per slot, so the score says which curve was used.
+        static ShapeDocument Flat(string feature, double y) => new() { Feature = feature, Knots = [[0, y], [1, y]] };
+        var shapes = WeightProfile.Create(Document(new()
+        {
+            ["distance"] = Flat("km", 0.1),
+            ["distanceBeginner"] = Flat("km", 0.2),
+            ["distanceSharedInterest"] = Flat("km", 0.3),
+            ["availability"] = Flat("timeRatio", 0.4),
+            ["availabilityInternship"] = Flat("timeRatio", 0.5),
+            ["goals"] = Flat("goalFit", 0.6),
+            ["goalsInternship"] = Flat("goalFit", 0.7),
+        }), out _)!.Shapes!;
+        double[] Scored(int level, int exact, OfferKind kind)
+        {
+            var s = new double[Criteria.Count];
+            shapes.Apply(s, new PairInputs(5, false, level, 0, 6, kind, exact, 0.5, 2, false, 0.5));
+            return s;
+        }
+
+        var beginnerWithInterest = Scored(level: 1, exact: 2, OfferKind.Buddy);
+        var advancedWithInterest = Scored(level: 3, exact: 1, OfferKind.IntroductoryInternship);
+        var advancedWithout = Scored(level: 3, exact: 0, OfferKind.Volunteering);
+
+        beginnerWithInterest[(int)Criterion.Distance].Should().Be(0.2, "the beginners' curve comes first");
+        advancedWithInterest[(int)Criterion.Distance].Should().Be(0.3);
+        advancedWithout[(int)Criterion.Distance].Should().Be(0.1);
+        advancedWithInterest[(int)Criterion.Availability].Should().Be(0.5);
+        advancedWithInterest[(int)Criterion.Goals].Should().Be(0.7);
+        beginnerWithInterest[(int)Criterion.Availability].Should().Be(0.4);
+        beginnerWithInterest[(int)Criterion.Goals].Should().Be(0.6);
+    }
+
+    [Test]
+    public void Suggest_EveryInteractionSlot_SameRankingAsReference_ExplainedByItsCriterionInDutchAndEnglish()
+    {
+        var profile = ReferenceAgreementTests.Interacting;
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 23, Newcomers = 40, Offers = 1000, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        foreach (var o in data.Offers) engine.Upsert(o, 0);
+        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var explained = 0;
+
+        foreach (var n in data.Newcomers)
+        {
+            var expected = reference.Rank(n, data.Offers.Select(o => (o, 0)), profile, Today, null, 10);
+            var actual = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile });
+            actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
+            actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (x, y) => Math.Abs(x - y) < 1e-12);
+            var english = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile, Language = ReasonLanguage.En });
+            foreach (var (s, en) in actual.Suggestions.Zip(english.Suggestions))
+            {
+                s.Criteria.Select(c => c.Name).Should().Equal(Criteria.All.Select(Criteria.Name), "an interaction slot is explained as its criterion, not as a seventh");
+                s.Criteria.Sum(c => c.Contribution).Should().BeApproximately(s.Score, 1e-12);
+                s.Reasons.Should().NotBeEmpty();
+                en.Reasons.Should().NotBeEmpty().And.NotIntersectWith(s.Reasons, "the English sentences are not the Dutch ones");
                 explained++;
             }
         }

@@ -38,6 +38,16 @@ public class SpreadTests
     }
 
     [Test]
+    public void Run_ShapedOnly_TheDefaultAndTheShapedCellsOfTheFullRun()
+    {
+        var alone = Spread.Run(HarnessTestData.Queries, "test", [250], [2], ExperimentTests.Small with { ShapedOnly = true });
+
+        alone.Cells.Select(c => c.Ranker).Should().Equal(Experiment.Default, Experiment.Shaped);
+        alone.Cells.Should().Equal(Shared.Value.Cells.Where(c => c.Size == 250 && c.Seed == 2 && c.Ranker is Experiment.Default or Experiment.Shaped),
+            "the shaped learner alone learns what it learns beside the others");
+    }
+
+    [Test]
     public void Run_NoOracle_Refused()
     {
         var blind = HarnessTestData.Queries.Select(q => q.WithoutOracle()).ToList();

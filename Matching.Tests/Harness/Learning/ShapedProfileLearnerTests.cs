@@ -99,6 +99,43 @@ public class ShapedProfileLearnerTests
     }
 
     [Test]
+    public void Learn_DistanceMattersMoreForBeginners_TakesTheBeginnersSlotAndNoSpuriousOne()
+    {
+        // Completion falls with km six times as steeply at A0/A1; shared interests, kind and time vary but do not matter.
+        var rng = new Random(9);
+        var queries = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var km = rng.NextDouble() * 20;
+            var level = rng.Next(0, 6);
+            var p = 1 / (1 + Math.Exp(-(1.5 - (level <= Shapes.BeginnerMaxLevel ? 0.3 : 0.05) * km)));
+            var inputs = new PairInputs(km, false, level, 0, 6, (OfferKind)rng.Next(0, 5), rng.Next(0, 3), 0.5, 1 + 3 * rng.NextDouble(), false, 0.6);
+            return HarnessTestData.Query($"nc-{i:D5}", [HarnessTestData.ByLanguage(1)], completed: rng.NextDouble() < p, inputs: [inputs]);
+        }).ToList();
+
+        var result = new ShapedProfileLearner(Small with { Iterations = [20], SplinePenalties = [3] }).Learn(queries);
+
+        result.Selection[0].Should().Be(result.Selection[0] with { Slot = Shapes.DistanceBeginnerSlot, Taken = true });
+        result.Selection[^1].Taken.Should().BeFalse("the selection stops at the first slot that does not pay");
+        result.Kept.Should().Equal(Shapes.DistanceBeginnerSlot);
+        result.WithoutInteractionsLogLoss.Should().BeGreaterThan(result.ChosenLogLoss);
+        var shapes = result.Profile.Shapes!;
+        var beginner = shapes.Interaction(Shapes.InteractionIndex(Shapes.DistanceBeginnerSlot))!;
+        beginner.Evaluate(10).Should().BeLessThan(shapes.Of(Criterion.Distance)!.Evaluate(10) - 0.2, "beginners lose more per km");
+    }
+
+    [Test]
+    public void Learn_NoCandidates_NoInteractionCurves()
+    {
+        var train = Splits.TrainTest(HarnessTestData.Queries, 3).Train;
+
+        var result = new ShapedProfileLearner(Small with { Candidates = [], SplinePenalties = [3] }).Learn(train);
+
+        result.Selection.Should().BeEmpty();
+        result.Interactions.Should().BeFalse();
+        result.Curves.Should().OnlyContain(c => Shapes.InteractionIndex(c.Slot) < 0);
+    }
+
+    [Test]
     public void Unimodal_ValleyData_ProjectedToRiseThenFall()
     {
         double[] y = [0.5, 0.2, 0.6, 0.9, 0.7, 0.8, 0.1];

@@ -118,6 +118,7 @@ internal static class HarnessCli
               --sizes LIST         history sizes in matches, comma-separated (default: the whole history)
               --out FILE           also write the tables as Markdown
               --folds K            cross-validation folds of the learners (default 5)
+              --shaped-only        the shaped learner alone beside the default (how its variants were compared, quickly)
             """,
         ["simulate"] = Simulation.SimulateVerb.Help,
     };
@@ -131,7 +132,7 @@ internal static class HarnessCli
         ["tune"] = (["objective", "samples", "refine", "folds", "out", "name"], []),
         ["learn"] = (["tuned", "out", "shaped-out", "name", "folds", "samples", "refine"], ["no-ceiling"]),
         ["report"] = (["tuned", "out", "folds", "samples", "refine", "seeds"], ["no-ceiling"]),
-        ["spread"] = (["seeds", "sizes", "out", "folds"], []),
+        ["spread"] = (["seeds", "sizes", "out", "folds"], ["shaped-only"]),
         ["simulate"] = (Simulation.SimulateVerb.Valued, Simulation.SimulateVerb.Switches),
     };
 
@@ -414,6 +415,7 @@ internal static class HarnessCli
             TestShare = flags.Double("test-share", Splits.DefaultTestShare, 0.01, 0.99),
             Folds = flags.Int("folds", 5, 2, 20),
             Ceiling = false,
+            ShapedOnly = flags.Has("shaped-only"),
         };
         var sizesText = flags.Get("sizes");
         var (world, queries) = Load(flags, progress);

@@ -84,6 +84,8 @@ internal static class JsonOutput
             splineTrials = r.Shaped.SplineTrials.Select(t => new { penalty = t.Penalty, logLossBits = t.LogLoss }),
             interactions = r.Shaped.Interactions,
             withoutInteractionsLogLossBits = r.Shaped.WithoutInteractionsLogLoss,
+            interactionsKept = r.Shaped.Kept,
+            selection = r.Shaped.Selection.Select(t => new { slot = t.Slot, logLossBits = t.LogLoss, taken = t.Taken }),
             iterations = r.Shaped.Iterations,
             minLeaf = r.Shaped.MinLeaf,
             trials = r.Shaped.Trials.Select(t => new { iterations = t.Iterations, minLeaf = t.MinLeaf, logLossBits = t.LogLoss }),

@@ -35,6 +35,8 @@ internal sealed record ExperimentOptions
     public WeightProfile? Tuned { get; init; }
     /// <summary>The smallest group counted in the gaps.</summary>
     public int MinGroupSize { get; init; } = Evaluator.DefaultMinGroupSize;
+    /// <summary>The spread with the shaped learner alone beside the default (how its variants are compared on other worlds).</summary>
+    public bool ShapedOnly { get; init; }
 }
 
 /// <summary>One ranker's held-out result.</summary>

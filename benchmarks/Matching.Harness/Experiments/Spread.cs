@@ -1,4 +1,5 @@
 using Matching.Harness.Evaluation;
+using Matching.Harness.Learning;
 using Matching.Harness.Replay;
 using Matching.Scoring;
 
@@ -75,9 +76,19 @@ internal static class Spread
                 var run = options with { Seed = seed };
                 var (train, test) = Splits.TrainTest(sub, seed, options.TestShare);
                 progress?.Invoke($"spread: {sub.Count} matches, seed {seed}: learn on {train.Count}, score on {test.Count}");
-                var (linear, shaped, lgb, _, _) = Experiment.Learn(train.Select(q => q.WithoutOracle()).ToList(), run, progress);
-                IRanker[] rankers = [new ProfileRanker(WeightProfile.Default, Experiment.Default), new ProfileRanker(linear.Profile, Experiment.Learned),
-                    new ProfileRanker(shaped.Profile, Experiment.Shaped), lgb.AsRanker()];
+                var blind = train.Select(q => q.WithoutOracle()).ToList();
+                IRanker[] rankers;
+                if (options.ShapedOnly)
+                {
+                    var alone = new ShapedProfileLearner(run.Shaped with { Seed = seed, Folds = run.Folds }, progress).Learn(blind, Experiment.Shaped);
+                    rankers = [new ProfileRanker(WeightProfile.Default, Experiment.Default), new ProfileRanker(alone.Profile, Experiment.Shaped)];
+                }
+                else
+                {
+                    var (linear, shaped, lgb, _, _) = Experiment.Learn(blind, run, progress);
+                    rankers = [new ProfileRanker(WeightProfile.Default, Experiment.Default), new ProfileRanker(linear.Profile, Experiment.Learned),
+                        new ProfileRanker(shaped.Profile, Experiment.Shaped), lgb.AsRanker()];
+                }
                 var oracle = Evaluator.Evaluate(new OracleRanker(), test, options.MinGroupSize);
                 var evaluations = rankers.Select(r => Evaluator.Evaluate(r, test, options.MinGroupSize)).ToList();
                 foreach (var e in evaluations)

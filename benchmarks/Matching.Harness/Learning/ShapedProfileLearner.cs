@@ -32,6 +32,15 @@ internal sealed record ShapedLearnOptions
     public IReadOnlyList<double> SplinePenalties { get; init; } = [0.3, 1, 3, 10, 30];
     /// <summary>Knots per curve at most (quantiles of the continuous features, every value of the discrete ones).</summary>
     public int Knots { get; init; } = 16;
+    /// <summary>The interaction slots offered to the forward selection (names of <see cref="Shapes.Interactions"/>); empty: none.</summary>
+    public IReadOnlyList<string> Candidates { get; init; } = Shapes.Interactions.Select(s => s.Name).ToArray();
+    /// <summary>The least drop in cross-validated log-loss (bits) for which the forward selection takes an interaction slot.</summary>
+    public double MinGain { get; init; }
+    /// <summary>
+    /// How many standard errors the drop must reach as well: the error of the mean of the per-match differences of held-out
+    /// log-loss (each match is held out once), so a slot is taken only when it pays beyond the noise of the folds.
+    /// </summary>
+    public double MinGainStandardErrors { get; init; } = 1;
 }
 
 /// <summary>One learned curve: the GAM's own effect and the monotone or unimodal knots the profile keeps, on one scale.</summary>
@@ -57,15 +66,20 @@ internal sealed record ShapedTrial(int Iterations, int MinLeaf, double LogLoss);
 /// <param name="Iterations">The rounds chosen.</param>
 /// <param name="MinLeaf">The smallest leaf chosen.</param>
 /// <param name="Curves">The curves.</param>
-/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss at the chosen setting without the interaction curves.</param>
-/// <param name="Interactions">Whether the interaction curves (taalstage level gap, beginners' distance) were kept.</param>
+/// <param name="WithoutInteractionsLogLoss">Cross-validated log-loss without any interaction curve (at the setting chosen for that).</param>
+/// <param name="Interactions">Whether any interaction curve was kept.</param>
 /// <param name="SplineTrials">Penalties tried for the spline family and their cross-validated log-loss (bits).</param>
 /// <param name="Family">The family chosen: <see cref="ShapedProfileLearner.Gam"/> or <see cref="ShapedProfileLearner.Spline"/>.</param>
 /// <param name="Penalty">The spline's penalty when the spline was chosen, else NaN.</param>
+/// <param name="Selection">The forward selection of interaction slots: each round's best candidate, its log-loss and whether it was taken.</param>
 internal sealed record ShapedLearnResult(WeightProfile Profile, IReadOnlyList<ShapedTrial> Trials, double BaseRateLogLoss,
     int Iterations, int MinLeaf, IReadOnlyList<ShapeCurve> Curves, double WithoutInteractionsLogLoss, bool Interactions,
-    IReadOnlyList<(double Penalty, double LogLoss)> SplineTrials, string Family, double Penalty)
+    IReadOnlyList<(double Penalty, double LogLoss)> SplineTrials, string Family, double Penalty,
+    IReadOnlyList<(string Slot, double LogLoss, bool Taken)> Selection)
 {
+    /// <summary>The interaction slots kept, in order of precedence.</summary>
+    public IReadOnlyList<string> Kept => Curves.Select(c => c.Slot).Where(n => Shapes.InteractionIndex(n) >= 0).Distinct().ToList();
+
     /// <summary>The cross-validated log-loss of what was chosen (with the interactions).</summary>
     public double ChosenLogLoss => Family == ShapedProfileLearner.Spline ? SplineTrials.Min(t => t.LogLoss) : Trials.Min(t => t.LogLoss);
 }
@@ -85,59 +99,161 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
     /// <summary>A value no real feature takes: "this column does not apply to the pair" (the other kind's level gap, no shared language).</summary>
     private const float NotApplicable = PenalizedSplineFit.NotApplicable;
 
-    // The GAM's columns: slot, criterion, feature, and whether it is an interaction (a curve for part of the pairs).
-    private static readonly (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] AllColumns =
+    // A column: slot, criterion, feature, and the interaction slot it is (an index into Shapes.Interactions) or −1.
+    private static readonly (string Slot, Criterion Criterion, ShapeFeature Feature, int Interaction)[] BaseColumns =
     [
-        (Criteria.Name(Criterion.Language), Criterion.Language, ShapeFeature.LevelGap, false),
-        (Shapes.LanguageInternshipSlot, Criterion.Language, ShapeFeature.LevelGapLanguageInternship, true),
-        (Criteria.Name(Criterion.Interests), Criterion.Interests, ShapeFeature.ExactInterests, false),
-        (Criteria.Name(Criterion.Distance), Criterion.Distance, ShapeFeature.Km, false),
-        (Shapes.DistanceBeginnerSlot, Criterion.Distance, ShapeFeature.Km, true),
-        (Criteria.Name(Criterion.Availability), Criterion.Availability, ShapeFeature.TimeRatio, false),
-        (Criteria.Name(Criterion.BridgingLanguage), Criterion.BridgingLanguage, ShapeFeature.BridgingLevel, false),
-        (Criteria.Name(Criterion.Goals), Criterion.Goals, ShapeFeature.GoalFit, false),
+        (Criteria.Name(Criterion.Language), Criterion.Language, ShapeFeature.LevelGap, -1),
+        (Criteria.Name(Criterion.Interests), Criterion.Interests, ShapeFeature.ExactInterests, -1),
+        (Criteria.Name(Criterion.Distance), Criterion.Distance, ShapeFeature.Km, -1),
+        (Criteria.Name(Criterion.Availability), Criterion.Availability, ShapeFeature.TimeRatio, -1),
+        (Criteria.Name(Criterion.BridgingLanguage), Criterion.BridgingLanguage, ShapeFeature.BridgingLevel, -1),
+        (Criteria.Name(Criterion.Goals), Criterion.Goals, ShapeFeature.GoalFit, -1),
     ];
 
     private static readonly ShapeFeature[] Discrete = [ShapeFeature.LevelGap, ShapeFeature.LevelGapLanguageInternship, ShapeFeature.ExactInterests, ShapeFeature.BridgingLevel];
 
-    private (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] _columns = AllColumns;
+    private (string Slot, Criterion Criterion, ShapeFeature Feature, int Interaction)[] _columns = BaseColumns;
 
-    /// <summary>The columns with or without the interactions (the taalstage level gap, the beginners' distance).</summary>
-    private static (string Slot, Criterion Criterion, ShapeFeature Feature, bool Interaction)[] ColumnsOf(bool interactions) =>
-        AllColumns.Where(c => interactions || !c.Interaction).ToArray();
+    /// <summary>The criteria's columns and the given interaction slots', these in the engine's order of precedence.</summary>
+    private static (string Slot, Criterion Criterion, ShapeFeature Feature, int Interaction)[] ColumnsOf(IEnumerable<int> interactions) =>
+        [.. BaseColumns, .. interactions.Distinct().Order().Select(k => (Shapes.Interactions[k].Name, Shapes.Interactions[k].Criterion, Shapes.Interactions[k].Features[0], k))];
 
-    /// <summary>The GAM's feature vector of one pair: each column's raw feature, or <see cref="NotApplicable"/> where another column's curve applies.</summary>
+    /// <summary>
+    /// The feature vector of one pair: each column's raw feature, or <see cref="NotApplicable"/> where another column's
+    /// curve gives the criterion's score (the first interaction slot present that covers the pair, as the engine picks).
+    /// </summary>
     private float[] Row(in PairInputs p)
     {
         var f = new float[_columns.Length];
-        var has = (string slot) => _columns.Any(c => c.Slot == slot);
-        var internship = p.Kind == OfferKind.LanguageInternship && has(Shapes.LanguageInternshipSlot);
-        var beginner = p.Level <= Shapes.BeginnerMaxLevel && has(Shapes.DistanceBeginnerSlot);
+        Span<int> owner = stackalloc int[Criteria.Count];
+        owner.Fill(-1);
         for (var j = 0; j < _columns.Length; j++)
         {
-            var (slot, _, feature, _) = _columns[j];
-            f[j] = slot switch
-            {
-                Shapes.LanguageInternshipSlot => internship ? (float)p.Feature(feature) : NotApplicable,
-                Shapes.DistanceBeginnerSlot => beginner ? (float)p.Feature(feature) : NotApplicable,
-                _ when feature == ShapeFeature.LevelGap => internship ? NotApplicable : (float)p.Feature(feature),
-                _ when feature == ShapeFeature.Km => beginner ? NotApplicable : (float)p.Feature(feature),
-                _ when feature == ShapeFeature.BridgingLevel => p.SharedLanguage ? p.Level : NotApplicable,
-                _ => (float)p.Feature(feature),
-            };
+            var (_, criterion, _, k) = _columns[j];
+            if (k >= 0 && owner[(int)criterion] < 0 && Shapes.Applies(k, p)) owner[(int)criterion] = j;
+        }
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var (_, criterion, feature, k) = _columns[j];
+            var mine = owner[(int)criterion] == j || (k < 0 && owner[(int)criterion] < 0);
+            f[j] = !mine ? NotApplicable
+                : feature == ShapeFeature.BridgingLevel ? (p.SharedLanguage ? p.Level : NotApplicable)
+                : (float)p.Feature(feature);
         }
         return f;
     }
 
-    /// <summary>Learns from the training newcomers' historical matches.</summary>
+    /// <summary>
+    /// Learns from the training newcomers' historical matches. First the interaction slots, by forward selection: from
+    /// the criteria's curves alone, each round adds the candidate slot that lowers the cross-validated log-loss most, while
+    /// it lowers it by at least <see cref="ShapedLearnOptions.MinGain"/> (judged with the splines at the penalty chosen
+    /// without interactions, or the GAM's best setting when the splines are not tried). Then, with the slots kept, each
+    /// family's setting by the cross-validated log-loss, and the family with the lower one.
+    /// </summary>
     public ShapedLearnResult Learn(IReadOnlyList<ReplayQuery> train, string name = "learned-shaped")
     {
         var labelled = train.Where(q => q.Matched >= 0).ToList();
         if (labelled.Select(q => q.Completed).Distinct().Count() < 2) throw new InvalidOperationException("Learning needs both completed and stopped matches.");
         var folds = Splits.Folds(labelled, options.Folds, options.Seed);
+        var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
+        var splines = options.SplinePenalties.Count > 0;
+
+        // The criteria's curves alone: the setting the selection judges with.
+        _columns = ColumnsOf([]);
+        var plainSplines = splines ? SplineTrials(folds) : [];
+        var plainGam = splines ? [] : GamTrials(folds, out _);
+        var plainSpline = splines ? BestSpline(plainSplines) : default;
+        var plainGamBest = splines ? null : BestGam(plainGam);
+        (double Mean, double[] PerMatch) Judge(IReadOnlyList<int> slots)
+        {
+            _columns = ColumnsOf(slots);
+            if (!splines)
+            {
+                var mean = folds.Average(f => HeldOut(f.Train, f.Validate, plainGamBest!.Iterations, plainGamBest.MinLeaf).LogLoss);
+                return (mean, []);
+            }
+            var each = folds.SelectMany(f => SplineHeldOutPerMatch(f.Train, f.Validate, plainSpline.Penalty)).ToArray();
+            return (each.Average(), each);
+        }
+        var plain = Judge([]);
+        var plainLoss = splines ? plain.Mean : plainGamBest!.LogLoss;
+        var selected = new List<int>();
+        var selection = new List<(string Slot, double LogLoss, bool Taken)>();
+        var candidates = options.Candidates.Select(n => Shapes.InteractionIndex(n) is var k and >= 0 ? k
+            : throw new ArgumentException($"Unknown interaction slot {n}.", nameof(options))).Distinct().ToList();
+        var current = plain;
+        while (candidates.Count > 0)
+        {
+            var tried = candidates.Select(k => (Slot: k, Loss: Judge([.. selected, k]))).ToList();
+            var best = tried.OrderBy(t => t.Loss.Mean).ThenBy(t => t.Slot).First();
+            var gain = current.Mean - best.Loss.Mean;
+            var error = StandardError(current.PerMatch, best.Loss.PerMatch);
+            var taken = gain > 0 && gain >= options.MinGain && gain >= options.MinGainStandardErrors * error;
+            selection.Add((Shapes.Interactions[best.Slot].Name, best.Loss.Mean, taken));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"learn shaped: interactions {string.Join(", ", tried.Select(t => $"+{Shapes.Interactions[t.Slot].Name} {t.Loss.Mean:F4}"))} bits against {current.Mean:F4}: {(taken ? $"{Shapes.Interactions[best.Slot].Name} taken" : "none taken")} (gain {gain:F4} ± {error:F4})"));
+            if (!taken) break;
+            selected.Add(best.Slot);
+            candidates.Remove(best.Slot);
+            current = best.Loss;
+        }
+
+        // With the slots kept: each family's setting, and the family with the lower cross-validated log-loss.
+        _columns = ColumnsOf(selected);
+        var splineTrials = splines ? SplineTrials(folds) : [];
+        var trials = GamTrials(folds, out var foldModels);
+        var gamBest = BestGam(trials);
+        var spline = splines ? BestSpline(splineTrials) : (Penalty: double.NaN, LogLoss: double.PositiveInfinity);
+        var useSpline = spline.LogLoss < gamBest.LogLoss;
+        var interactions = selected.Count > 0;
+        progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"learn shaped: {(useSpline ? $"penalised splines (penalty {spline.Penalty})" : $"GAM ({gamBest.Iterations} rounds, leaves of at least {gamBest.MinLeaf})")}; interactions kept: {(interactions ? string.Join(", ", selected.Select(k => Shapes.Interactions[k].Name)) : "none")} (without any {plainLoss:F4} bits, with {Math.Min(spline.LogLoss, gamBest.LogLoss):F4}); always the base rate {baseRate:F4}"));
+        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        if (useSpline)
+        {
+            var fit = PenalizedSplineFit.Fit(rows, labelled.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, spline.Penalty);
+            var (sp, sc) = ToProfile(rows, _ => fit.Effect, name,
+                string.Create(CultureInfo.InvariantCulture, $"Learned by penalised piecewise-linear splines per feature (a logistic regression, penalty {spline.Penalty} on the changes of slope) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+            return new ShapedLearnResult(sp, trials, baseRate, gamBest.Iterations, gamBest.MinLeaf, sc, plainLoss, interactions, splineTrials, Spline, spline.Penalty, selection);
+        }
+        var ml = new MLContext(options.Seed);
+        var gam = Fit(ml, labelled, gamBest.Iterations, gamBest.MinLeaf);
+        ITransformer[] models = options.Bagged ? [gam, .. foldModels[(gamBest.Iterations, gamBest.MinLeaf)]] : [gam];
+        var (profile, curves) = ToProfile(rows, knots =>
+            {
+                // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
+                var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
+                var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
+                var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
+                return (column, x) => effects[(column, x)];
+            }, name,
+            string.Create(CultureInfo.InvariantCulture, $"Learned by a generalized additive model (ML.NET Gam, {gamBest.Iterations} rounds, leaves of at least {gamBest.MinLeaf}{(options.Bagged ? $", the mean of {models.Length} models" : "")}) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
+        return new ShapedLearnResult(profile, trials, baseRate, gamBest.Iterations, gamBest.MinLeaf, curves, plainLoss, interactions, splineTrials, Gam, double.NaN, selection);
+    }
+
+    private List<(double Penalty, double LogLoss)> SplineTrials(IReadOnlyList<(IReadOnlyList<ReplayQuery> Train, IReadOnlyList<ReplayQuery> Validate)> folds)
+    {
+        var result = new List<(double Penalty, double LogLoss)>();
+        foreach (var lambda in options.SplinePenalties)
+        {
+            var loss = folds.Average(f => SplineHeldOut(f.Train, f.Validate, lambda));
+            result.Add((lambda, loss));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: penalised splines, penalty {lambda}: log-loss {loss:F4} bits"));
+        }
+        return result;
+    }
+
+    private static (double Penalty, double LogLoss) BestSpline(IEnumerable<(double Penalty, double LogLoss)> trials) =>
+        trials.OrderBy(t => t.LogLoss).ThenByDescending(t => t.Penalty).First();
+
+    private static ShapedTrial BestGam(IEnumerable<ShapedTrial> trials) =>
+        trials.OrderBy(t => t.LogLoss).ThenBy(t => t.Iterations).ThenByDescending(t => t.MinLeaf).First();
+
+    private List<ShapedTrial> GamTrials(IReadOnlyList<(IReadOnlyList<ReplayQuery> Train, IReadOnlyList<ReplayQuery> Validate)> folds,
+        out Dictionary<(int, int), ITransformer[]> foldModels)
+    {
         var trials = new List<ShapedTrial>();
-        var foldModels = new Dictionary<(int, int), ITransformer[]>();
-        _columns = ColumnsOf(interactions: true);
+        foldModels = [];
         foreach (var minLeaf in options.MinLeaves)
         {
             foreach (var iterations in options.Iterations)
@@ -149,51 +265,28 @@ internal sealed class ShapedProfileLearner(ShapedLearnOptions options, Action<st
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: GAM with {iterations} rounds, leaves of at least {minLeaf}: log-loss {loss:F4} bits"));
             }
         }
-        var splineTrials = new List<(double Penalty, double LogLoss)>();
-        foreach (var lambda in options.SplinePenalties)
-        {
-            var loss = folds.Average(f => SplineHeldOut(f.Train, f.Validate, lambda));
-            splineTrials.Add((lambda, loss));
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"learn shaped: penalised splines, penalty {lambda}: log-loss {loss:F4} bits"));
-        }
-        var baseRate = folds.Average(f => BaseRateLogLoss(f.Train, f.Validate));
-        var best = trials.OrderBy(t => t.LogLoss).ThenBy(t => t.Iterations).ThenByDescending(t => t.MinLeaf).First();
-        var spline = splineTrials.Count == 0 ? (Penalty: double.NaN, LogLoss: double.PositiveInfinity) : splineTrials.OrderBy(t => t.LogLoss).ThenByDescending(t => t.Penalty).First();
-        var useSpline = spline.LogLoss < best.LogLoss;
-        var bestLoss = useSpline ? spline.LogLoss : best.LogLoss;
-        // The interactions stay only if they pay for themselves on held-out folds.
-        _columns = ColumnsOf(interactions: false);
-        var plain = useSpline ? [] : folds.Select(f => HeldOut(f.Train, f.Validate, best.Iterations, best.MinLeaf)).ToArray();
-        var plainLoss = useSpline ? folds.Average(f => SplineHeldOut(f.Train, f.Validate, spline.Penalty)) : plain.Average(f => f.LogLoss);
-        var interactions = bestLoss < plainLoss;
-        progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"learn shaped: {(useSpline ? $"penalised splines (penalty {spline.Penalty})" : $"GAM ({best.Iterations} rounds, leaves of at least {best.MinLeaf})")}; without the interactions {plainLoss:F4} bits, with {bestLoss:F4}: {(interactions ? "kept" : "dropped")}; always the base rate {baseRate:F4}"));
-        _columns = ColumnsOf(interactions);
-        var rows = labelled.Select(q => Row(q.Inputs[q.Matched])).ToList();
-        if (useSpline)
-        {
-            var fit = PenalizedSplineFit.Fit(rows, labelled.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, spline.Penalty);
-            var (sp, sc) = ToProfile(rows, _ => fit.Effect, name,
-                string.Create(CultureInfo.InvariantCulture, $"Learned by penalised piecewise-linear splines per feature (a logistic regression, penalty {spline.Penalty} on the changes of slope) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
-            return new ShapedLearnResult(sp, trials, baseRate, best.Iterations, best.MinLeaf, sc, plainLoss, interactions, splineTrials, Spline, spline.Penalty);
-        }
-        var ml = new MLContext(options.Seed);
-        var gam = Fit(ml, labelled, best.Iterations, best.MinLeaf);
-        ITransformer[] models = options.Bagged ? [gam, .. interactions ? foldModels[(best.Iterations, best.MinLeaf)] : plain.Select(f => f.Model)] : [gam];
-        var (profile, curves) = ToProfile(rows, knots =>
-            {
-                // The models are additive, so their mean is too: its effect at a point is the mean of theirs.
-                var asked = knots.SelectMany(k => k.Value.X.Select(x => (k.Key, x))).Concat(Enumerable.Range(0, _columns.Length).Select(j => (j, (double)NotApplicable))).ToList();
-                var each = models.Select(m => Effects(m, ml, rows[0], asked)).ToList();
-                var effects = each[0].Keys.ToDictionary(k => k, k => each.Average(e => e[k]));
-                return (column, x) => effects[(column, x)];
-            }, name,
-            string.Create(CultureInfo.InvariantCulture, $"Learned by a generalized additive model (ML.NET Gam, {best.Iterations} rounds, leaves of at least {best.MinLeaf}{(options.Bagged ? $", the mean of {models.Length} models" : "")}) on {labelled.Count} historical outcomes (seed {options.Seed}); curves projected monotone or unimodal."));
-        return new ShapedLearnResult(profile, trials, baseRate, best.Iterations, best.MinLeaf, curves, plainLoss, interactions, splineTrials, Gam, double.NaN);
+        return trials;
     }
 
     /// <summary>The names of the two families.</summary>
     public const string Gam = "gam", Spline = "spline";
+
+    /// <summary>The standard error of the mean of the paired differences (0 when there are none, as for the GAM's folds).</summary>
+    private static double StandardError(double[] a, double[] b)
+    {
+        if (a.Length != b.Length || a.Length < 2) return 0;
+        var d = a.Zip(b, (x, y) => x - y).ToArray();
+        var mean = d.Average();
+        return Math.Sqrt(d.Sum(v => (v - mean) * (v - mean)) / (d.Length - 1) / d.Length);
+    }
+
+    /// <summary>Each validation match's log-loss (bits) under the splines fitted on the others.</summary>
+    private IEnumerable<double> SplineHeldOutPerMatch(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, double lambda)
+    {
+        var rows = fit.Select(q => Row(q.Inputs[q.Matched])).ToList();
+        var model = PenalizedSplineFit.Fit(rows, fit.Select(q => q.Completed).ToList(), KnotArrays(KnotsOf(rows)), DiscreteColumns, lambda);
+        return validate.Select(q => model.LogLoss([Row(q.Inputs[q.Matched])], [q.Completed])).ToList();
+    }
 
     private double SplineHeldOut(IReadOnlyList<ReplayQuery> fit, IReadOnlyList<ReplayQuery> validate, double lambda)
     {

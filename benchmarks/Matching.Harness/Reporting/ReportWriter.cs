@@ -178,12 +178,13 @@ internal static class ReportWriter
         Line($"![learned shapes]({Charts.Shapes})");
         Line();
         Line("**learned-shaped** gives each criterion a curve over one raw feature: km, the signed level gap, the exact interest");
-        Line("count, the time ratio, the Dutch level where a language is shared, and the goal fit (with a second curve for the level");
-        Line("gap of taalstages and for the distance of A0/A1 newcomers). Two families of additive logistic models of completed");
+        Line("count, the time ratio, the Dutch level where a language is shared, and the goal fit; an interaction slot is a second");
+        Line("curve of one criterion for part of the pairs (the level gap of taalstages, distance at A0/A1 or with a shared interest,");
+        Line("availability and goal fit of introductory internships), kept only where it pays. Two families of additive logistic models of completed");
         Line("against stopped are fitted, and the one with the lower cross-validated log-loss is kept: a generalized additive model");
         Line("(ML.NET `Gam`, boosted one-feature stumps) and penalised piecewise-linear splines (a logistic regression on a line and");
         Line("hinges per continuous feature, steps per discrete one, with a ridge penalty on the changes of slope or the steps). Either");
-        Line("is read at up to 12 knots, projected onto the nearest monotone or unimodal curve (pool-adjacent-violators, weighted by the");
+        Line("is read at up to 16 knots, projected onto the nearest monotone or unimodal curve (pool-adjacent-violators, weighted by the");
         Line("matches at each knot) and scaled into [0, 1]; the criterion's weight is its curve's range in logits. The engine evaluates");
         Line("the curves in its scan; the explanation stays score × weight = contribution per criterion.");
         Line();
@@ -191,8 +192,9 @@ internal static class ReportWriter
         Line(string.Create(inv, $"Chosen by {r.Options.Folds}-fold cross-validated log-loss: **{(sh.Family == ShapedProfileLearner.Spline ? $"penalised splines, penalty {sh.Penalty}" : $"GAM, {sh.Iterations} rounds, leaves of at least {sh.MinLeaf}")}**. GAM: ")
             + string.Join(", ", sh.Trials.Select(t => string.Create(inv, $"{t.Iterations} rounds/{t.MinLeaf}: {t.LogLoss:F4} bits")))
             + (sh.SplineTrials.Count == 0 ? "" : "; splines: " + string.Join(", ", sh.SplineTrials.Select(t => string.Create(inv, $"penalty {t.Penalty}: {t.LogLoss:F4} bits"))))
-            + string.Create(inv, $"; always predicting the base rate: {sh.BaseRateLogLoss:F4} bits. The interaction curves (taalstage level gap, distance for A0/A1) ")
-            + string.Create(inv, $"{(sh.Interactions ? "were kept" : "were dropped")}: {sh.WithoutInteractionsLogLoss:F4} bits without them, {sh.ChosenLogLoss:F4} with."));
+            + string.Create(inv, $"; always predicting the base rate: {sh.BaseRateLogLoss:F4} bits. Interaction curves, by forward selection (a slot is taken when it lowers ")
+            + string.Create(inv, $"the log-loss by at least one standard error of the per-match differences), from {sh.WithoutInteractionsLogLoss:F4} bits without any: ")
+            + (sh.Selection.Count == 0 ? "none offered." : string.Join("; ", sh.Selection.Select(t => string.Create(inv, $"{t.Slot} {t.LogLoss:F4} bits, {(t.Taken ? "taken" : "not taken")}"))) + "."));
         Line();
         var curves = new TextTable("curve", "feature", "weight", "knots (x → score)");
         foreach (var c in sh.Curves)

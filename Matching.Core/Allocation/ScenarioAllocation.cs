@@ -8,8 +8,8 @@ namespace Matching.Allocation;
 /// newcomers alike) with their feasible pairs, over the batch's offers.
 /// </summary>
 /// <param name="Future">The future's rows and pairs; its capacities are ignored (the batch's free places count).</param>
-/// <param name="Counts">Per row, how many newcomers it stands for (≥ 0).</param>
-internal sealed record Scenario(AllocationProblem Future, IReadOnlyList<int> Counts);
+/// <param name="Counts">Per row, how many newcomers it stands for (≥ 0; a fraction in the expected future).</param>
+internal sealed record Scenario(AllocationProblem Future, IReadOnlyList<double> Counts);
 
 /// <summary>The batch's allocation by the stochastic program, with what the program says a free place is worth.</summary>
 /// <param name="Solution">The batch's integral allocation.</param>
@@ -44,8 +44,10 @@ internal static class ScenarioAllocation
     /// <param name="segments">The future's segments over the same offers.</param>
     /// <param name="options">Samples (k) and seed.</param>
     /// <param name="placementValue">W, the value of a placement beside its score (≥ 0).</param>
+    /// <param name="expected">Instead of sampling, one scenario with every pool row standing for its expected share of
+    /// the segment's arrivals (a fraction): the fluid approximation.</param>
     /// <exception cref="ArgumentException">The problems disagree on the offers, or an option is out of range.</exception>
-    public static ScenarioDecision Solve(AllocationProblem batch, IReadOnlyList<FutureSegment> segments, PricingOptions options, double placementValue = DefaultPlacementValue)
+    public static ScenarioDecision Solve(AllocationProblem batch, IReadOnlyList<FutureSegment> segments, PricingOptions options, double placementValue = DefaultPlacementValue, bool expected = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(segments);
@@ -59,12 +61,26 @@ internal static class ScenarioAllocation
         }
         if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
 
+        if (expected)
+        {
+            var pairs = new List<CandidatePair>();
+            var counts = new List<double>();
+            foreach (var segment in segments)
+            {
+                var pool = segment.Recent;
+                if (pool.NewcomerCount == 0 || segment.Arrivals <= 0) continue;
+                var first = counts.Count;
+                for (var i = 0; i < pool.NewcomerCount; i++) counts.Add(segment.Arrivals / pool.NewcomerCount);
+                foreach (var c in pool.Candidates) pairs.Add(c with { Newcomer = first + c.Newcomer });
+            }
+            return Solve(batch, [new Scenario(new AllocationProblem(counts.Count, batch.Capacities, pairs), counts)], placementValue);
+        }
         var rng = new Random(options.Seed);
         var scenarios = new List<Scenario>(options.Samples);
         for (var s = 0; s < options.Samples; s++)
         {
             var pairs = new List<CandidatePair>();
-            var counts = new List<int>();
+            var counts = new List<double>();
             foreach (var segment in segments)
             {
                 var pool = segment.Recent;
@@ -99,7 +115,7 @@ internal static class ScenarioAllocation
         {
             Allocator.Validate(s.Future);
             if (s.Future.Capacities.Count != batch.Capacities.Count) throw new ArgumentException("Every future must be over the batch's offers.", nameof(scenarios));
-            if (s.Counts.Count != s.Future.NewcomerCount || s.Counts.Any(c => c < 0)) throw new ArgumentException("One count ≥ 0 per future row is needed.", nameof(scenarios));
+            if (s.Counts.Count != s.Future.NewcomerCount || s.Counts.Any(c => !(c >= 0) || double.IsInfinity(c))) throw new ArgumentException("One count ≥ 0 per future row is needed.", nameof(scenarios));
         }
 
         var n = batch.NewcomerCount;

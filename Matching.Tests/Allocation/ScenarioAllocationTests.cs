@@ -17,7 +17,7 @@ public class ScenarioAllocationTests
         return new AllocationProblem(newcomers, capacities, pairs);
     }
 
-    private static Scenario Actual(AllocationProblem future) => new(future, Enumerable.Repeat(1, future.NewcomerCount).ToArray());
+    private static Scenario Actual(AllocationProblem future) => new(future, Enumerable.Repeat(1.0, future.NewcomerCount).ToArray());
 
     /// <summary>The batch followed by the future's best allocation of the places the batch left: (placed, score) of both.</summary>
     private static (int Placed, double Score) WithBestRest(AllocationProblem batch, AllocationSolution decision, AllocationProblem future)
@@ -65,7 +65,7 @@ public class ScenarioAllocationTests
             var scenarios = Enumerable.Range(0, rng.Next(0, 4)).Select(_ =>
             {
                 var f = RandomProblem(rng, rng.Next(0, 12), capacities, rng.NextDouble() * 0.6);
-                return new Scenario(f, Enumerable.Range(0, f.NewcomerCount).Select(_ => rng.Next(0, 3)).ToArray());
+                return new Scenario(f, Enumerable.Range(0, f.NewcomerCount).Select(_ => (double)rng.Next(0, 3)).ToArray());
             }).ToArray();
 
             var decision = ScenarioAllocation.Solve(batch, scenarios, placementValue: rng.Next(0, 3) == 0 ? 1 : 100);

@@ -49,7 +49,8 @@ internal static class SimulateVerb
           --forecast KIND      seasonal (default: last year's curve) or window (the window's mean rate); for a diagnosis,
                                generator (futures from fresh generated newcomers: the true distribution) or oracle
                                (prices from the actual rest of the year: perfect foresight)
-          --saa-samples K      sampled futures per stochastic-program decision (default 5)
+          --saa-samples K      sampled futures per stochastic-program decision (default 5); 0 = one expected
+                               future, every recent arrival counted by its expected share (fluid)
           --saa-placement-value W  W of the stochastic program (default 100: placed first, then score)
           --max-wait N         most weeks a newcomer waits under pricedArrivalWait (default 52)
           --policies LIST      comma-separated policies to run (default all; hindsight always runs)
@@ -89,7 +90,7 @@ internal static class SimulateVerb
             SegmentWeeks = flags.Int("segment", 4, 0, 520),
             DiscordSamples = flags.Int("discord-samples", 10, 1, PlacePricing.MaxSamples),
             PlacementValue = flags.Double("placement-value", 1, 0, PlacePricing.MaxPlacementValue),
-            SaaSamples = flags.Int("saa-samples", 5, 1, PlacePricing.MaxSamples),
+            SaaSamples = flags.Int("saa-samples", 5, 0, PlacePricing.MaxSamples),
             SaaPlacementValue = flags.Double("saa-placement-value", ScenarioAllocation.DefaultPlacementValue, 0, PlacePricing.MaxPlacementValue),
             MaxWaitWeeks = flags.Int("max-wait", 52, 0, 520),
             Policies = flags.Get("policies") is { } list ? ParsePolicies(list) : null,

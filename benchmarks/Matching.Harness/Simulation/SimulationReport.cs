@@ -95,7 +95,8 @@ internal static class SimulationReport
             $"{s.Seeds.Count} simulated years (seeds {s.Seeds.Min()}–{s.Seeds.Max()}): {s.MeanArrivals:F0} arrivals and {s.MeanPlaces:F0} places over {o.Offers} offers a year on average, "
             + $"{s.MeanFeasible:F1} feasible offers per newcomer; hindsight places {s.Of(Policy.Hindsight).MeanPlaced:F0}.\n"
             + $"Pricing: k = {o.Samples} sampled futures from the last {o.WindowWeeks} weeks' arrivals, {o.Forecast.ToString().ToLowerInvariant()} forecast, placement value V = {o.PlacementValue}, "
-            + $"the batch {(o.PriceWithBatch ? "in" : "not in")} its own pricing LP.");
+            + $"the batch {(o.PriceWithBatch ? "in" : "not in")} its own pricing LP. Stochastic program (3c): "
+            + $"{(o.SaaSamples == 0 ? "one expected future" : $"k = {o.SaaSamples} sampled futures")}, W = {o.SaaPlacementValue}. Wait advice (4b): at most {o.MaxWaitWeeks} weeks.");
     }
 
     /// <summary>The issue's targets against what was reached.</summary>

@@ -130,10 +130,10 @@ internal static class Simulator
             if (world.Options.Forecast == ForecastKind.Oracle)
             {
                 var rest = SimulationWorld.Problem(world.Year.Where(a => a.Week > week).ToArray(), batch.Capacities);
-                return ScenarioAllocation.Solve(batch, [new Scenario(rest, Enumerable.Repeat(1, rest.NewcomerCount).ToArray())], world.Options.SaaPlacementValue).Solution;
+                return ScenarioAllocation.Solve(batch, [new Scenario(rest, Enumerable.Repeat(1.0, rest.NewcomerCount).ToArray())], world.Options.SaaPlacementValue).Solution;
             }
             var decision = ScenarioAllocation.Solve(batch, world.Future(week, week + 1, batch.Capacities),
-                PricingOf(world, week) with { Samples = world.Options.SaaSamples }, world.Options.SaaPlacementValue);
+                PricingOf(world, week) with { Samples = Math.Max(1, world.Options.SaaSamples) }, world.Options.SaaPlacementValue, expected: world.Options.SaaSamples == 0);
             return decision.Solution;
         });
 

@@ -46,8 +46,10 @@ internal static class ScenarioAllocation
     /// <param name="placementValue">W, the value of a placement beside its score (≥ 0).</param>
     /// <param name="expected">Instead of sampling, one scenario with every pool row standing for its expected share of
     /// the segment's arrivals (a fraction): the fluid approximation.</param>
+    /// <param name="known">Newcomers known to come after the batch (say, intakes already registered), added to every
+    /// scenario; null for none. Over the batch's offers.</param>
     /// <exception cref="ArgumentException">The problems disagree on the offers, or an option is out of range.</exception>
-    public static ScenarioDecision Solve(AllocationProblem batch, IReadOnlyList<FutureSegment> segments, PricingOptions options, double placementValue = DefaultPlacementValue, bool expected = false)
+    public static ScenarioDecision Solve(AllocationProblem batch, IReadOnlyList<FutureSegment> segments, PricingOptions options, double placementValue = DefaultPlacementValue, bool expected = false, AllocationProblem? known = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(segments);
@@ -60,11 +62,18 @@ internal static class ScenarioAllocation
             if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
         }
         if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
+        if (known is not null)
+        {
+            Allocator.Validate(known);
+            if (known.Capacities.Count != batch.Capacities.Count) throw new ArgumentException("The known newcomers must be over the batch's offers.", nameof(known));
+        }
+        var knownPairs = known?.Candidates ?? [];
+        var knownCounts = Enumerable.Repeat(1.0, known?.NewcomerCount ?? 0).ToArray();
 
         if (expected)
         {
-            var pairs = new List<CandidatePair>();
-            var counts = new List<double>();
+            var pairs = new List<CandidatePair>(knownPairs);
+            var counts = new List<double>(knownCounts);
             foreach (var segment in segments)
             {
                 var pool = segment.Recent;
@@ -79,8 +88,8 @@ internal static class ScenarioAllocation
         var scenarios = new List<Scenario>(options.Samples);
         for (var s = 0; s < options.Samples; s++)
         {
-            var pairs = new List<CandidatePair>();
-            var counts = new List<double>();
+            var pairs = new List<CandidatePair>(knownPairs);
+            var counts = new List<double>(knownCounts);
             foreach (var segment in segments)
             {
                 var pool = segment.Recent;

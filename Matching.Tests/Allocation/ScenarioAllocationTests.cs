@@ -55,6 +55,29 @@ public class ScenarioAllocationTests
     }
 
     [Test]
+    public void Solve_TheWholeFutureKnown_NothingSampled_GivesTheHindsightBatch()
+    {
+        var rng = new Random(34);
+        for (var round = 0; round < 60; round++)
+        {
+            var capacities = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => rng.Next(0, 3)).ToArray();
+            var batch = RandomProblem(rng, rng.Next(1, 6), capacities, rng.NextDouble());
+            var future = RandomProblem(rng, rng.Next(0, 9), capacities, rng.NextDouble());
+            var year = new AllocationProblem(batch.NewcomerCount + future.NewcomerCount, capacities,
+                [.. batch.Candidates, .. future.Candidates.Select(c => c with { Newcomer = c.Newcomer + batch.NewcomerCount })]);
+            var hindsight = Allocator.Solve(year, AllocationMode.Optimal);
+            // No sampled arrivals: every scenario is the known future.
+            FutureSegment[] nothing = [new(new AllocationProblem(0, capacities, []), 0)];
+
+            var decision = ScenarioAllocation.Solve(batch, nothing, new PricingOptions { Samples = 3, Seed = round }, known: future);
+
+            var (placed, score) = WithBestRest(batch, decision.Solution, future);
+            placed.Should().Be(hindsight.Placed, $"round {round}");
+            score.Should().BeApproximately(hindsight.TotalScore, 1e-6, $"round {round}");
+        }
+    }
+
+    [Test]
     public void Solve_RandomScenarios_NeverBreaksCapacityOrFeasibility_AndPricesAreNonNegative()
     {
         var rng = new Random(5);

@@ -52,6 +52,8 @@ internal static class SimulateVerb
           --saa-samples K      sampled futures per stochastic-program decision (default 5); 0 = one expected
                                future, every recent arrival counted by its expected share (fluid)
           --saa-placement-value W  W of the stochastic program (default 100: placed first, then score)
+          --known-weeks L      for a diagnosis: policy 3c knows the actual arrivals of the next L weeks (intakes
+                               already registered) and samples the rest (default 0)
           --max-wait N         most weeks a newcomer waits under pricedArrivalWait (default 52)
           --policies LIST      comma-separated policies to run (default all; hindsight always runs)
           --batch-in-lp yes|no whether the priced batch's own newcomers are in its pricing LP (default no)
@@ -61,7 +63,7 @@ internal static class SimulateVerb
         """;
 
     /// <summary>Flags with a value.</summary>
-    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "saa-samples", "saa-placement-value", "max-wait", "policies", "out"];
+    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "saa-samples", "saa-placement-value", "max-wait", "known-weeks", "policies", "out"];
 
     /// <summary>Bare switches.</summary>
     public static readonly string[] Switches = [];
@@ -93,6 +95,7 @@ internal static class SimulateVerb
             SaaSamples = flags.Int("saa-samples", 5, 0, PlacePricing.MaxSamples),
             SaaPlacementValue = flags.Double("saa-placement-value", ScenarioAllocation.DefaultPlacementValue, 0, PlacePricing.MaxPlacementValue),
             MaxWaitWeeks = flags.Int("max-wait", 52, 0, 520),
+            KnownWeeks = flags.Int("known-weeks", 0, 0, 520),
             Policies = flags.Get("policies") is { } list ? ParsePolicies(list) : null,
             Forecast = flags.Get("forecast") switch
             {

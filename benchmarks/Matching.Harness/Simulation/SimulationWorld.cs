@@ -53,6 +53,8 @@ internal sealed record SimulationOptions
     public int SaaSamples { get; init; } = 5;
     /// <summary>W of the stochastic program: the value of a placement beside its score (policy 3c).</summary>
     public double SaaPlacementValue { get; init; } = ScenarioAllocation.DefaultPlacementValue;
+    /// <summary>Weeks after the batch whose actual arrivals policy 3c knows (registered intakes); 0 for none.</summary>
+    public int KnownWeeks { get; init; }
     /// <summary>The most weeks a newcomer advised to wait keeps waiting (policy 4b).</summary>
     public int MaxWaitWeeks { get; init; } = 52;
     /// <summary>The policies to run (hindsight always runs); null for all.</summary>

@@ -132,8 +132,11 @@ internal static class Simulator
                 var rest = SimulationWorld.Problem(world.Year.Where(a => a.Week > week).ToArray(), batch.Capacities);
                 return ScenarioAllocation.Solve(batch, [new Scenario(rest, Enumerable.Repeat(1.0, rest.NewcomerCount).ToArray())], world.Options.SaaPlacementValue).Solution;
             }
-            var decision = ScenarioAllocation.Solve(batch, world.Future(week, week + 1, batch.Capacities),
-                PricingOf(world, week) with { Samples = Math.Max(1, world.Options.SaaSamples) }, world.Options.SaaPlacementValue, expected: world.Options.SaaSamples == 0);
+            // With --known-weeks L, the next L weeks' actual arrivals are known (registered intakes) and the rest sampled.
+            var lookahead = world.Options.KnownWeeks;
+            var known = lookahead > 0 ? SimulationWorld.Problem(world.Year.Where(a => a.Week > week && a.Week <= week + lookahead).ToArray(), batch.Capacities) : null;
+            var decision = ScenarioAllocation.Solve(batch, world.Future(week, week + 1 + lookahead, batch.Capacities),
+                PricingOf(world, week) with { Samples = Math.Max(1, world.Options.SaaSamples) }, world.Options.SaaPlacementValue, expected: world.Options.SaaSamples == 0, known: known);
             return decision.Solution;
         });
 

@@ -22,7 +22,13 @@ internal static class SimulateVerb
                           --segment weeks each as of its own days, averaged over --samples futures (Ahani et al. 2024)
           discordBatch    each week, the batch allocation agreeing most with the optimum of the batch and each of
                           --discord-samples sampled futures (Bansak and Paulson's minimum discord)
+          saaBatch        (3c) each week, a two-stage stochastic program: one LP (GLOP) with the batch's assignment
+                          shared by --saa-samples sampled futures, each with its own assignment and the places binding
+                          in each, pairs worth W + score (W = --saa-placement-value); the batch rounded by a flow
           pricedArrival   on arrival, the free feasible offer of the highest score − price, prices refreshed weekly
+          pricedArrivalWait (4b) as pricedArrival, but a newcomer whose every free feasible place is worth less than
+                          its price (V + score − price < 0) is advised to wait and asks again each Monday while an
+                          offer of theirs stays feasible (at most --max-wait weeks)
           hindsight       the yardstick: one optimal allocation of the whole year, every arrival known
         Reported as shares of hindsight (placed, total score): mean and spread over seeds, per prefix of the year (the
         optimum of the prefix's arrivals), by Dutch level, province and gender, and the time per weekly decision.
@@ -43,6 +49,13 @@ internal static class SimulateVerb
           --forecast KIND      seasonal (default: last year's curve) or window (the window's mean rate); for a diagnosis,
                                generator (futures from fresh generated newcomers: the true distribution) or oracle
                                (prices from the actual rest of the year: perfect foresight)
+          --saa-samples K      sampled futures per stochastic-program decision (default 5); 0 = one expected
+                               future, every recent arrival counted by its expected share (fluid)
+          --saa-placement-value W  W of the stochastic program (default 100: placed first, then score)
+          --known-weeks L      for a diagnosis: policy 3c knows the actual arrivals of the next L weeks (intakes
+                               already registered) and samples the rest (default 0)
+          --max-wait N         most weeks a newcomer waits under pricedArrivalWait (default 52)
+          --policies LIST      comma-separated policies to run (default all; hindsight always runs)
           --batch-in-lp yes|no whether the priced batch's own newcomers are in its pricing LP (default no)
           --out DIR            write simulation.md, simulation-by-prefix.png, simulation-by-group.png, results.json
           --json               print JSON on stdout instead of text
@@ -50,7 +63,7 @@ internal static class SimulateVerb
         """;
 
     /// <summary>Flags with a value.</summary>
-    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "out"];
+    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "saa-samples", "saa-placement-value", "max-wait", "known-weeks", "policies", "out"];
 
     /// <summary>Bare switches.</summary>
     public static readonly string[] Switches = [];
@@ -79,6 +92,11 @@ internal static class SimulateVerb
             SegmentWeeks = flags.Int("segment", 4, 0, 520),
             DiscordSamples = flags.Int("discord-samples", 10, 1, PlacePricing.MaxSamples),
             PlacementValue = flags.Double("placement-value", 1, 0, PlacePricing.MaxPlacementValue),
+            SaaSamples = flags.Int("saa-samples", 5, 0, PlacePricing.MaxSamples),
+            SaaPlacementValue = flags.Double("saa-placement-value", ScenarioAllocation.DefaultPlacementValue, 0, PlacePricing.MaxPlacementValue),
+            MaxWaitWeeks = flags.Int("max-wait", 52, 0, 520),
+            KnownWeeks = flags.Int("known-weeks", 0, 0, 520),
+            Policies = flags.Get("policies") is { } list ? ParsePolicies(list) : null,
             Forecast = flags.Get("forecast") switch
             {
                 null or "seasonal" => ForecastKind.Seasonal,
@@ -97,6 +115,18 @@ internal static class SimulateVerb
         return (options, flags.Int("seeds", 20, 1, 10_000));
     }
 
+    private static HashSet<Policy> ParsePolicies(string list)
+    {
+        var set = new HashSet<Policy>();
+        foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var policy = SimulationSummary.Order.FirstOrDefault(p => p != Policy.Hindsight && string.Equals(SimulationReport.Key(p), name, StringComparison.OrdinalIgnoreCase), Policy.Hindsight);
+            if (policy == Policy.Hindsight) throw new FormatException($"--policies: unknown policy '{name}'.");
+            set.Add(policy);
+        }
+        return set;
+    }
+
     /// <summary>Runs the seeds (in parallel; each year is deterministic by its seed) and summarises them.</summary>
     public static SimulationSummary Simulate(SimulationOptions options, int seeds, Action<string>? progress = null)
     {
@@ -108,7 +138,7 @@ internal static class SimulateVerb
             var d = Interlocked.Increment(ref done);
             var r = runs[s].Runs;
             progress?.Invoke(FormattableString.Invariant(
-                $"seed {options.Seed + s} ({d}/{seeds}): hindsight placed {r[Policy.Hindsight].Placed}; greedy {Pct(r, Policy.Greedy)}, myopic {Pct(r, Policy.MyopicBatch)}, priced batch {Pct(r, Policy.PricedBatch)}, discord {Pct(r, Policy.DiscordBatch)}, priced arrival {Pct(r, Policy.PricedArrival)} (placed / score)"));
+                $"seed {options.Seed + s} ({d}/{seeds}): hindsight placed {r[Policy.Hindsight].Placed}; {string.Join(", ", r.Keys.Where(p => p != Policy.Hindsight).Order().Select(p => SimulationReport.Key(p) + " " + Pct(r, p)))} (placed / score)"));
         });
         return SimulationSummary.Of(options, runs);
     }

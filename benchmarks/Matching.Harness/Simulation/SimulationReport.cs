@@ -22,10 +22,12 @@ internal static class SimulationReport
         Policy.PricedBatch => "3 weekly batch, priced",
         Policy.PricedArrival => "4 on arrival, priced",
         Policy.DiscordBatch => "3b weekly batch, min. discord",
+        Policy.SaaBatch => "3c weekly batch, stochastic program",
+        Policy.PricedArrivalWait => "4b on arrival, priced, wait advice",
         _ => "hindsight optimum",
     };
 
-    private static string Key(Policy p) => JsonNamingPolicy.CamelCase.ConvertName(p.ToString());
+    public static string Key(Policy p) => JsonNamingPolicy.CamelCase.ConvertName(p.ToString());
 
     private static string Share(Spread s) => string.Create(CultureInfo.InvariantCulture, $"{100 * s.Mean:F2} % ± {100 * s.Sd:F2} [{100 * s.Min:F1}, {100 * s.Max:F1}]");
 
@@ -44,10 +46,10 @@ internal static class SimulationReport
     /// <summary>Placed as a share of each prefix's optimum.</summary>
     public static TextTable PrefixTable(SimulationSummary s, bool score)
     {
-        var t = new TextTable(["weeks", .. SimulationSummary.Order.Select(Name)]);
+        var t = new TextTable(["weeks", .. s.Run.Select(Name)]);
         for (var k = 0; k < s.PrefixWeeks.Count; k++)
         {
-            t.Add([s.PrefixWeeks[k].ToString(CultureInfo.InvariantCulture), .. SimulationSummary.Order.Select(p =>
+            t.Add([s.PrefixWeeks[k].ToString(CultureInfo.InvariantCulture), .. s.Run.Select(p =>
             {
                 var v = score ? s.Of(p).PrefixScore[k] : s.Of(p).PrefixPlaced[k];
                 return string.Create(CultureInfo.InvariantCulture, $"{100 * v.Mean:F1} ± {100 * v.Sd:F1}");
@@ -59,7 +61,7 @@ internal static class SimulationReport
     /// <summary>Per group: the share of its arrivals placed under hindsight, and each policy's placed as a share of hindsight's.</summary>
     public static TextTable GroupTable(SimulationSummary s, string dimension)
     {
-        var policies = SimulationSummary.Order.Where(p => p != Policy.Hindsight).ToArray();
+        var policies = s.Run.Where(p => p != Policy.Hindsight).ToArray();
         var t = new TextTable([dimension, "arrivals", "hindsight placed", .. policies.Select(p => Name(p) + " / hindsight")]);
         foreach (var g in s.Groups.Where(g => g.Dimension == dimension))
         {
@@ -93,20 +95,29 @@ internal static class SimulationReport
             $"{s.Seeds.Count} simulated years (seeds {s.Seeds.Min()}–{s.Seeds.Max()}): {s.MeanArrivals:F0} arrivals and {s.MeanPlaces:F0} places over {o.Offers} offers a year on average, "
             + $"{s.MeanFeasible:F1} feasible offers per newcomer; hindsight places {s.Of(Policy.Hindsight).MeanPlaced:F0}.\n"
             + $"Pricing: k = {o.Samples} sampled futures from the last {o.WindowWeeks} weeks' arrivals, {o.Forecast.ToString().ToLowerInvariant()} forecast, placement value V = {o.PlacementValue}, "
-            + $"the batch {(o.PriceWithBatch ? "in" : "not in")} its own pricing LP.");
+            + $"the batch {(o.PriceWithBatch ? "in" : "not in")} its own pricing LP. Stochastic program (3c): "
+            + $"{(o.SaaSamples == 0 ? "one expected future" : $"k = {o.SaaSamples} sampled futures")}, W = {o.SaaPlacementValue}. Wait advice (4b): at most {o.MaxWaitWeeks} weeks.");
     }
 
     /// <summary>The issue's targets against what was reached.</summary>
     public static string Targets(SimulationSummary s)
     {
-        var p3 = s.Of(Policy.PricedBatch);
-        var p4 = s.Of(Policy.PricedArrival);
-        var p1 = s.Of(Policy.Greedy);
         string Mark(bool ok) => ok ? "met" : "NOT met";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Targets: priced batch ≥ 99 % of hindsight on placed ({100 * p3.Placed.Mean:F2} %: {Mark(p3.Placed.Mean >= 0.99)}) and on score ({100 * p3.Score.Mean:F2} %: {Mark(p3.Score.Mean >= 0.99)}); "
-            + $"priced arrival ≥ 97 % ({100 * p4.Placed.Mean:F2} % / {100 * p4.Score.Mean:F2} %: {Mark(p4.Placed.Mean >= 0.97 && p4.Score.Mean >= 0.97)}); "
-            + $"greedy {100 * p1.Placed.Mean:F2} % / {100 * p1.Score.Mean:F2} %.");
+        var parts = new List<string>();
+        foreach (var p in new[] { Policy.PricedBatch, Policy.SaaBatch })
+        {
+            if (s.Find(p) is not { } x) continue;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{Name(p)} ≥ 99 % of hindsight on placed ({100 * x.Placed.Mean:F2} %: {Mark(x.Placed.Mean >= 0.99)}) and on score ({100 * x.Score.Mean:F2} %: {Mark(x.Score.Mean >= 0.99)})"));
+        }
+        foreach (var p in new[] { Policy.PricedArrival, Policy.PricedArrivalWait })
+        {
+            if (s.Find(p) is not { } x) continue;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{Name(p)} ≥ 97 % ({100 * x.Placed.Mean:F2} % / {100 * x.Score.Mean:F2} %: {Mark(x.Placed.Mean >= 0.97 && x.Score.Mean >= 0.97)})"));
+        }
+        if (s.Find(Policy.Greedy) is { } g) parts.Add(string.Create(CultureInfo.InvariantCulture, $"greedy {100 * g.Placed.Mean:F2} % / {100 * g.Score.Mean:F2} %"));
+        return "Targets: " + string.Join("; ", parts) + ".";
     }
 
     /// <summary>The summary as plain data for --json and results.json.</summary>
@@ -126,6 +137,9 @@ internal static class SimulationReport
             s.Options.PlacementValue,
             s.Options.Forecast,
             batchInLp = s.Options.PriceWithBatch,
+            s.Options.SaaSamples,
+            s.Options.SaaPlacementValue,
+            maxWait = s.Options.MaxWaitWeeks,
         },
         s.MeanArrivals,
         s.MeanPlaces,
@@ -186,9 +200,9 @@ internal static class SimulationReport
             var plot = NewPlot();
             var xs = s.PrefixWeeks.Select(w => (double)w).ToArray();
             var low = 1.0;
-            for (var k = 0; k < SimulationSummary.Order.Length; k++)
+            for (var k = 0; k < s.Run.Length; k++)
             {
-                var p = SimulationSummary.Order[k];
+                var p = s.Run[k];
                 var values = score ? s.Of(p).PrefixScore : s.Of(p).PrefixPlaced;
                 var ys = values.Select(v => 100 * v.Mean).ToArray();
                 low = Math.Min(low, values.Min(v => v.Mean - v.Sd));
@@ -210,7 +224,7 @@ internal static class SimulationReport
 
     private static void DrawGroups(SimulationSummary s, string path)
     {
-        var policies = SimulationSummary.Order.Where(p => p != Policy.Hindsight).ToArray();
+        var policies = s.Run.Where(p => p != Policy.Hindsight).ToArray();
         var panels = new List<Plot>();
         foreach (var d in SimulationWorld.Dimensions)
         {

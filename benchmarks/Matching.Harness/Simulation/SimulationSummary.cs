@@ -45,16 +45,23 @@ internal sealed record SimulationSummary(SimulationOptions Options, IReadOnlyLis
     double MeanFeasible, IReadOnlyList<PolicySummary> Policies, IReadOnlyList<int> PrefixWeeks, IReadOnlyList<GroupSummary> Groups)
 {
     /// <summary>The policies in the order of the issue, the yardstick last.</summary>
-    public static readonly Policy[] Order = [Policy.Greedy, Policy.MyopicBatch, Policy.PricedBatch, Policy.DiscordBatch, Policy.PricedArrival, Policy.Hindsight];
+    public static readonly Policy[] Order = [Policy.Greedy, Policy.MyopicBatch, Policy.PricedBatch, Policy.DiscordBatch, Policy.SaaBatch, Policy.PricedArrival, Policy.PricedArrivalWait, Policy.Hindsight];
+
+    /// <summary>The policies run, in the order of <see cref="Order"/>.</summary>
+    public Policy[] Run => Policies.Select(p => p.Policy).ToArray();
 
     /// <summary>The summary of one policy.</summary>
     public PolicySummary Of(Policy p) => Policies.Single(x => x.Policy == p);
+
+    /// <summary>The summary of one policy, or null when it was not run.</summary>
+    public PolicySummary? Find(Policy p) => Policies.SingleOrDefault(x => x.Policy == p);
 
     /// <summary>Summarises the seeds' runs.</summary>
     public static SimulationSummary Of(SimulationOptions options, IReadOnlyList<SeedRun> runs)
     {
         var prefixWeeks = runs[0].PrefixOptimum.Select(p => p.Weeks).ToArray();
-        var policies = Order.Select(policy =>
+        var order = Order.Where(runs[0].Runs.ContainsKey).ToArray();
+        var policies = order.Select(policy =>
         {
             var placed = runs.Select(r => r.Runs[policy].Placed / (double)Math.Max(1, r.Runs[Policy.Hindsight].Placed)).ToArray();
             var score = runs.Select(r => r.Runs[policy].Score / Math.Max(1e-9, r.Runs[Policy.Hindsight].Score)).ToArray();
@@ -76,19 +83,19 @@ internal sealed record SimulationSummary(SimulationOptions Options, IReadOnlyLis
         for (var d = 0; d < SimulationWorld.Dimensions.Length; d++)
         {
             var arrivals = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            var placed = Order.ToDictionary(p => p, _ => new Dictionary<string, int>(StringComparer.Ordinal));
+            var placed = order.ToDictionary(p => p, _ => new Dictionary<string, int>(StringComparer.Ordinal));
             foreach (var r in runs)
             {
                 for (var i = 0; i < r.World.Year.Count; i++)
                 {
                     var g = r.World.Year[i].Groups[d];
                     arrivals[g] = arrivals.GetValueOrDefault(g) + 1;
-                    foreach (var p in Order) if (r.Runs[p].OfferOf[i] >= 0) placed[p][g] = placed[p].GetValueOrDefault(g) + 1;
+                    foreach (var p in order) if (r.Runs[p].OfferOf[i] >= 0) placed[p][g] = placed[p].GetValueOrDefault(g) + 1;
                 }
             }
             foreach (var (g, count) in arrivals)
             {
-                groups.Add(new GroupSummary(SimulationWorld.Dimensions[d], g, count, Order.ToDictionary(p => p, p => placed[p].GetValueOrDefault(g) / (double)count)));
+                groups.Add(new GroupSummary(SimulationWorld.Dimensions[d], g, count, order.ToDictionary(p => p, p => placed[p].GetValueOrDefault(g) / (double)count)));
             }
         }
         return new SimulationSummary(options, runs.Select(r => r.Seed).ToArray(), runs.Average(r => r.World.Year.Count), runs.Average(r => r.World.Places.Sum()),

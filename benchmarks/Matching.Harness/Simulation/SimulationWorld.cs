@@ -49,6 +49,16 @@ internal sealed record SimulationOptions
     public int DiscordSamples { get; init; } = 10;
     /// <summary>Whether the priced batch's own newcomers are part of its pricing LP (besides the sampled future).</summary>
     public bool PriceWithBatch { get; init; }
+    /// <summary>Sampled futures per stochastic-program decision (policy 3c).</summary>
+    public int SaaSamples { get; init; } = 5;
+    /// <summary>W of the stochastic program: the value of a placement beside its score (policy 3c).</summary>
+    public double SaaPlacementValue { get; init; } = ScenarioAllocation.DefaultPlacementValue;
+    /// <summary>Weeks after the batch whose actual arrivals policy 3c knows (registered intakes); 0 for none.</summary>
+    public int KnownWeeks { get; init; }
+    /// <summary>The most weeks a newcomer advised to wait keeps waiting (policy 4b).</summary>
+    public int MaxWaitWeeks { get; init; } = 52;
+    /// <summary>The policies to run (hindsight always runs); null for all.</summary>
+    public IReadOnlySet<Policy>? Policies { get; init; }
     /// <summary>How future arrivals are counted.</summary>
     public ForecastKind Forecast { get; init; } = ForecastKind.Seasonal;
     /// <summary>The first decision day (a Monday).</summary>
@@ -83,6 +93,7 @@ internal sealed class SimulationWorld
     private readonly WeightProfile _profile = WeightProfile.Default;
     private readonly Dictionary<(int, int), AllocationProblem> _pools = [];
     private readonly Lock _poolGate = new();
+    private readonly Dictionary<(string, int), HashSet<int>> _feasibleOn = [];
 
     private SimulationWorld(SimulationOptions options, Offer[] offers, int[] places, List<Arrival> warmUp, List<Arrival> year, double[] rate, OfferIndex index)
     {
@@ -221,6 +232,19 @@ internal sealed class SimulationWorld
         // At the year's end nothing more arrives: one empty segment, so that every place is priced at zero.
         if (segments.Count == 0) segments.Add(new FutureSegment(Pool(week, week) with { Capacities = free }, 0));
         return segments;
+    }
+
+    /// <summary>The offers feasible for an arrival on a later week's decision day (their own trajectory end, not moved).</summary>
+    public HashSet<int> FeasibleOn(Arrival a, int week)
+    {
+        var key = (a.Newcomer.Id, week);
+        lock (_poolGate)
+        {
+            if (_feasibleOn.TryGetValue(key, out var cached)) return cached;
+        }
+        var set = Evaluate(a.Newcomer, week, Day(week)).Offers.ToHashSet();
+        lock (_poolGate) _feasibleOn[key] = set;
+        return set;
     }
 
     /// <summary>An allocation problem over arrivals with the given free places.</summary>

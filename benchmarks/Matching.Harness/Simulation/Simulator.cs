@@ -16,6 +16,10 @@ internal enum Policy
     PricedArrival,
     /// <summary>Each week, the batch allocation agreeing most with the optimum of the batch and each of k sampled futures (Bansak and Paulson).</summary>
     DiscordBatch,
+    /// <summary>Each week, the batch of a two-stage stochastic program: one LP with the batch shared by k sampled futures (<see cref="ScenarioAllocation"/>).</summary>
+    SaaBatch,
+    /// <summary>As <see cref="PricedArrival"/>, but a newcomer whose every free feasible place is priced above their fit waits a week and asks again.</summary>
+    PricedArrivalWait,
     /// <summary>The yardstick: one optimal allocation of the whole year with every arrival known.</summary>
     Hindsight,
 }
@@ -45,15 +49,21 @@ internal static class Simulator
     public static SeedRun Run(SimulationOptions options)
     {
         var world = SimulationWorld.Create(options);
-        var runs = new Dictionary<Policy, PolicyRun>
+        var runs = new Dictionary<Policy, PolicyRun> { [Policy.Hindsight] = Hindsight(world) };
+        foreach (var policy in SimulationSummary.Order)
         {
-            [Policy.Hindsight] = Hindsight(world),
-            [Policy.Greedy] = Greedy(world),
-            [Policy.MyopicBatch] = MyopicBatch(world),
-            [Policy.PricedBatch] = PricedBatch(world),
-            [Policy.PricedArrival] = PricedArrival(world),
-            [Policy.DiscordBatch] = DiscordBatch(world),
-        };
+            if (policy == Policy.Hindsight || (options.Policies is { } only && !only.Contains(policy))) continue;
+            runs[policy] = policy switch
+            {
+                Policy.Greedy => Greedy(world),
+                Policy.MyopicBatch => MyopicBatch(world),
+                Policy.PricedBatch => PricedBatch(world),
+                Policy.PricedArrival => PricedArrival(world),
+                Policy.DiscordBatch => DiscordBatch(world),
+                Policy.SaaBatch => SaaBatch(world),
+                _ => PricedArrivalWait(world),
+            };
+        }
         var prefixes = new List<(int, int, double)>();
         for (var w = PrefixStep; w <= options.Weeks; w += PrefixStep) prefixes.Add(PrefixOptimum(world, w));
         if (options.Weeks % PrefixStep != 0) prefixes.Add(PrefixOptimum(world, options.Weeks));
@@ -109,6 +119,86 @@ internal static class Simulator
         {
             return MinimumDiscord.Solve(batch, world.Future(week, week + 1, batch.Capacities), PricingOf(world, week) with { Samples = world.Options.DiscordSamples });
         });
+
+    /// <summary>
+    /// Policy 3c: each week, the batch of the two-stage stochastic program over k sampled futures (or, with the oracle
+    /// forecast, the actual rest of the year as the one future).
+    /// </summary>
+    public static PolicyRun SaaBatch(SimulationWorld world) =>
+        Weekly(world, Policy.SaaBatch, (week, batch) =>
+        {
+            if (world.Options.Forecast == ForecastKind.Oracle)
+            {
+                var rest = SimulationWorld.Problem(world.Year.Where(a => a.Week > week).ToArray(), batch.Capacities);
+                return ScenarioAllocation.Solve(batch, [new Scenario(rest, Enumerable.Repeat(1.0, rest.NewcomerCount).ToArray())], world.Options.SaaPlacementValue).Solution;
+            }
+            // With --known-weeks L, the next L weeks' actual arrivals are known (registered intakes) and the rest sampled.
+            var lookahead = world.Options.KnownWeeks;
+            var known = lookahead > 0 ? SimulationWorld.Problem(world.Year.Where(a => a.Week > week && a.Week <= week + lookahead).ToArray(), batch.Capacities) : null;
+            var decision = ScenarioAllocation.Solve(batch, world.Future(week, week + 1 + lookahead, batch.Capacities),
+                PricingOf(world, week) with { Samples = Math.Max(1, world.Options.SaaSamples) }, world.Options.SaaPlacementValue, expected: world.Options.SaaSamples == 0, known: known);
+            return decision.Solution;
+        });
+
+    /// <summary>
+    /// Policy 4b: as policy 4, but when every free feasible place is worth less than its price (V + score − price &lt; 0,
+    /// the priced batch's rule for holding), the case worker advises to wait: the newcomer asks again the next Monday,
+    /// among the offers feasible on their arrival that are still feasible then, until none is left to wait for (no offer of
+    /// theirs still feasible the Monday after, the year's last week, or --max-wait weeks). Their score stays the one of
+    /// their arrival (the yardstick's). A price never hides an offer: the advice is a sentence beside the list.
+    /// </summary>
+    public static PolicyRun PricedArrivalWait(SimulationWorld world)
+    {
+        var options = world.Options;
+        var left = world.Places.ToArray();
+        var offerOf = new int[world.Year.Count];
+        Array.Fill(offerOf, -1);
+        var times = new double[options.Weeks];
+        var placed = 0;
+        var score = 0.0;
+        var waiting = new List<(int Index, int Since)>();
+        var first = 0;
+        for (var week = 0; week < options.Weeks; week++)
+        {
+            var clock = Stopwatch.StartNew();
+            var prices = options.Forecast == ForecastKind.Oracle
+                ? OraclePrices(world, week, left.ToArray(), null)
+                : PlacePricing.Estimate(world.Future(week, week, left.ToArray()), PricingOf(world, week), known: null);
+            // Those who waited ask first (they came earlier), then this week's arrivals in order.
+            var asking = waiting.Select(w => (w.Index, w.Since)).ToList();
+            for (var k = 0; k < world.ByWeek[week].Length; k++) asking.Add((first + k, week));
+            first += world.ByWeek[week].Length;
+            waiting.Clear();
+            foreach (var (index, since) in asking)
+            {
+                var a = world.Year[index];
+                var now = since == week ? null : world.FeasibleOn(a, week);
+                var best = -1;
+                var bestScore = 0.0;
+                var bestValue = double.NegativeInfinity;
+                for (var c = 0; c < a.Offers.Length; c++)
+                {
+                    var j = a.Offers[c];
+                    if (left[j] <= 0 || (now is not null && !now.Contains(j))) continue;
+                    var value = a.Scores[c] - prices[j];
+                    if (value > bestValue) { best = j; bestValue = value; bestScore = a.Scores[c]; }
+                }
+                if (best < 0) continue;
+                var pricedOut = options.PlacementValue + bestValue < 0;
+                if (pricedOut && week + 1 < options.Weeks && week - since < options.MaxWaitWeeks && world.FeasibleOn(a, week + 1).Overlaps(a.Offers))
+                {
+                    waiting.Add((index, since));
+                    continue;
+                }
+                left[best]--;
+                offerOf[index] = best;
+                placed++;
+                score += bestScore;
+            }
+            times[week] = clock.Elapsed.TotalMilliseconds;
+        }
+        return new PolicyRun(Policy.PricedArrivalWait, offerOf, placed, score, times);
+    }
 
     private static PricingOptions PricingOf(SimulationWorld world, int week) => new()
     {

@@ -33,6 +33,34 @@ public class AllocationPlannerTests
         if (offerViews) problem.Candidates.Should().Contain(c => c.OfferSideScore != c.Score, "some offers' own views must differ");
     }
 
+    [Test]
+    public void Plan_SmallDemoCohorts_OptimalEqualsBruteForceAndNoModeBeatsIt()
+    {
+        // Few offers with one place each and newcomers drawn from the same cities, so that they compete for places.
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 3, Offers = 120, Newcomers = 400, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(data.Offers.Select(o => (o with { Capacity = 1 }, 0)));
+        var planner = new AllocationPlanner(engine);
+        var rng = new Random(3);
+        var contested = 0;
+        for (var round = 0; round < 25; round++)
+        {
+            var cohort = data.Newcomers.OrderBy(_ => rng.Next()).Take(7).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
+            var (problem, _) = planner.BuildProblem(cohort, WeightProfile.Default, null, 3, ignoreCapacity: false);
+            var best = AllocationChecks.BruteForce(problem);
+            var optimal = planner.Plan(cohort, new AllocationRequest { CandidatesPerNewcomer = 3 });
+            optimal.Placed.Should().Be(best.Placed, $"round {round}");
+            optimal.TotalScore.Should().BeApproximately(best.Score, cohort.Length * 1e-6, $"round {round}");
+            foreach (var mode in new[] { AllocationMode.Stable, AllocationMode.Greedy })
+            {
+                var other = planner.Plan(cohort, new AllocationRequest { Mode = mode, CandidatesPerNewcomer = 3 });
+                (other.Placed < best.Placed || (other.Placed == best.Placed && other.TotalScore <= best.Score + 1e-9)).Should().BeTrue($"{mode} in round {round}");
+            }
+            if (problem.Candidates.GroupBy(c => c.Offer).Any(g => g.Count() > 1)) contested++;
+        }
+        contested.Should().BeGreaterThan(5, "the cohorts must compete for places somewhere");
+    }
+
     /// <summary>The problem built the plain way: each newcomer's ranked list, offers numbered by id at first sight.</summary>
     private static (AllocationProblem Problem, List<Offer> Offers) Plain(MatchingEngine engine, Newcomer[] cohort, int k, bool offerViews)
     {

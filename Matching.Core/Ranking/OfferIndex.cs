@@ -33,6 +33,8 @@ internal sealed class OfferIndex
     internal const byte Survivor = 9;
     internal const byte SkipDead = 10;
     internal const int OutcomeSlots = 16;
+    // What SurvivorReason answers for an offer whose score could not reach the caller's floor (its checks left undone).
+    private const ExclusionReason BelowFloor = (ExclusionReason)(OutcomeSlots - 1);
     // The arithmetic of the near block's branchless distance outcome: NeedsDistance + 1 is Survivor, that − 5 Distance.
     private const int NeedsToSurvivor = Survivor - NeedsDistance;
     private const int SurvivorToDistance = (int)ExclusionReason.Distance - Survivor;
@@ -352,6 +354,10 @@ internal sealed class OfferIndex
         var blocks = _blockCentre;
         var radii = _blockRadius;
         var remotes = _blockRemote;
+        // Without counts to keep, a survivor that cannot beat the worst of a full top k needs no time checks: its score
+        // with availability at its maximum 1 says so first. Learned shapes could lift a criterion above its formula, and a
+        // negative weight would turn the bound around, so either turns it off.
+        var bounded = !countAll && q.Shapes is null && NonNegative(weights);
         for (var start = 0; start < length; start += PackedChunk)
         {
             // The hot outcomes are counted in four 16-bit fields of one register: an increment in memory per offer
@@ -391,7 +397,8 @@ internal sealed class OfferIndex
                 for (var j = 0; j < found; j++)
                 {
                     var i = survivors[j];
-                    var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _);
+                    var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _,
+                        bounded && top.Full ? top.WorstScore : double.NegativeInfinity);
                     if (reason != ExclusionReason.None)
                     {
                         excluded[(int)reason]++;
@@ -408,6 +415,12 @@ internal sealed class OfferIndex
             excluded[(int)ExclusionReason.Distance] += (int)(packed >> (3 * PackedFieldBits));
         }
         top.SortBestFirst();
+    }
+
+    private static bool NonNegative(double[] weights)
+    {
+        foreach (var w in weights) if (!(w >= 0)) return false;
+        return true;
     }
 
     /// <summary>
@@ -559,9 +572,14 @@ internal sealed class OfferIndex
     /// The rest, for the few offers that pass the gate and the distance bound: the exact distance where chord² alone
     /// cannot tell, then age, gender and time, the commonest time failure (no common hour) first from the hours column
     /// without touching the offer's struct; then the criterion scores of an offer that passes.
+    /// With a <paramref name="floor"/> (the worst score a full top k keeps), the criteria but availability are scored
+    /// before the costlier time checks, and an offer whose score could not reach the floor even with availability at its
+    /// maximum 1 is answered <see cref="BelowFloor"/> without them: with non-negative weights, the weighted sum in the
+    /// scan's order is monotone in each criterion, rounding included, so the bound is never below the true score.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs)
+    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs,
+        double floor = double.NegativeInfinity)
     {
         inputs = default;
         overlap = 0;
@@ -584,6 +602,24 @@ internal sealed class OfferIndex
         if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
         if (cold.GenderMask != 0 && q.GenderBit != 0 && (cold.GenderMask & q.GenderBit) == 0) return ExclusionReason.Gender;
         if (commonHours == 0) return ExclusionReason.Time;
+        var kind = gate & KindBits;
+        int exact;
+        bool shared;
+        var scored = floor > double.NegativeInfinity;
+        if (scored)
+        {
+            if (km < 0) km = GeoPoint.ChordToKm(chord2);
+            ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
+            s[(int)Criterion.Availability] = 1;
+            var weights = q.Weights;
+            var bound = 0.0;
+            for (var c = 0; c < s.Length; c++) bound += weights[c] * s[c];
+            if (bound < floor) return BelowFloor;
+        }
+        else
+        {
+            (exact, shared) = (0, false);
+        }
         days = Formulas.AvailableDays(q.TodayDay,
             cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay,
             cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay,
@@ -595,21 +631,28 @@ internal sealed class OfferIndex
         if (!Formulas.TimeSuffices(overlap, days, cold.Hours)) return ExclusionReason.Time;
 
         if (km < 0) km = GeoPoint.ChordToKm(chord2);
-        var kind = gate & KindBits;
-        s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
-        var exact = (q.Interests & cold.Interests).Count;
-        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
-        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
-        s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
+        if (!scored) ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
-        var shared = !(q.Languages & cold.Languages).IsEmpty;
-        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
-        s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
         inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind, exact,
             s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]);
         // Learned shapes replace the formulas of their criteria.
         q.Shapes?.Apply(s, inputs);
         return ExclusionReason.None;
+    }
+
+    /// <summary>Every criterion score but availability, for an offer that passed the gate and the distance bound.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreAllButTime(NewcomerQuery q, byte gate, in Cold cold, double km, bool remote, Span<double> s, out int exact, out bool shared)
+    {
+        var kind = gate & KindBits;
+        s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
+        exact = (q.Interests & cold.Interests).Count;
+        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
+        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
+        s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
+        shared = !(q.Languages & cold.Languages).IsEmpty;
+        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
+        s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>

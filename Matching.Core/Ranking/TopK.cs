@@ -50,6 +50,12 @@ internal ref struct TopK
     /// <summary>Entries kept.</summary>
     public readonly int Count => _count;
 
+    /// <summary>Whether every place is taken, so that only a score of at least <see cref="WorstScore"/> can still enter.</summary>
+    public readonly bool Full => _count == _scores.Length && _count > 0;
+
+    /// <summary>The worst kept score (the heap's root); meaningful when <see cref="Full"/>.</summary>
+    public readonly double WorstScore => _scores[0];
+
     /// <summary>Whether a new score could enter at all (a cheap test before the exact one).</summary>
     public readonly bool CouldEnter(double score) => _count < _scores.Length || score >= _scores[0];
 

@@ -97,33 +97,59 @@ public sealed class AllocationPlanner(MatchingEngine engine)
     internal (AllocationProblem Problem, Offer[] Offers) BuildProblem(IReadOnlyList<Newcomer> cohort, WeightProfile profile,
         IReadOnlyCollection<OfferKind>? kinds, int k, bool ignoreCapacity, bool offerViews = false)
     {
-        var perNewcomer = new List<(double Score, Offer Offer, int Held)>[cohort.Count];
-        var views = new double[cohort.Count][];
-        Parallel.For(0, cohort.Count, i =>
+        var n = cohort.Count;
+        k = Math.Max(k, 0);
+        // Newcomer i's candidates fill [i·k, i·k + found[i]) of flat arrays, on all cores: no list, tuple or lock per newcomer.
+        var scores = new double[n * k];
+        var slots = new int[n * k];
+        var found = new int[n];
+        var offers = new Offer[n * k];
+        var held = new int[n * k];
+        var views = offerViews ? new double[n * k] : null;
+        Parallel.For(0, n, i =>
         {
-            perNewcomer[i] = engine.TopCandidates(cohort[i], profile, kinds, k, ignoreCapacity);
-            views[i] = offerViews ? engine.OfferViews(cohort[i], profile, perNewcomer[i]) : [];
+            var at = i * k;
+            var count = found[i] = engine.TopCandidates(cohort[i], profile, kinds, ignoreCapacity,
+                scores.AsSpan(at, k), slots.AsSpan(at, k), offers.AsSpan(at, k), held.AsSpan(at, k));
+            if (views is not null) engine.OfferViews(cohort[i], profile, scores.AsSpan(at, count), offers.AsSpan(at, count), views.AsSpan(at, count));
         });
-        var offerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var offers = new List<Offer>();
+
+        var pairs = new CandidatePair[found.Sum()];
+        var numbered = new List<Offer>();
         var capacities = new List<int>();
-        var pairs = new List<CandidatePair>();
+        // An offer is known by its slot in the index while the slot holds the same object (nearly always); by its id
+        // when the slot was reused or the offer replaced during the scans, so one offer never gets two numbers.
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenInSlot = new Offer?[64];
+        var numberInSlot = new int[64];
+        var next = 0;
         // Offers are numbered in order of first appearance over newcomers sorted by id: deterministic.
-        for (var i = 0; i < cohort.Count; i++)
+        for (var i = 0; i < n; i++)
         {
-            for (var r = 0; r < perNewcomer[i].Count; r++)
+            for (var at = i * k; at < i * k + found[i]; at++)
             {
-                var (score, offer, held) = perNewcomer[i][r];
-                if (!offerIndex.TryGetValue(offer.Id, out var j))
+                var (slot, offer) = (slots[at], offers[at]);
+                if (slot >= seenInSlot.Length)
                 {
-                    j = offerIndex[offer.Id] = offers.Count;
-                    offers.Add(offer);
-                    capacities.Add(Math.Max(0, offer.Capacity - held));
+                    var size = Math.Max(slot + 1, 2 * seenInSlot.Length);
+                    Array.Resize(ref seenInSlot, size);
+                    Array.Resize(ref numberInSlot, size);
                 }
-                var offerSide = offerViews ? views[i][r] : score;
-                pairs.Add(new CandidatePair(i, j, Math.Clamp(score, 0, 1), Math.Clamp(offerSide, 0, 1)));
+                if (!ReferenceEquals(seenInSlot[slot], offer))
+                {
+                    if (!byId.TryGetValue(offer.Id, out var number))
+                    {
+                        number = byId[offer.Id] = numbered.Count;
+                        numbered.Add(offer);
+                        capacities.Add(Math.Max(0, offer.Capacity - held[at]));
+                    }
+                    seenInSlot[slot] = offer;
+                    numberInSlot[slot] = number;
+                }
+                var score = scores[at];
+                pairs[next++] = new CandidatePair(i, numberInSlot[slot], Math.Clamp(score, 0, 1), Math.Clamp(views is null ? score : views[at], 0, 1));
             }
         }
-        return (new AllocationProblem(cohort.Count, capacities, pairs), offers.ToArray());
+        return (new AllocationProblem(n, capacities.ToArray(), pairs), numbered.ToArray());
     }
 }

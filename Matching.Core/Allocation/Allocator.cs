@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.OrTools.Graph;
 
 namespace Matching.Allocation;
@@ -87,26 +88,31 @@ public static class Allocator
     /// maximises the flow first — the number placed — and among maximum flows minimises Σ(Scale − score), which is
     /// maximising the total score: exactly the lexicographic objective.
     /// </summary>
-    private static int[] SolveOptimal(AllocationProblem p)
+    private static int[] SolveOptimal(AllocationProblem p) => SolveOptimal(p, Scale);
+
+    /// <summary>The optimal mode with scores resolved to 1/<paramref name="scale"/> (the benchmark compares resolutions).</summary>
+    internal static int[] SolveOptimal(AllocationProblem p, long scale)
     {
         var n = p.NewcomerCount;
-        var m = p.Capacities.Count;
+        var capacities = AsSpan(p.Capacities);
+        var pairs = AsSpan(p.Candidates);
+        var m = capacities.Length;
         var source = n + m;
         var sink = source + 1;
-        var flow = new MinCostFlow(n + m + 2, 2 * (n + m) + p.Candidates.Count);
-        var pairArcs = new int[p.Candidates.Count];
-        var hasCandidate = new bool[n];
-        foreach (var c in p.Candidates) hasCandidate[c.Newcomer] = true;
-        for (var i = 0; i < n; i++) if (hasCandidate[i]) flow.AddArcWithCapacityAndUnitCost(source, i, 1, 0);
-        for (var k = 0; k < p.Candidates.Count; k++)
-        {
-            var c = p.Candidates[k];
-            pairArcs[k] = flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, Scale - (long)Math.Round(c.Score * Scale));
-        }
-        for (var j = 0; j < m; j++) if (p.Capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, p.Capacities[j], 0);
         var offerOf = new int[n];
         Array.Fill(offerOf, -1);
-        if (p.Candidates.Count == 0) return offerOf;
+        if (pairs.Length == 0) return offerOf;
+        var flow = new MinCostFlow(n + m + 2, 2 * (n + m) + pairs.Length);
+        var hasCandidate = new bool[n];
+        foreach (ref readonly var c in pairs) hasCandidate[c.Newcomer] = true;
+        for (var i = 0; i < n; i++) if (hasCandidate[i]) flow.AddArcWithCapacityAndUnitCost(source, i, 1, 0);
+        var pairArcs = new int[pairs.Length];
+        for (var k = 0; k < pairs.Length; k++)
+        {
+            ref readonly var c = ref pairs[k];
+            pairArcs[k] = flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, scale - (long)Math.Round(c.Score * scale));
+        }
+        for (var j = 0; j < m; j++) if (capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, capacities[j], 0);
         // SolveMaxFlowWithMinCost sends as much as it can from the nodes with supply to those with demand.
         flow.SetNodeSupply(source, n);
         flow.SetNodeSupply(sink, -n);
@@ -114,7 +120,7 @@ public static class Allocator
         if (status != MinCostFlowBase.Status.OPTIMAL) throw new InvalidOperationException($"The min-cost-flow solver ended with {status}.");
         for (var k = 0; k < pairArcs.Length; k++)
         {
-            if (flow.Flow(pairArcs[k]) > 0) offerOf[p.Candidates[k].Newcomer] = p.Candidates[k].Offer;
+            if (flow.Flow(pairArcs[k]) > 0) offerOf[pairs[k].Newcomer] = pairs[k].Offer;
         }
         return offerOf;
     }
@@ -191,12 +197,17 @@ public static class Allocator
 
     internal static AllocationSolution Summarise(AllocationProblem p, int[] offerOf)
     {
-        var scoreOf = new Dictionary<(int, int), double>(p.Candidates.Count);
-        var hasCandidate = new bool[p.NewcomerCount];
-        foreach (var c in p.Candidates)
+        // One pass over the pairs finds each placed newcomer's score (a pair is listed once, so at most one matches).
+        var n = p.NewcomerCount;
+        var scoreOf = new double[n];
+        var matched = new bool[n];
+        var hasCandidate = new bool[n];
+        foreach (ref readonly var c in AsSpan(p.Candidates))
         {
-            scoreOf[(c.Newcomer, c.Offer)] = c.Score;
             hasCandidate[c.Newcomer] = true;
+            if (offerOf[c.Newcomer] != c.Offer) continue;
+            scoreOf[c.Newcomer] = c.Score;
+            matched[c.Newcomer] = true;
         }
         var placed = 0;
         var total = 0.0;
@@ -205,8 +216,9 @@ public static class Allocator
         {
             if (offerOf[i] >= 0)
             {
+                if (!matched[i]) throw new KeyNotFoundException($"Newcomer {i} was given offer {offerOf[i]}, which is not among its candidates.");
                 placed++;
-                total += scoreOf[(i, offerOf[i])];
+                total += scoreOf[i];
             }
             else
             {
@@ -219,11 +231,16 @@ public static class Allocator
     internal static void Validate(AllocationProblem p)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(p.NewcomerCount);
-        if (p.Capacities.Any(c => c < 0)) throw new ArgumentException("Capacities must not be negative.", nameof(p));
-        var seen = new HashSet<(int, int)>();
-        foreach (var c in p.Candidates)
+        var capacities = AsSpan(p.Capacities);
+        foreach (var c in capacities) if (c < 0) throw new ArgumentException("Capacities must not be negative.", nameof(p));
+        var pairs = AsSpan(p.Candidates);
+        var n = p.NewcomerCount;
+        // Ranges and scores first, counting each newcomer's pairs; then the pairs grouped by newcomer (a counting sort)
+        // and each group's offers marked with the newcomer: a repeat finds its own mark. Arrays only, no hashing.
+        var start = new int[n + 1];
+        foreach (ref readonly var c in pairs)
         {
-            if ((uint)c.Newcomer >= (uint)p.NewcomerCount || (uint)c.Offer >= (uint)p.Capacities.Count)
+            if ((uint)c.Newcomer >= (uint)n || (uint)c.Offer >= (uint)capacities.Length)
             {
                 throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) is out of range.", nameof(p));
             }
@@ -231,7 +248,29 @@ public static class Allocator
             {
                 throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) has a score outside [0, 1].", nameof(p));
             }
-            if (!seen.Add((c.Newcomer, c.Offer))) throw new ArgumentException($"Pair ({c.Newcomer}, {c.Offer}) is listed twice.", nameof(p));
+            start[c.Newcomer + 1]++;
+        }
+        for (var i = 0; i < n; i++) start[i + 1] += start[i];
+        var next = start[..n];
+        var grouped = new int[pairs.Length];
+        foreach (ref readonly var c in pairs) grouped[next[c.Newcomer]++] = c.Offer;
+        var mark = new int[capacities.Length];
+        Array.Fill(mark, -1);
+        for (var i = 0; i < n; i++)
+        {
+            for (var q = start[i]; q < start[i + 1]; q++)
+            {
+                if (mark[grouped[q]] == i) throw new ArgumentException($"Pair ({i}, {grouped[q]}) is listed twice.", nameof(p));
+                mark[grouped[q]] = i;
+            }
         }
     }
+
+    /// <summary>The list's elements as a span without a copy when it is an array or a list (as the planner builds it).</summary>
+    internal static ReadOnlySpan<T> AsSpan<T>(IReadOnlyList<T> list) => list switch
+    {
+        T[] array => array,
+        List<T> items => CollectionsMarshal.AsSpan(items),
+        _ => list.ToArray(),
+    };
 }

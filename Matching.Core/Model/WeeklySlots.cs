@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Matching.Model;
 
 /// <summary>One weekly time slot: a day and a half-open minute range [From, To) within it.</summary>
@@ -135,6 +137,7 @@ public sealed class WeeklySlots
     }
 
     /// <summary>Minutes per week that two merged interval lists have in common (a linear merge).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int OverlapMinutes(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         int i = 0, j = 0, total = 0;

@@ -233,23 +233,29 @@ public sealed class MatchingEngine
     }
 
     /// <summary>
-    /// Each candidate offer's view of the newcomer: its preferences over the pair's criterion scores where it states
-    /// them, else the newcomer's score. In the order of <paramref name="candidates"/>.
+    /// The k best feasible offers for a newcomer (k = <paramref name="scores"/>' length), as <see cref="TopCandidates(Newcomer, WeightProfile, IReadOnlyCollection{OfferKind}?, int, bool)"/>
+    /// gives them but written to the caller's spans and without counting exclusions; returns how many. The allocation's
+    /// candidate generation calls it once per newcomer of a cohort, so it allocates nothing but the compiled query.
     /// </summary>
-    internal double[] OfferViews(Newcomer newcomer, WeightProfile profile, List<(double Score, Offer Offer, int Held)> candidates)
+    internal int TopCandidates(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds, bool ignoreCapacity,
+        Span<double> scores, Span<int> slots, Span<Offer> offers, Span<int> held) =>
+        _index.TopFeasible(Compile(newcomer, profile, kinds, ignoreCapacity), scores, slots, offers, held);
+
+    /// <summary>
+    /// Each candidate offer's view of the newcomer, written to <paramref name="views"/>: its preferences over the pair's
+    /// criterion scores where it states them, else the newcomer's score. In the order of the candidates.
+    /// </summary>
+    internal void OfferViews(Newcomer newcomer, WeightProfile profile, ReadOnlySpan<double> scores, ReadOnlySpan<Offer> offers, Span<double> views)
     {
-        var views = new double[candidates.Count];
         Span<double> criteria = stackalloc double[Criteria.Count];
         NewcomerQuery? query = null;
-        for (var r = 0; r < candidates.Count; r++)
+        for (var r = 0; r < scores.Length; r++)
         {
-            var (score, offer, _) = candidates[r];
-            views[r] = score;
-            if (offer.Preferences is not { } preferences) continue;
+            views[r] = scores[r];
+            if (offers[r].Preferences is not { } preferences) continue;
             query ??= Compile(newcomer, profile, null, ignoreCapacity: true);
-            if (_index.EvaluatePair(query, offer.Id, criteria) is { Reason: ExclusionReason.None }) views[r] = preferences.Score(criteria);
+            if (_index.EvaluatePair(query, offers[r].Id, criteria) is { Reason: ExclusionReason.None }) views[r] = preferences.Score(criteria);
         }
-        return views;
     }
 
     private static ExclusionSummary Summarise(ReadOnlySpan<int> excluded)

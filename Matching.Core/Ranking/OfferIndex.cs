@@ -33,6 +33,8 @@ internal sealed class OfferIndex
     internal const byte Survivor = 9;
     internal const byte SkipDead = 10;
     internal const int OutcomeSlots = 16;
+    // What SurvivorReason answers for an offer whose score could not reach the caller's floor (its checks left undone).
+    private const ExclusionReason BelowFloor = (ExclusionReason)(OutcomeSlots - 1);
     // The arithmetic of the near block's branchless distance outcome: NeedsDistance + 1 is Survivor, that − 5 Distance.
     private const int NeedsToSurvivor = Survivor - NeedsDistance;
     private const int SurvivorToDistance = (int)ExclusionReason.Distance - Survivor;
@@ -92,6 +94,7 @@ internal sealed class OfferIndex
     private double[] _xyz = []; // unit vectors, three per offer
     private double[] _blockCentre = []; // per block of 64 slots: a centre on the unit sphere (three per block)
     private double[] _blockRadius = []; // and the largest chord from it to a member; −1 while the block is empty
+    private ulong[] _blockRemote = []; // per block, one bit per slot holding a live remote offer: what a block beyond reach can still offer
     private ulong[] _hours = []; // hours of the week the schedule touches, three words per offer; bit 63 of the third: age or gender restricted
     private int[] _capacity = [];
     private int[] _held = [];
@@ -181,6 +184,7 @@ internal sealed class OfferIndex
             _gate = [];
             _blockRadius = [];
             _blockCentre = [];
+            _blockRemote = [];
             EnsureCapacity(live.Count);
             // Centre each block on its members' mean direction, for the tightest spheres.
             for (var b = 0; b * BlockSize < live.Count; b++)
@@ -216,6 +220,7 @@ internal sealed class OfferIndex
         {
             if (!_slotOf.Remove(offerId, out var slot)) return false;
             _gate[slot] = DeadKind;
+            _blockRemote[slot >> BlockShift] &= ~(1UL << (slot & (BlockSize - 1)));
             _offers[slot] = null;
             _overflowBounds[slot] = null;
             _freeSlots.Push(slot);
@@ -279,67 +284,7 @@ internal sealed class OfferIndex
         try
         {
             var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers);
-            Span<double> criteria = stackalloc double[Criteria.Count];
-            var weights = q.Weights;
-            var gates = _gate;
-            var xyz = _xyz;
-            var table = q.GateTable;
-            double qx = q.X, qy = q.Y, qz = q.Z;
-            var limit = q.LimitChordSquaredHigh;
-            var length = Math.Min(_length, Math.Min(gates.Length, xyz.Length / 3));
-            // The loop reads through refs: the bounds are checked once above (the table has 256 entries for a byte,
-            // the increments 16 for an outcome), not five times per offer.
-            if (table.Length != GateValues || q.FarGateTable.Length != GateValues) throw new InvalidOperationException("A gate table has 256 entries.");
-            ref var gate0 = ref MemoryMarshal.GetArrayDataReference(gates);
-            ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(xyz);
-            ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
-            ref var farTable0 = ref MemoryMarshal.GetArrayDataReference(q.FarGateTable);
-            ref var increment0 = ref MemoryMarshal.GetArrayDataReference(PackedIncrement);
-            Span<int> survivors = stackalloc int[BlockSize];
-            ref var survivor0 = ref MemoryMarshal.GetReference(survivors);
-            var reach = Math.Sqrt(limit);
-            var blocks = _blockCentre;
-            var radii = _blockRadius;
-            for (var start = 0; start < length; start += PackedChunk)
-            {
-                // The hot outcomes are counted in four 16-bit fields of one register: an increment in memory per offer
-                // would chain each iteration to the last through store forwarding.
-                ulong packed = 0;
-                var end = Math.Min(length, start + PackedChunk);
-                for (var blockStart = start; blockStart < end; blockStart += BlockSize)
-                {
-                    var blockEnd = Math.Min(end, blockStart + BlockSize);
-                    var b = blockStart >> BlockShift;
-                    var cx = qx - blocks[3 * b];
-                    var cy = qy - blocks[3 * b + 1];
-                    var cz = qz - blocks[3 * b + 2];
-                    // Two passes per block of 64: a tight loop without calls that counts outcomes and collects the
-                    // survivors (appended without a branch), then the survivors' checks and scores.
-                    // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it
-                    // is within it and only the gate matters (remote offers still go on).
-                    var found = Math.Sqrt(cx * cx + cy * cy + cz * cz) > reach + radii[b]
-                        ? ScanFarBlock(ref gate0, ref farTable0, ref increment0, ref survivor0, blockStart, blockEnd, ref packed)
-                        : ScanNearBlock(ref gate0, ref table0, ref xyz0, ref increment0, ref survivor0, blockStart, blockEnd, qx, qy, qz, limit, ref packed);
-                    for (var j = 0; j < found; j++)
-                    {
-                        var i = survivors[j];
-                        var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _);
-                        if (reason != ExclusionReason.None)
-                        {
-                            excluded[(int)reason]++;
-                            continue;
-                        }
-                        var score = 0.0;
-                        for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
-                        if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
-                    }
-                }
-                excluded[(int)ExclusionReason.Kind] += (int)(packed & PackedFieldMask);
-                excluded[(int)ExclusionReason.Capacity] += (int)((packed >> PackedFieldBits) & PackedFieldMask);
-                excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> (2 * PackedFieldBits)) & PackedFieldMask);
-                excluded[(int)ExclusionReason.Distance] += (int)(packed >> (3 * PackedFieldBits));
-            }
-            top.SortBestFirst();
+            Scan(q, ref top, excluded, countAll: true);
             var result = new List<(double, Offer, int)>(top.Count);
             for (var r = 0; r < top.Count; r++)
             {
@@ -352,10 +297,137 @@ internal sealed class OfferIndex
     }
 
     /// <summary>
+    /// The k best feasible offers for one newcomer — exactly those of <see cref="Rank"/>, in the same order — written to
+    /// the spans (k = <paramref name="scores"/>' length; the others at least as long); returns how many. Exclusions are
+    /// not counted, so a block beyond the reach costs only its remote offers instead of a pass over its gates: the
+    /// candidates of an allocation, where nobody reads the counts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int TopFeasible(NewcomerQuery q, Span<double> scores, Span<int> slots, Span<Offer> offers, Span<int> held)
+    {
+        var k = scores.Length;
+        if (slots.Length < k || offers.Length < k || held.Length < k) throw new ArgumentException("Room for k winners is needed.", nameof(slots));
+        Span<int> excluded = stackalloc int[OutcomeSlots];
+        _lock.EnterReadLock();
+        try
+        {
+            var top = new TopK(scores, slots[..k], default, _offers);
+            Scan(q, ref top, excluded, countAll: false);
+            for (var r = 0; r < top.Count; r++)
+            {
+                offers[r] = _offers[slots[r]]!;
+                held[r] = _held[slots[r]];
+            }
+            return top.Count;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// The scan, under the caller's read lock: every feasible offer is scored and offered to <paramref name="top"/>
+    /// (sorted best first at the end). With <paramref name="countAll"/>, every exclusion is counted into
+    /// <paramref name="excluded"/>; without, blocks beyond the reach are skipped but for their remote offers, and the
+    /// counts are partial.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Scan(NewcomerQuery q, ref TopK top, scoped Span<int> excluded, bool countAll)
+    {
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var weights = q.Weights;
+        var gates = _gate;
+        var xyz = _xyz;
+        var table = q.GateTable;
+        double qx = q.X, qy = q.Y, qz = q.Z;
+        var limit = q.LimitChordSquaredHigh;
+        var length = Math.Min(_length, Math.Min(gates.Length, xyz.Length / 3));
+        // The loop reads through refs: the bounds are checked once above (the table has 256 entries for a byte,
+        // the increments 16 for an outcome), not five times per offer.
+        if (table.Length != GateValues || q.FarGateTable.Length != GateValues) throw new InvalidOperationException("A gate table has 256 entries.");
+        ref var gate0 = ref MemoryMarshal.GetArrayDataReference(gates);
+        ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(xyz);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+        ref var farTable0 = ref MemoryMarshal.GetArrayDataReference(q.FarGateTable);
+        ref var increment0 = ref MemoryMarshal.GetArrayDataReference(PackedIncrement);
+        Span<int> survivors = stackalloc int[BlockSize];
+        ref var survivor0 = ref MemoryMarshal.GetReference(survivors);
+        var reach = Math.Sqrt(limit);
+        var blocks = _blockCentre;
+        var radii = _blockRadius;
+        var remotes = _blockRemote;
+        // Without counts to keep, a survivor that cannot beat the worst of a full top k needs no time checks: its score
+        // with availability at its maximum 1 says so first. Learned shapes could lift a criterion above its formula, and a
+        // negative weight would turn the bound around, so either turns it off.
+        var bounded = !countAll && q.Shapes is null && NonNegative(weights);
+        for (var start = 0; start < length; start += PackedChunk)
+        {
+            // The hot outcomes are counted in four 16-bit fields of one register: an increment in memory per offer
+            // would chain each iteration to the last through store forwarding.
+            ulong packed = 0;
+            var end = Math.Min(length, start + PackedChunk);
+            for (var blockStart = start; blockStart < end; blockStart += BlockSize)
+            {
+                var blockEnd = Math.Min(end, blockStart + BlockSize);
+                var b = blockStart >> BlockShift;
+                var cx = qx - blocks[3 * b];
+                var cy = qy - blocks[3 * b + 1];
+                var cz = qz - blocks[3 * b + 2];
+                // Two passes per block of 64: a tight loop without calls that counts outcomes and collects the
+                // survivors (appended without a branch), then the survivors' checks and scores.
+                // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it
+                // is within it and only the gate matters (remote offers still go on).
+                int found;
+                if (Math.Sqrt(cx * cx + cy * cy + cz * cz) <= reach + radii[b])
+                {
+                    found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref increment0, ref survivor0, blockStart, blockEnd, qx, qy, qz, limit, ref packed);
+                }
+                else if (countAll)
+                {
+                    found = ScanFarBlock(ref gate0, ref farTable0, ref increment0, ref survivor0, blockStart, blockEnd, ref packed);
+                }
+                else
+                {
+                    // Only the block's remote offers can survive: the far table still applies their gate.
+                    found = 0;
+                    for (var bits = remotes[b]; bits != 0; bits &= bits - 1)
+                    {
+                        var i = blockStart + BitOperations.TrailingZeroCount(bits);
+                        if (i < blockEnd && Unsafe.Add(ref farTable0, Unsafe.Add(ref gate0, i)) == Survivor) survivors[found++] = i;
+                    }
+                }
+                for (var j = 0; j < found; j++)
+                {
+                    var i = survivors[j];
+                    var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _,
+                        bounded && top.Full ? top.WorstScore : double.NegativeInfinity);
+                    if (reason != ExclusionReason.None)
+                    {
+                        excluded[(int)reason]++;
+                        continue;
+                    }
+                    var score = 0.0;
+                    for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
+                    if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
+                }
+            }
+            excluded[(int)ExclusionReason.Kind] += (int)(packed & PackedFieldMask);
+            excluded[(int)ExclusionReason.Capacity] += (int)((packed >> PackedFieldBits) & PackedFieldMask);
+            excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> (2 * PackedFieldBits)) & PackedFieldMask);
+            excluded[(int)ExclusionReason.Distance] += (int)(packed >> (3 * PackedFieldBits));
+        }
+        top.SortBestFirst();
+    }
+
+    private static bool NonNegative(double[] weights)
+    {
+        foreach (var w in weights) if (!(w >= 0)) return false;
+        return true;
+    }
+
+    /// <summary>
     /// First pass over a block beyond the reach: each offer's outcome from the far table alone, counted in the packed
     /// fields; survivors (remote offers) appended without a branch. Returns how many survived.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int ScanFarBlock(ref byte gate0, ref byte farTable0, ref ulong increment0, ref int survivor0, int start, int end, ref ulong packed)
     {
         var counts = 0UL;
@@ -375,7 +447,7 @@ internal sealed class OfferIndex
     /// First pass over a block within reach: the gate's outcome, and for those that need it the chord² test, chosen
     /// with arithmetic instead of branches (the outcomes come in no predictable order).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref ulong increment0, ref int survivor0,
         int start, int end, double qx, double qy, double qz, double limit, ref ulong packed)
     {
@@ -500,8 +572,14 @@ internal sealed class OfferIndex
     /// The rest, for the few offers that pass the gate and the distance bound: the exact distance where chord² alone
     /// cannot tell, then age, gender and time, the commonest time failure (no common hour) first from the hours column
     /// without touching the offer's struct; then the criterion scores of an offer that passes.
+    /// With a <paramref name="floor"/> (the worst score a full top k keeps), the criteria but availability are scored
+    /// before the costlier time checks, and an offer whose score could not reach the floor even with availability at its
+    /// maximum 1 is answered <see cref="BelowFloor"/> without them: with non-negative weights, the weighted sum in the
+    /// scan's order is monotone in each criterion, rounding included, so the bound is never below the true score.
     /// </summary>
-    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs,
+        double floor = double.NegativeInfinity)
     {
         inputs = default;
         overlap = 0;
@@ -524,6 +602,24 @@ internal sealed class OfferIndex
         if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
         if (cold.GenderMask != 0 && q.GenderBit != 0 && (cold.GenderMask & q.GenderBit) == 0) return ExclusionReason.Gender;
         if (commonHours == 0) return ExclusionReason.Time;
+        var kind = gate & KindBits;
+        int exact;
+        bool shared;
+        var scored = floor > double.NegativeInfinity;
+        if (scored)
+        {
+            if (km < 0) km = GeoPoint.ChordToKm(chord2);
+            ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
+            s[(int)Criterion.Availability] = 1;
+            var weights = q.Weights;
+            var bound = 0.0;
+            for (var c = 0; c < s.Length; c++) bound += weights[c] * s[c];
+            if (bound < floor) return BelowFloor;
+        }
+        else
+        {
+            (exact, shared) = (0, false);
+        }
         days = Formulas.AvailableDays(q.TodayDay,
             cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay,
             cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay,
@@ -535,21 +631,28 @@ internal sealed class OfferIndex
         if (!Formulas.TimeSuffices(overlap, days, cold.Hours)) return ExclusionReason.Time;
 
         if (km < 0) km = GeoPoint.ChordToKm(chord2);
-        var kind = gate & KindBits;
-        s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
-        var exact = (q.Interests & cold.Interests).Count;
-        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
-        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
-        s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
+        if (!scored) ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
-        var shared = !(q.Languages & cold.Languages).IsEmpty;
-        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
-        s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
         inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind, exact,
             s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]);
         // Learned shapes replace the formulas of their criteria.
         q.Shapes?.Apply(s, inputs);
         return ExclusionReason.None;
+    }
+
+    /// <summary>Every criterion score but availability, for an offer that passed the gate and the distance bound.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreAllButTime(NewcomerQuery q, byte gate, in Cold cold, double km, bool remote, Span<double> s, out int exact, out bool shared)
+    {
+        var kind = gate & KindBits;
+        s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
+        exact = (q.Interests & cold.Interests).Count;
+        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
+        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
+        s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
+        shared = !(q.Languages & cold.Languages).IsEmpty;
+        s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
+        s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>
@@ -577,6 +680,8 @@ internal sealed class OfferIndex
         _xyz[3 * slot + 1] = y;
         _xyz[3 * slot + 2] = z;
         IncludeInBlock(slot, x, y, z);
+        var remoteBit = 1UL << (slot & (BlockSize - 1));
+        _blockRemote[slot >> BlockShift] = offer.Remote ? _blockRemote[slot >> BlockShift] | remoteBit : _blockRemote[slot >> BlockShift] & ~remoteBit;
         _hours[3 * slot] = h0;
         _hours[3 * slot + 1] = h1;
         _hours[3 * slot + 2] = h2 | (offer.AgeRange is not null || genderMask != 0 ? RestrictedBit : 0);
@@ -639,6 +744,7 @@ internal sealed class OfferIndex
         var oldBlocks = _blockRadius.Length;
         Array.Resize(ref _blockCentre, 3 * (size >> BlockShift));
         Array.Resize(ref _blockRadius, size >> BlockShift);
+        Array.Resize(ref _blockRemote, size >> BlockShift);
         Array.Fill(_blockRadius, -1, oldBlocks, _blockRadius.Length - oldBlocks);
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _capacity, size);

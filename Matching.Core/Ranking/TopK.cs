@@ -50,11 +50,18 @@ internal ref struct TopK
     /// <summary>Entries kept.</summary>
     public readonly int Count => _count;
 
+    /// <summary>Whether every place is taken, so that only a score of at least <see cref="WorstScore"/> can still enter.</summary>
+    public readonly bool Full => _count == _scores.Length && _count > 0;
+
+    /// <summary>The worst kept score (the heap's root); meaningful when <see cref="Full"/>.</summary>
+    public readonly double WorstScore => _scores[0];
+
     /// <summary>Whether a new score could enter at all (a cheap test before the exact one).</summary>
     public readonly bool CouldEnter(double score) => _count < _scores.Length || score >= _scores[0];
 
     /// <summary>Adds a scored slot if it is among the k best so far; its criteria and distance are kept with it when facts are kept.</summary>
-    public void Add(double score, int slot, ReadOnlySpan<double> criteria, double km)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(double score, int slot, scoped ReadOnlySpan<double> criteria, double km)
     {
         if (_scores.Length == 0) return;
         if (_count < _scores.Length)
@@ -72,6 +79,7 @@ internal ref struct TopK
     /// Sorts the kept entries best first, in place (a heap sort: the worst goes to the end, again and again); then
     /// <see cref="ScoreAt"/>, <see cref="SlotAt"/> and the facts span are in rank order. Add nothing after this.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void SortBestFirst()
     {
         for (var end = _count - 1; end > 0; end--)
@@ -87,7 +95,7 @@ internal ref struct TopK
     /// <summary>The slot of the entry at a position.</summary>
     public readonly int SlotAt(int position) => _slots[position];
 
-    private readonly void Set(int at, double score, int slot, ReadOnlySpan<double> criteria, double km)
+    private readonly void Set(int at, double score, int slot, scoped ReadOnlySpan<double> criteria, double km)
     {
         _scores[at] = score;
         _slots[at] = slot;
@@ -102,6 +110,7 @@ internal ref struct TopK
 
     private readonly bool Better(int a, int b) => Better(_scores[a], _slots[a], _scores[b], _slots[b]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void SiftUp(int i)
     {
         while (i > 0)
@@ -114,6 +123,7 @@ internal ref struct TopK
     }
 
     /// <summary>Moves the entry at <paramref name="i"/> down within the heap of the first <paramref name="count"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void SiftDown(int i, int count)
     {
         while (true)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Matching.Model;
 
 namespace Matching.Scoring;
@@ -69,6 +70,7 @@ internal static class Formulas
     /// time that the overlap covers: 0.6 × min(r, 1) + 0.4 × clamp(r − 1, 0, 1). Exactly enough time scores 0.6,
     /// twice the need or more scores 1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double AvailabilityFit(long overlapMinutesPerWeek, long days, int hours)
     {
         if (hours <= 0) return 1;
@@ -143,6 +145,7 @@ internal static class Formulas
     /// Days in which the hours can be done: from max(today, startsOn) to min(trajectory end, endsOn), both inclusive;
     /// when neither end is known, the profile's horizon from that start.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long AvailableDays(int todayDay, int? startsOnDay, int? endsOnDay, int? trajectoryEndDay, int horizonDays)
     {
         var start = Math.Max(todayDay, startsOnDay ?? todayDay);

@@ -120,4 +120,43 @@ public class AllocatorTests
         FluentActions.Invoking(() => Allocator.Solve(new AllocationProblem(1, [1], [new(0, 0, 1.5, 0.5)]), AllocationMode.Optimal)).Should().Throw<ArgumentException>();
         FluentActions.Invoking(() => Allocator.Solve(new AllocationProblem(1, [1], [new(0, 0, 0.5, 0.5), new(0, 0, 0.4, 0.4)]), AllocationMode.Greedy)).Should().Throw<ArgumentException>();
     }
+
+    [Test]
+    public void Solve_RepeatedPairFarApartAmongOthers_ThrowsNamingIt()
+    {
+        var pairs = new List<CandidatePair> { new(2, 1, 0.5, 0.5) };
+        for (var i = 0; i < 5; i++) for (var j = 0; j < 3; j++) if ((i, j) != (2, 1)) pairs.Add(new(i, j, 0.3, 0.3));
+        pairs.Add(new(2, 1, 0.4, 0.4));
+        var p = new AllocationProblem(5, [1, 1, 1], pairs);
+        foreach (var mode in new[] { AllocationMode.Optimal, AllocationMode.Stable, AllocationMode.Greedy })
+        {
+            FluentActions.Invoking(() => Allocator.Solve(p, mode)).Should().Throw<ArgumentException>().WithMessage("Pair (2, 1) is listed twice.*");
+        }
+        FluentActions.Invoking(() => Allocator.Solve(p with { Candidates = pairs.Take(pairs.Count - 1).ToList() }, AllocationMode.Optimal)).Should().NotThrow();
+    }
+
+    [Test]
+    public void Solve_CandidatesInAnyReadOnlyList_SameAnswer()
+    {
+        // The solver reads arrays and lists in place and copies any other list: all three must give the same plan.
+        var p = RandomProblem(new Random(9), 120, 30, 0.15);
+        foreach (var mode in new[] { AllocationMode.Optimal, AllocationMode.Stable, AllocationMode.Greedy })
+        {
+            var fromList = Allocator.Solve(p, mode);
+            var fromArray = Allocator.Solve(p with { Candidates = p.Candidates.ToArray(), Capacities = p.Capacities.ToArray() }, mode);
+            var fromReadOnly = Allocator.Solve(p with { Candidates = p.Candidates.ToList().AsReadOnly(), Capacities = p.Capacities.ToList().AsReadOnly() }, mode);
+            fromArray.OfferOf.Should().Equal(fromList.OfferOf, mode.ToString());
+            fromReadOnly.OfferOf.Should().Equal(fromList.OfferOf, mode.ToString());
+            fromReadOnly.TotalScore.Should().Be(fromList.TotalScore);
+            fromList.Placed.Should().BeGreaterThan(0);
+        }
+    }
+
+    [Test]
+    public void Summarise_AssignmentOutsideTheCandidates_Throws()
+    {
+        var p = new AllocationProblem(2, [1, 1], [new(0, 0, 0.5, 0.5), new(1, 1, 0.5, 0.5)]);
+        Allocator.Summarise(p, [0, 1]).TotalScore.Should().Be(1.0);
+        FluentActions.Invoking(() => Allocator.Summarise(p, [1, -1])).Should().Throw<KeyNotFoundException>();
+    }
 }

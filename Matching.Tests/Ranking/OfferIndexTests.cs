@@ -83,6 +83,40 @@ public class OfferIndexTests
         compared.Should().BeGreaterThan(data.Newcomers.Count * Math.Min(k, 10) / 2);
     }
 
+    [TestCase(10)]
+    [TestCase(50)]
+    [TestCase(400)]
+    public void TopFeasible_AfterRemovalsAndUpdates_EqualsRank(int k)
+    {
+        var data = new Matching.Data.DemoDataGenerator(new Matching.Data.DemoDataOptions { Seed = 7, Offers = 3000, Newcomers = 40, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(data.Offers.Select(o => (o, 0)));
+        // After the bulk load's compaction: slots freed and reused, offers turned remote and back, places taken; the
+        // blocks' remote bits must follow every write, or a block beyond the reach would lose a remote offer.
+        var rng = new Random(7);
+        foreach (var o in data.Offers.Where((_, i) => i % 7 == 0)) engine.Remove(o.Id);
+        foreach (var o in data.Offers.Where((_, i) => i % 7 == 3)) engine.Upsert(o with { Remote = !o.Remote });
+        foreach (var o in data.Offers.Where((_, i) => i % 11 == 5)) engine.Upsert(o with { Id = o.Id + "-new", Remote = rng.Next(3) == 0 });
+        foreach (var o in data.Offers.Where((_, i) => i % 13 == 6)) engine.SetHeld(o.Id, o.Capacity);
+        var scores = new double[k];
+        var slots = new int[k];
+        var offers = new Offer[k];
+        var held = new int[k];
+        var remoteSeen = 0;
+        foreach (var n in data.Newcomers)
+        {
+            foreach (var (kinds, ignoreCapacity) in new (OfferKind[]?, bool)[] { (null, false), (null, true), ([OfferKind.Buddy], false) })
+            {
+                var query = engine.Compile(n, WeightProfile.Default, kinds, ignoreCapacity);
+                var expected = engine.Index.Rank(query, k, new int[OfferIndex.OutcomeSlots]);
+                var count = engine.Index.TopFeasible(query, scores, slots, offers, held);
+                Enumerable.Range(0, count).Select(r => (scores[r], offers[r], held[r])).Should().Equal(expected, $"{n.Id}, kinds {kinds?.Length ?? 0}, ignoreCapacity {ignoreCapacity}");
+                remoteSeen += expected.Count(e => e.Offer.Remote);
+            }
+        }
+        remoteSeen.Should().BeGreaterThan(0, "the comparison must cover remote offers in blocks beyond the reach");
+    }
+
     [Test]
     public void Rank_TooLittleRoomForWinners_Throws()
     {

@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Matching.Benchmarks -- --filter '*'
 var inv = System.Globalization.CultureInfo.InvariantCulture;
-if (args is ["probe", var n]) Matching.Benchmarks.Probe.Run(int.Parse(n, inv));
+if (args is ["allocate-variants", var vn, var vo, var vk, ..]) Matching.Benchmarks.AllocateVariants.Run(int.Parse(vn, inv), int.Parse(vo, inv), int.Parse(vk, inv), args.Length > 4 ? int.Parse(args[4], inv) : 3);
+else if (args is ["probe", var n]) Matching.Benchmarks.Probe.Run(int.Parse(n, inv));
 else if (args is ["probe", var m, "suggest"]) Matching.Benchmarks.Probe.Run(int.Parse(m, inv), suggest: true);
 else if (args is ["allocate", var mode, var newcomers, var offers, var candidates])
     Matching.Benchmarks.AllocateCohort.Run(mode, int.Parse(newcomers, inv), int.Parse(offers, inv), int.Parse(candidates, inv));

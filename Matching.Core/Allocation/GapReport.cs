@@ -56,55 +56,81 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 
 /// <summary>
 /// Where demand and supply do not meet, for local governments: per area and kind, the waiting newcomers, the offers
-/// and places, and what an optimal allocation (min-cost flow) over offers of that kind still leaves unplaced, split
-/// into those whom extra places would place and those who need new offers.
+/// and places, and what a maximum allocation over offers of that kind (the most newcomers placed, capacity respected)
+/// still leaves unplaced, split into those whom extra places would place and those who need new offers.
 /// </summary>
+/// <remarks>
+/// Computed by <see cref="GapFlow"/> over every feasible pair without listing them (500,000 newcomers and 100,000 offers
+/// in about a second on two cores, see benchmarks/README.md): "has a feasible offer" is an existence query that stops
+/// at the first one, and the allocation is a maximum b-matching by augmenting paths from the offers' side. The number
+/// placed per kind is exactly the min-cost flow's over all feasible pairs; scores do not choose among the maximum
+/// allocations, so when newcomers of two areas compete for the same places, which area keeps the unplaced ones is that
+/// of one maximum allocation, not of the best-scoring one (the min-cost-flow builder the tests keep as the reference
+/// agrees on every count where no two areas share an offer within reach).
+/// </remarks>
 internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {
     private readonly BelgianGeography _geography = BelgianGeography.Default;
 
     /// <summary>Builds the report for the waiting newcomers.</summary>
-    public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile, int candidatesPerNewcomer = 50)
+    public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile)
     {
-        var planner = new AllocationPlanner(engine);
-        var cohort = waiting.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
-        var areaOfNewcomer = cohort.Select(n => Area(n.Location, grouping)).ToArray();
-        var offers = engine.Offers();
-        var rows = new List<GapRow>();
-        foreach (var k in kind is { } only ? [only] : Enum.GetValues<OfferKind>())
+        OfferKind[] kinds = kind is { } only ? [only] : Enum.GetValues<OfferKind>();
+        var kindMask = 0;
+        foreach (var k in kinds) kindMask |= 1 << (int)k;
+        var offers = engine.Index.Freeze();
+        var queries = new NewcomerQuery[waiting.Count];
+        var areaOfNewcomer = new (string Area, string? Nis, string Province)[waiting.Count];
+        Parallel.For(0, waiting.Count, i =>
         {
-            var (problem, _) = planner.BuildProblem(cohort, profile, [k], candidatesPerNewcomer, ignoreCapacity: true);
-            var solution = Allocator.Solve(problem, AllocationMode.Optimal);
-            var hasCandidate = new bool[cohort.Length];
-            foreach (var c in problem.Candidates) hasCandidate[c.Newcomer] = true;
+            queries[i] = engine.Compile(waiting[i], profile, null, ignoreCapacity: true);
+            areaOfNewcomer[i] = Area(waiting[i].Location, grouping);
+        });
+        var flow = new GapFlow(offers, queries, profile.LevelTolerance);
+        var feasible = flow.FeasibleKinds(kindMask);
+        var placed = new int[kinds.Length][];
+        Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));
+
+        var rows = new List<GapRow>();
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            var bit = 1 << (int)kinds[k];
             var areas = new SortedDictionary<(string Area, string? Nis, string Province), int[]>();
             int[] Row((string, string?, string) key) => areas.TryGetValue(key, out var r) ? r : areas[key] = new int[8];
-            for (var i = 0; i < cohort.Length; i++)
+            for (var i = 0; i < waiting.Count; i++)
             {
                 var r = Row(areaOfNewcomer[i]);
+                var hasFeasible = (feasible[i] & bit) != 0;
                 r[0]++;
-                if (hasCandidate[i]) r[1]++;
-                if (solution.OfferOf[i] < 0)
+                if (hasFeasible) r[1]++;
+                if (placed[k][i] < 0)
                 {
                     r[5]++;
-                    if (hasCandidate[i]) r[6]++; else r[7]++;
+                    if (hasFeasible) r[6]++; else r[7]++;
                 }
             }
-            foreach (var (offer, held) in offers.Where(o => o.Offer.Kind == k))
+            for (var s = 0; s < offers.SlotCount; s++)
             {
+                if (offers.KindAt(s) != (int)kinds[k]) continue;
+                var (offer, capacity, held) = offers.At(s);
                 var r = Row(Area(offer.Location, grouping));
                 r[2]++;
-                r[3] += offer.Capacity;
-                r[4] += Math.Min(held, offer.Capacity);
+                r[3] += capacity;
+                r[4] += Math.Min(held, capacity);
             }
-            rows.AddRange(areas.Select(a => new GapRow(a.Key.Area, a.Key.Nis, a.Key.Province, WireNames.Of(k),
-                a.Value[0], a.Value[1], a.Value[2], a.Value[3], a.Value[4], a.Value[5], a.Value[6], a.Value[7])));
+            foreach (var (key, r) in areas)
+            {
+                rows.Add(new GapRow(key.Area, key.Nis, key.Province, WireNames.Of(kinds[k]), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]));
+            }
         }
-        var ordered = rows
-            .OrderByDescending(r => r.PlaceableWithExtraPlaces).ThenByDescending(r => r.NeedNewOffers)
-            .ThenBy(r => r.Area, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
-            .ToList();
-        return new GapReportResult(WireNames.Of(grouping), new ProfileRef(profile.Name, profile.Version), ordered);
+        rows.Sort(static (a, b) =>
+            a.PlaceableWithExtraPlaces != b.PlaceableWithExtraPlaces ? b.PlaceableWithExtraPlaces.CompareTo(a.PlaceableWithExtraPlaces)
+            : a.NeedNewOffers != b.NeedNewOffers ? b.NeedNewOffers.CompareTo(a.NeedNewOffers)
+            : string.CompareOrdinal(a.Area, b.Area) != 0 ? string.CompareOrdinal(a.Area, b.Area)
+            : string.CompareOrdinal(a.Kind, b.Kind) != 0 ? string.CompareOrdinal(a.Kind, b.Kind)
+            : string.CompareOrdinal(a.Nis, b.Nis) != 0 ? string.CompareOrdinal(a.Nis, b.Nis)
+            : string.CompareOrdinal(a.Province, b.Province));
+        return new GapReportResult(WireNames.Of(grouping), new ProfileRef(profile.Name, profile.Version), rows);
     }
 
     private (string Area, string? Nis, string Province) Area(Location location, GapGrouping grouping)

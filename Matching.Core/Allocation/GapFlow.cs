@@ -1,0 +1,480 @@
+using Matching.Model;
+using Matching.Ranking;
+using Matching.Scoring;
+
+namespace Matching.Allocation;
+
+/// <summary>
+/// The gap report's arithmetic at scale, over the feasible pairs (capacity ignored) without ever listing them:
+/// <list type="bullet">
+/// <item><see cref="FeasibleKinds"/>: per newcomer, the kinds of which at least one offer is feasible — an existence
+/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km and visited
+/// nearest cell first, only cells within the newcomer's reach;</item>
+/// <item><see cref="MaximumAllocation"/>: a maximum allocation of one kind's free places (the most newcomers placed),
+/// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells within reach,
+/// nearest first, for an unplaced feasible one (a greedy start), then every offer with a free place left searches for an
+/// augmenting path (breadth first: offer → a newcomer it could take, placed elsewhere → that newcomer's offer → … → an
+/// unplaced feasible newcomer).</item>
+/// </list>
+/// Why it is exact (the number placed equals the min-cost flow's over every feasible pair): an allocation is maximum
+/// when no offer with a free place has an augmenting path (Berge's theorem, places as copies of the offer). Placed
+/// newcomers stay placed on every augmentation, so an offer's walk never looks back: the newcomers it passed are
+/// infeasible for it or placed for good, and a disjoint-set "next unplaced" pointer skips the placed ones. A search that
+/// fails has visited a set of offers whose feasible newcomers are all placed with offers of the same set; no later
+/// augmentation can enter it (it would need a free newcomer there), so they are never searched again.
+/// The scores play no part: among the maximum allocations this is one, not the best-scoring one, so which of the
+/// newcomers competing for the same places stay unplaced (and in which area they live) may differ from the min-cost
+/// flow's choice; the number per kind, and per area where areas share no offer within reach, does not.
+/// </summary>
+/// <remarks>
+/// Reads a <see cref="OfferIndex.Freeze"/>d copy of the offers; the kinds may be allocated in parallel (each keeps its
+/// own state, the shared columns are only read). The hot loops run over flat arrays in cell order.
+/// </remarks>
+internal sealed class GapFlow
+{
+    // About 11 km north-south and 10.5 km east-west in Flanders: a city is a few cells, a newcomer's reach tens.
+    private const double CellLatDegrees = 0.1;
+    private const double CellLonDegrees = 0.15;
+    private const int BoxFields = 7; // min x, max x, min y, max y, min z, max z, largest travel-limit chord² (newcomer cells)
+
+    private readonly OfferIndex _offers;
+    private readonly NewcomerQuery[] _queries;
+    private readonly int _levelTolerance;
+
+    // The newcomers in cell order: position p holds newcomer _order[p]; the columns the walks test first, by position.
+    private readonly int[] _order;
+    private readonly int[] _positionOf;
+    private readonly int[] _cellStart; // first position of each cell, and the count at the end
+    private readonly double[] _cellBox;
+    private readonly int[] _level; // level with the profile's tolerance
+    private readonly double[] _xyz;
+    private readonly double[] _high; // chord² above which the offer is beyond the travel limit
+    private readonly ulong[] _hours;
+
+    /// <summary>Prepares the newcomer side: cells, and the columns in cell order.</summary>
+    /// <param name="frozen">The offers (a frozen copy).</param>
+    /// <param name="queries">Each newcomer compiled for every kind with capacity ignored.</param>
+    /// <param name="levelTolerance">The profile's level tolerance (as compiled into the queries).</param>
+    public GapFlow(OfferIndex frozen, NewcomerQuery[] queries, int levelTolerance)
+    {
+        _offers = frozen;
+        _queries = queries;
+        _levelTolerance = levelTolerance;
+        var n = queries.Length;
+        var cellOf = new int[n];
+        var cells = new Dictionary<(int, int), int>();
+        for (var i = 0; i < n; i++)
+        {
+            var key = CellKey(queries[i].X, queries[i].Y, queries[i].Z);
+            if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
+            cellOf[i] = c;
+        }
+        _cellStart = new int[cells.Count + 1];
+        for (var i = 0; i < n; i++) _cellStart[cellOf[i] + 1]++;
+        for (var c = 0; c < cells.Count; c++) _cellStart[c + 1] += _cellStart[c];
+        var fill = _cellStart[..^1];
+        _order = new int[n];
+        _positionOf = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var p = fill[cellOf[i]]++;
+            _order[p] = i;
+            _positionOf[i] = p;
+        }
+        _level = new int[n];
+        _xyz = new double[3 * n];
+        _high = new double[n];
+        _hours = new ulong[3 * n];
+        _cellBox = EmptyBoxes(cells.Count);
+        for (var c = 0; c < cells.Count; c++)
+        {
+            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+            {
+                var q = queries[_order[p]];
+                _level[p] = q.Level + levelTolerance;
+                _xyz[3 * p] = q.X;
+                _xyz[3 * p + 1] = q.Y;
+                _xyz[3 * p + 2] = q.Z;
+                _high[p] = q.LimitChordSquaredHigh;
+                _hours[3 * p] = q.H0;
+                _hours[3 * p + 1] = q.H1;
+                _hours[3 * p + 2] = q.H2;
+                Include(_cellBox, c, q.X, q.Y, q.Z);
+                _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], q.LimitChordSquaredHigh);
+            }
+        }
+    }
+
+    private int CellCount => _cellStart.Length - 1;
+
+    /// <summary>
+    /// Per newcomer, a bit per kind of <paramref name="kindMask"/> with at least one feasible offer (capacity ignored):
+    /// exactly whether the newcomer's ranking for that kind would list any offer.
+    /// </summary>
+    public byte[] FeasibleKinds(int kindMask)
+    {
+        // The offers in cells too (remote ones apart, reachable from anywhere), each cell with the kinds it holds.
+        var remote = new List<int>[EnumCounts.OfferKinds];
+        for (var k = 0; k < remote.Length; k++) remote[k] = [];
+        var cells = new Dictionary<(int, int), int>();
+        var slotCell = new List<(int Cell, int Slot)>();
+        for (var s = 0; s < _offers.SlotCount; s++)
+        {
+            var kind = _offers.KindAt(s);
+            if (kind < 0 || (kindMask & (1 << kind)) == 0) continue;
+            if (_offers.RemoteAt(s)) { remote[kind].Add(s); continue; }
+            var (x, y, z) = _offers.UnitVectorAt(s);
+            var key = CellKey(x, y, z);
+            if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
+            slotCell.Add((c, s));
+        }
+        var offerCellStart = new int[cells.Count + 1];
+        foreach (var (c, _) in slotCell) offerCellStart[c + 1]++;
+        for (var c = 0; c < cells.Count; c++) offerCellStart[c + 1] += offerCellStart[c];
+        var fill = offerCellStart[..^1];
+        var offerSlots = new int[slotCell.Count];
+        var offerCellKinds = new int[cells.Count];
+        var offerBox = EmptyBoxes(cells.Count);
+        foreach (var (c, s) in slotCell)
+        {
+            offerSlots[fill[c]++] = s;
+            offerCellKinds[c] |= 1 << _offers.KindAt(s);
+            var (x, y, z) = _offers.UnitVectorAt(s);
+            Include(offerBox, c, x, y, z);
+        }
+
+        var result = new byte[_queries.Length];
+        Parallel.For(0, CellCount, () => new double[Criteria.Count], (c, _, scratch) =>
+        {
+            // The offer cells within the reach of some newcomer of this cell, nearest first.
+            var near = new List<(double Gap, int Cell)>();
+            for (var oc = 0; oc < cells.Count; oc++)
+            {
+                var gap = BoxGapSquared(_cellBox, c, offerBox, oc);
+                if (gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, oc));
+            }
+            near.Sort();
+            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+            {
+                var u = _order[p];
+                var q = _queries[u];
+                var needed = kindMask;
+                for (var k = 0; k < remote.Length && needed != 0; k++)
+                {
+                    if ((needed & (1 << k)) == 0) continue;
+                    foreach (var s in remote[k])
+                    {
+                        if (!_offers.FeasibleUnlocked(q, s, scratch)) continue;
+                        needed &= ~(1 << k);
+                        break;
+                    }
+                }
+                for (var i = 0; i < near.Count && needed != 0; i++)
+                {
+                    var oc = near[i].Cell;
+                    if ((offerCellKinds[oc] & needed) == 0 || PointGapSquared(offerBox, oc, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]) > _high[p]) continue;
+                    for (var j = offerCellStart[oc]; j < offerCellStart[oc + 1]; j++)
+                    {
+                        var s = offerSlots[j];
+                        var bit = 1 << _offers.KindAt(s);
+                        if ((needed & bit) == 0 || !_offers.FeasibleUnlocked(q, s, scratch)) continue;
+                        needed &= ~bit;
+                        if (needed == 0) break;
+                    }
+                }
+                result[u] = (byte)(kindMask & ~needed);
+            }
+            return scratch;
+        }, _ => { });
+        return result;
+    }
+
+    /// <summary>
+    /// A maximum allocation of the free places of one kind's offers: per newcomer, the slot of the offer it is placed
+    /// with, or −1.
+    /// </summary>
+    public int[] MaximumAllocation(OfferKind kind)
+    {
+        var slots = new List<int>();
+        var free = new List<int>();
+        for (var s = 0; s < _offers.SlotCount; s++)
+        {
+            if (_offers.KindAt(s) != (int)kind) continue;
+            var (offer, capacity, held) = _offers.At(s);
+            _ = offer;
+            slots.Add(s);
+            free.Add(Math.Max(0, capacity - held));
+        }
+        var flow = new KindFlow(this, [.. slots], [.. free]);
+        flow.Solve();
+        var offerOf = new int[_queries.Length];
+        for (var u = 0; u < offerOf.Length; u++) offerOf[u] = flow.Mate[u] < 0 ? -1 : slots[flow.Mate[u]];
+        return offerOf;
+    }
+
+    /// <summary>The state of one kind's allocation: offers by index into <c>slots</c>, newcomers by index into the queries.</summary>
+    private sealed class KindFlow
+    {
+        private readonly GapFlow _flow;
+        private readonly int[] _slots;
+        private readonly int[] _free;
+        private readonly int[] _load;
+        private readonly OfferScanFacts[] _facts;
+        private readonly int[]?[] _cellsOf; // per offer, the newcomer cells within reach, nearest first (when first walked)
+        private readonly int[] _cursorCell; // per offer, how far its walk has come: the cell in _cellsOf
+        private readonly int[] _cursorPosition; // and the position in it (−1: its start)
+        private readonly int[]?[] _adjacent; // per offer whose walk ended: every feasible newcomer
+        private readonly bool[] _dead;
+        private readonly int[] _visit;
+        private readonly int[] _parent;
+        private readonly int[] _via;
+        private readonly int[] _next; // by position: itself while unplaced, else a later position (disjoint sets)
+        private readonly List<int> _queue = [];
+        private readonly double[] _scratch = new double[Criteria.Count];
+        private int _stamp;
+
+        public KindFlow(GapFlow flow, int[] slots, int[] free)
+        {
+            _flow = flow;
+            _slots = slots;
+            _free = free;
+            var m = slots.Length;
+            _load = new int[m];
+            _facts = new OfferScanFacts[m];
+            for (var j = 0; j < m; j++) _facts[j] = flow._offers.ScanFactsAt(slots[j]);
+            _cellsOf = new int[m][];
+            _cursorCell = new int[m];
+            _cursorPosition = new int[m];
+            Array.Fill(_cursorPosition, -1);
+            _adjacent = new int[m][];
+            _dead = new bool[m];
+            _visit = new int[m];
+            _parent = new int[m];
+            _via = new int[m];
+            var n = flow._queries.Length;
+            Mate = new int[n];
+            Array.Fill(Mate, -1);
+            _next = new int[n + 1];
+            for (var p = 0; p <= n; p++) _next[p] = p;
+        }
+
+        /// <summary>Per newcomer, the offer (index into the slots) it is placed with, or −1.</summary>
+        public int[] Mate { get; }
+
+        public void Solve()
+        {
+            // Greedy start: each offer fills its free places with the nearest unplaced feasible newcomers.
+            for (var j = 0; j < _slots.Length; j++)
+            {
+                while (_load[j] < _free[j])
+                {
+                    var u = NextFree(j);
+                    if (u < 0) break;
+                    Place(u, j);
+                    _load[j]++;
+                }
+            }
+            // Then augmenting paths from every offer with a free place left, until none has one.
+            for (var j = 0; j < _slots.Length; j++)
+            {
+                while (_load[j] < _free[j] && !_dead[j] && Augment(j)) { }
+            }
+        }
+
+        private void Place(int u, int j)
+        {
+            Mate[u] = j;
+            var p = _flow._positionOf[u];
+            _next[p] = p + 1;
+        }
+
+        /// <summary>The first unplaced position at or after p (path halving).</summary>
+        private int Find(int p)
+        {
+            var next = _next;
+            while (next[p] != p)
+            {
+                next[p] = next[next[p]];
+                p = next[p];
+            }
+            return p;
+        }
+
+        /// <summary>The next unplaced newcomer feasible for offer j on its walk, or −1 when the walk has ended.</summary>
+        private int NextFree(int j)
+        {
+            var cells = _cellsOf[j] ??= _flow.CellsWithinReach(_facts[j]);
+            var flow = _flow;
+            ref readonly var facts = ref _facts[j];
+            var slot = _slots[j];
+            while (_cursorCell[j] < cells.Length)
+            {
+                var c = cells[_cursorCell[j]];
+                var end = flow._cellStart[c + 1];
+                var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
+                while (p < end)
+                {
+                    if (flow.MayReach(p, facts))
+                    {
+                        var u = flow._order[p];
+                        if (flow._offers.FeasibleUnlocked(flow._queries[u], slot, _scratch))
+                        {
+                            _cursorPosition[j] = p + 1;
+                            return u;
+                        }
+                    }
+                    p = Find(p + 1);
+                }
+                _cursorCell[j]++;
+                _cursorPosition[j] = -1;
+            }
+            return -1;
+        }
+
+        /// <summary>Every newcomer feasible for offer j (asked once its walk has ended, when all of them are placed).</summary>
+        private int[] Adjacent(int j)
+        {
+            if (_adjacent[j] is { } known) return known;
+            var list = new List<int>();
+            var flow = _flow;
+            ref readonly var facts = ref _facts[j];
+            foreach (var c in _cellsOf[j]!)
+            {
+                for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1]; p++)
+                {
+                    if (!flow.MayReach(p, facts)) continue;
+                    var u = flow._order[p];
+                    if (flow._offers.FeasibleUnlocked(flow._queries[u], _slots[j], _scratch)) list.Add(u);
+                }
+            }
+            return _adjacent[j] = [.. list];
+        }
+
+        /// <summary>
+        /// Breadth-first search for an augmenting path from offer s (which has a free place); true when one was found and
+        /// applied. When none exists, every offer visited is marked dead: none of them will ever have one.
+        /// </summary>
+        private bool Augment(int s)
+        {
+            _stamp++;
+            _queue.Clear();
+            _queue.Add(s);
+            _visit[s] = _stamp;
+            for (var h = 0; h < _queue.Count; h++)
+            {
+                var j = _queue[h];
+                var u = NextFree(j);
+                if (u >= 0)
+                {
+                    // u goes to j; along the path back each offer takes the newcomer it was reached through.
+                    Place(u, j);
+                    while (j != s)
+                    {
+                        Mate[_via[j]] = _parent[j];
+                        j = _parent[j];
+                    }
+                    _load[s]++;
+                    return true;
+                }
+                foreach (var v in Adjacent(j))
+                {
+                    var other = Mate[v];
+                    if (other == j || _dead[other] || _visit[other] == _stamp) continue;
+                    _visit[other] = _stamp;
+                    _parent[other] = j;
+                    _via[other] = v;
+                    _queue.Add(other);
+                }
+            }
+            foreach (var j in _queue) _dead[j] = true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The cheap half of the pair test on the newcomer columns (level, travel limit, a common hour of the week): false
+    /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
+    /// common hour a pair fails on time, or before that on age or gender).
+    /// </summary>
+    private bool MayReach(int p, in OfferScanFacts offer)
+    {
+        if (_level[p] < offer.MinLevel) return false;
+        if (!offer.Remote)
+        {
+            var chord2 = GeoPoint.ChordSquared(_xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], offer.X, offer.Y, offer.Z);
+            if (chord2 > _high[p]) return false;
+        }
+        return ((_hours[3 * p] & offer.H0) | (_hours[3 * p + 1] & offer.H1) | (_hours[3 * p + 2] & offer.H2)) != 0;
+    }
+
+    /// <summary>The newcomer cells some newcomer of which may reach the offer, nearest first (every cell for a remote offer).</summary>
+    private int[] CellsWithinReach(in OfferScanFacts offer)
+    {
+        var near = new List<(double Gap, int Cell)>();
+        for (var c = 0; c < CellCount; c++)
+        {
+            var gap = PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z);
+            if (offer.Remote || gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, c));
+        }
+        near.Sort();
+        var cells = new int[near.Count];
+        for (var i = 0; i < cells.Length; i++) cells[i] = near[i].Cell;
+        return cells;
+    }
+
+    private static (int, int) CellKey(double x, double y, double z)
+    {
+        var lat = Math.Asin(Math.Clamp(z, -1, 1)) * (180 / Math.PI);
+        var lon = Math.Atan2(y, x) * (180 / Math.PI);
+        return ((int)Math.Floor(lat / CellLatDegrees), (int)Math.Floor(lon / CellLonDegrees));
+    }
+
+    private static double[] EmptyBoxes(int count)
+    {
+        var box = new double[BoxFields * count];
+        for (var b = 0; b < box.Length; b += BoxFields)
+        {
+            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
+            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
+        }
+        return box;
+    }
+
+    private static void Include(double[] box, int c, double x, double y, double z)
+    {
+        var b = BoxFields * c;
+        box[b] = Math.Min(box[b], x);
+        box[b + 1] = Math.Max(box[b + 1], x);
+        box[b + 2] = Math.Min(box[b + 2], y);
+        box[b + 3] = Math.Max(box[b + 3], y);
+        box[b + 4] = Math.Min(box[b + 4], z);
+        box[b + 5] = Math.Max(box[b + 5], z);
+    }
+
+    /// <summary>
+    /// A lower bound of the chord² from a point to any point in a box: never above the chord² that
+    /// <see cref="GeoPoint.ChordSquared"/> computes for a member (floating-point subtraction and squares are monotone).
+    /// </summary>
+    private static double PointGapSquared(double[] box, int c, double x, double y, double z)
+    {
+        var b = BoxFields * c;
+        var dx = x < box[b] ? box[b] - x : x > box[b + 1] ? box[b + 1] - x : 0;
+        var dy = y < box[b + 2] ? box[b + 2] - y : y > box[b + 3] ? box[b + 3] - y : 0;
+        var dz = z < box[b + 4] ? box[b + 4] - z : z > box[b + 5] ? box[b + 5] - z : 0;
+        return dx * dx + dy * dy + dz * dz;
+    }
+
+    /// <summary>A lower bound of the chord² between any point of one box and any point of another.</summary>
+    private static double BoxGapSquared(double[] a, int ca, double[] b, int cb)
+    {
+        double sum = 0;
+        for (var axis = 0; axis < 3; axis++)
+        {
+            var (aMin, aMax) = (a[BoxFields * ca + 2 * axis], a[BoxFields * ca + 2 * axis + 1]);
+            var (bMin, bMax) = (b[BoxFields * cb + 2 * axis], b[BoxFields * cb + 2 * axis + 1]);
+            var gap = aMin > bMax ? aMin - bMax : bMin > aMax ? bMin - aMax : 0;
+            sum += gap * gap;
+        }
+        return sum;
+    }
+}

@@ -38,10 +38,10 @@ internal sealed class GapFlow
     private const int BoxFields = 7; // min x, max x, min y, max y, min z, max z, largest travel-limit chord² (newcomer cells)
 
     private readonly OfferIndex _offers;
-    private readonly NewcomerQuery[] _queries;
-    private readonly int _levelTolerance;
+    private readonly int _count;
 
-    // The newcomers in cell order: position p holds newcomer _order[p]; the columns the walks test first, by position.
+    // The newcomers in cell order: position p holds newcomer _order[p]; the columns the walks test first, by position,
+    // and beside them everything the exact pair test reads.
     private readonly int[] _order;
     private readonly int[] _positionOf;
     private readonly int[] _cellStart; // first position of each cell, and the count at the end
@@ -50,48 +50,53 @@ internal sealed class GapFlow
     private readonly double[] _xyz;
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
+    private readonly PairNewcomer[] _pairs;
 
     /// <summary>Prepares the newcomer side: cells, and the columns in cell order.</summary>
     /// <param name="frozen">The offers (a frozen copy).</param>
-    /// <param name="queries">Each newcomer compiled for every kind with capacity ignored.</param>
-    /// <param name="levelTolerance">The profile's level tolerance (as compiled into the queries).</param>
-    public GapFlow(OfferIndex frozen, NewcomerQuery[] queries, int levelTolerance)
+    /// <param name="newcomers">The waiting newcomers.</param>
+    /// <param name="profile">The profile (its level tolerance and horizon are hard constraints).</param>
+    /// <param name="today">The day the constraints are evaluated on.</param>
+    public GapFlow(OfferIndex frozen, IReadOnlyList<Newcomer> newcomers, WeightProfile profile, DateOnly today)
     {
         _offers = frozen;
-        _queries = queries;
-        _levelTolerance = levelTolerance;
-        var n = queries.Length;
-        var cellOf = new int[n];
+        var n = _count = newcomers.Count;
+        // Positions by cell, and within a cell by descending level: an offer's walk stops at the first newcomer below
+        // its minimum level.
+        var keys = new long[n];
         var cells = new Dictionary<(int, int), int>();
         for (var i = 0; i < n; i++)
         {
-            var key = CellKey(queries[i].X, queries[i].Y, queries[i].Z);
+            var point = newcomers[i].Location.Point;
+            var key = CellKey(point);
             if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
-            cellOf[i] = c;
+            var level = Math.Clamp(newcomers[i].DutchLevel.Ordinal + profile.LevelTolerance, 0, byte.MaxValue);
+            keys[i] = ((long)c << 40) | ((long)(byte.MaxValue - level) << 32) | (uint)i;
         }
+        Array.Sort(keys);
         _cellStart = new int[cells.Count + 1];
-        for (var i = 0; i < n; i++) _cellStart[cellOf[i] + 1]++;
-        for (var c = 0; c < cells.Count; c++) _cellStart[c + 1] += _cellStart[c];
-        var fill = _cellStart[..^1];
         _order = new int[n];
         _positionOf = new int[n];
-        for (var i = 0; i < n; i++)
+        for (var p = 0; p < n; p++)
         {
-            var p = fill[cellOf[i]]++;
+            var i = (int)(keys[p] & uint.MaxValue);
             _order[p] = i;
             _positionOf[i] = p;
+            _cellStart[(int)(keys[p] >> 40) + 1]++;
         }
+        for (var c = 0; c < cells.Count; c++) _cellStart[c + 1] += _cellStart[c];
         _level = new int[n];
         _xyz = new double[3 * n];
         _high = new double[n];
         _hours = new ulong[3 * n];
+        _pairs = new PairNewcomer[n];
         _cellBox = EmptyBoxes(cells.Count);
-        for (var c = 0; c < cells.Count; c++)
+        Parallel.For(0, cells.Count, c =>
         {
             for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
             {
-                var q = queries[_order[p]];
-                _level[p] = q.Level + levelTolerance;
+                var q = _pairs[p] = PairNewcomer.Of(newcomers[_order[p]], profile, today);
+                _level[p] = q.LevelWithTolerance;
                 _xyz[3 * p] = q.X;
                 _xyz[3 * p + 1] = q.Y;
                 _xyz[3 * p + 2] = q.Z;
@@ -102,7 +107,7 @@ internal sealed class GapFlow
                 Include(_cellBox, c, q.X, q.Y, q.Z);
                 _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], q.LimitChordSquaredHigh);
             }
-        }
+        });
     }
 
     private int CellCount => _cellStart.Length - 1;
@@ -113,38 +118,58 @@ internal sealed class GapFlow
     /// </summary>
     public byte[] FeasibleKinds(int kindMask)
     {
-        // The offers in cells too (remote ones apart, reachable from anywhere), each cell with the kinds it holds.
-        var remote = new List<int>[EnumCounts.OfferKinds];
-        for (var k = 0; k < remote.Length; k++) remote[k] = [];
+        const int kinds = EnumCounts.OfferKinds;
+        // The offers in cells too, remote ones apart (reachable from anywhere); within a cell by kind, then by ascending
+        // minimum level, so that a newcomer reads only the offers of the kinds it still needs and stops at the first
+        // level above its own: most newcomers without an offer of a kind lack the level for all of them.
+        var remote = new List<(int MinLevel, int Slot)>[kinds];
+        for (var k = 0; k < kinds; k++) remote[k] = [];
         var cells = new Dictionary<(int, int), int>();
-        var slotCell = new List<(int Cell, int Slot)>();
+        var located = new List<(int Cell, int Kind, int MinLevel, int Slot)>();
         for (var s = 0; s < _offers.SlotCount; s++)
         {
             var kind = _offers.KindAt(s);
             if (kind < 0 || (kindMask & (1 << kind)) == 0) continue;
-            if (_offers.RemoteAt(s)) { remote[kind].Add(s); continue; }
-            var (x, y, z) = _offers.UnitVectorAt(s);
-            var key = CellKey(x, y, z);
+            var facts = _offers.ScanFactsAt(s);
+            if (facts.Remote) { remote[kind].Add((facts.MinLevel, s)); continue; }
+            var key = CellKey(_offers.At(s).Offer.Location.Point);
             if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
-            slotCell.Add((c, s));
+            located.Add((c, kind, facts.MinLevel, s));
         }
-        var offerCellStart = new int[cells.Count + 1];
-        foreach (var (c, _) in slotCell) offerCellStart[c + 1]++;
-        for (var c = 0; c < cells.Count; c++) offerCellStart[c + 1] += offerCellStart[c];
-        var fill = offerCellStart[..^1];
-        var offerSlots = new int[slotCell.Count];
-        var offerCellKinds = new int[cells.Count];
+        foreach (var list in remote) list.Sort();
+        located.Sort();
+        var offerSlots = new int[located.Count];
+        var offerMinLevel = new int[located.Count];
+        var offerXyz = new double[3 * located.Count];
+        var offerHours = new ulong[3 * located.Count];
+        var rangeStart = new int[cells.Count * kinds + 1]; // per cell and kind, the first of its offers in offerSlots
+        var rangeMinLevel = new int[cells.Count * kinds];
+        var rangeHours = new ulong[3 * cells.Count * kinds]; // every hour an offer of the range touches
         var offerBox = EmptyBoxes(cells.Count);
-        foreach (var (c, s) in slotCell)
+        for (var i = 0; i < located.Count; i++)
         {
-            offerSlots[fill[c]++] = s;
-            offerCellKinds[c] |= 1 << _offers.KindAt(s);
-            var (x, y, z) = _offers.UnitVectorAt(s);
-            Include(offerBox, c, x, y, z);
+            var (c, kind, minLevel, s) = located[i];
+            var range = c * kinds + kind;
+            offerSlots[i] = s;
+            offerMinLevel[i] = minLevel;
+            rangeStart[range + 1] = i + 1;
+            if (i == 0 || located[i - 1].Cell != c || located[i - 1].Kind != kind) rangeMinLevel[range] = minLevel;
+            var facts = _offers.ScanFactsAt(s);
+            offerXyz[3 * i] = facts.X;
+            offerXyz[3 * i + 1] = facts.Y;
+            offerXyz[3 * i + 2] = facts.Z;
+            offerHours[3 * i] = facts.H0;
+            offerHours[3 * i + 1] = facts.H1;
+            offerHours[3 * i + 2] = facts.H2;
+            rangeHours[3 * range] |= facts.H0;
+            rangeHours[3 * range + 1] |= facts.H1;
+            rangeHours[3 * range + 2] |= facts.H2;
+            Include(offerBox, c, facts.X, facts.Y, facts.Z);
         }
+        for (var r = 1; r < rangeStart.Length; r++) rangeStart[r] = Math.Max(rangeStart[r], rangeStart[r - 1]);
 
-        var result = new byte[_queries.Length];
-        Parallel.For(0, CellCount, () => new double[Criteria.Count], (c, _, scratch) =>
+        var result = new byte[_count];
+        Parallel.For(0, CellCount, c =>
         {
             // The offer cells within the reach of some newcomer of this cell, nearest first.
             var near = new List<(double Gap, int Cell)>();
@@ -154,38 +179,83 @@ internal sealed class GapFlow
                 if (gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, oc));
             }
             near.Sort();
+            // Per kind, the lowest minimum level and every hour of the offers within reach of the cell: a newcomer below
+            // the one or without the other needs no look at any offer of the kind.
+            Span<int> floor = stackalloc int[kinds];
+            Span<ulong> hours = stackalloc ulong[3 * kinds];
+            for (var k = 0; k < kinds; k++)
+            {
+                floor[k] = int.MaxValue;
+                foreach (var (minLevel, s) in remote[k])
+                {
+                    var facts = _offers.ScanFactsAt(s);
+                    floor[k] = Math.Min(floor[k], minLevel);
+                    hours[3 * k] |= facts.H0;
+                    hours[3 * k + 1] |= facts.H1;
+                    hours[3 * k + 2] |= facts.H2;
+                }
+                foreach (var (_, oc) in near)
+                {
+                    var range = oc * kinds + k;
+                    if (rangeStart[range] == rangeStart[range + 1]) continue;
+                    floor[k] = Math.Min(floor[k], rangeMinLevel[range]);
+                    hours[3 * k] |= rangeHours[3 * range];
+                    hours[3 * k + 1] |= rangeHours[3 * range + 1];
+                    hours[3 * k + 2] |= rangeHours[3 * range + 2];
+                }
+            }
             for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
             {
-                var u = _order[p];
-                var q = _queries[u];
-                var needed = kindMask;
-                for (var k = 0; k < remote.Length && needed != 0; k++)
+                ref readonly var q = ref _pairs[p];
+                var level = _level[p];
+                ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
+                double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];
+                var needed = 0;
+                for (var k = 0; k < kinds; k++)
+                {
+                    if ((kindMask & (1 << k)) != 0 && floor[k] <= level && ((hours[3 * k] & h0) | (hours[3 * k + 1] & h1) | (hours[3 * k + 2] & h2)) != 0) needed |= 1 << k;
+                }
+                var possible = needed;
+                for (var i = 0; i < near.Count && needed != 0; i++)
+                {
+                    var oc = near[i].Cell;
+                    if (PointGapSquared(offerBox, oc, x, y, z) > high) continue;
+                    for (var k = 0; k < kinds; k++)
+                    {
+                        var range = oc * kinds + k;
+                        if ((needed & (1 << k)) == 0 || rangeStart[range] == rangeStart[range + 1] || rangeMinLevel[range] > level
+                            || ((rangeHours[3 * range] & h0) | (rangeHours[3 * range + 1] & h1) | (rangeHours[3 * range + 2] & h2)) == 0) continue;
+                        for (var j = rangeStart[range]; j < rangeStart[range + 1]; j++)
+                        {
+                            if (offerMinLevel[j] > level) break;
+                            // The commonest failures, distance and no common hour, from the flat columns.
+                            var dx = x - offerXyz[3 * j];
+                            var dy = y - offerXyz[3 * j + 1];
+                            var dz = z - offerXyz[3 * j + 2];
+                            if (dx * dx + dy * dy + dz * dz > high
+                                || ((offerHours[3 * j] & h0) | (offerHours[3 * j + 1] & h1) | (offerHours[3 * j + 2] & h2)) == 0
+                                || !_offers.FeasibleUnlocked(q, offerSlots[j])) continue;
+                            needed &= ~(1 << k);
+                            break;
+                        }
+                    }
+                }
+                // Remote offers last: most newcomers have found every kind near them by now.
+                for (var k = 0; k < kinds && needed != 0; k++)
                 {
                     if ((needed & (1 << k)) == 0) continue;
-                    foreach (var s in remote[k])
+                    foreach (var (minLevel, s) in remote[k])
                     {
-                        if (!_offers.FeasibleUnlocked(q, s, scratch)) continue;
+                        if (minLevel > level) break;
+                        if (!_offers.FeasibleUnlocked(q, s)) continue;
                         needed &= ~(1 << k);
                         break;
                     }
                 }
-                for (var i = 0; i < near.Count && needed != 0; i++)
-                {
-                    var oc = near[i].Cell;
-                    if ((offerCellKinds[oc] & needed) == 0 || PointGapSquared(offerBox, oc, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]) > _high[p]) continue;
-                    for (var j = offerCellStart[oc]; j < offerCellStart[oc + 1]; j++)
-                    {
-                        var s = offerSlots[j];
-                        var bit = 1 << _offers.KindAt(s);
-                        if ((needed & bit) == 0 || !_offers.FeasibleUnlocked(q, s, scratch)) continue;
-                        needed &= ~bit;
-                        if (needed == 0) break;
-                    }
-                }
-                result[u] = (byte)(kindMask & ~needed);
+                needed = possible & ~needed;
+                result[_order[p]] = (byte)needed;
             }
-            return scratch;
-        }, _ => { });
+        });
         return result;
     }
 
@@ -207,7 +277,7 @@ internal sealed class GapFlow
         }
         var flow = new KindFlow(this, [.. slots], [.. free]);
         flow.Solve();
-        var offerOf = new int[_queries.Length];
+        var offerOf = new int[_count];
         for (var u = 0; u < offerOf.Length; u++) offerOf[u] = flow.Mate[u] < 0 ? -1 : slots[flow.Mate[u]];
         return offerOf;
     }
@@ -230,7 +300,6 @@ internal sealed class GapFlow
         private readonly int[] _via;
         private readonly int[] _next; // by position: itself while unplaced, else a later position (disjoint sets)
         private readonly List<int> _queue = [];
-        private readonly double[] _scratch = new double[Criteria.Count];
         private int _stamp;
 
         public KindFlow(GapFlow flow, int[] slots, int[] free)
@@ -251,7 +320,7 @@ internal sealed class GapFlow
             _visit = new int[m];
             _parent = new int[m];
             _via = new int[m];
-            var n = flow._queries.Length;
+            var n = flow._count;
             Mate = new int[n];
             Array.Fill(Mate, -1);
             _next = new int[n + 1];
@@ -312,16 +381,12 @@ internal sealed class GapFlow
                 var c = cells[_cursorCell[j]];
                 var end = flow._cellStart[c + 1];
                 var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
-                while (p < end)
+                while (p < end && flow._level[p] >= facts.MinLevel)
                 {
-                    if (flow.MayReach(p, facts))
+                    if (flow.MayReach(p, facts) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
                     {
-                        var u = flow._order[p];
-                        if (flow._offers.FeasibleUnlocked(flow._queries[u], slot, _scratch))
-                        {
-                            _cursorPosition[j] = p + 1;
-                            return u;
-                        }
+                        _cursorPosition[j] = p + 1;
+                        return flow._order[p];
                     }
                     p = Find(p + 1);
                 }
@@ -340,11 +405,9 @@ internal sealed class GapFlow
             ref readonly var facts = ref _facts[j];
             foreach (var c in _cellsOf[j]!)
             {
-                for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1]; p++)
+                for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
                 {
-                    if (!flow.MayReach(p, facts)) continue;
-                    var u = flow._order[p];
-                    if (flow._offers.FeasibleUnlocked(flow._queries[u], _slots[j], _scratch)) list.Add(u);
+                    if (flow.MayReach(p, facts) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
                 }
             }
             return _adjacent[j] = [.. list];
@@ -422,12 +485,8 @@ internal sealed class GapFlow
         return cells;
     }
 
-    private static (int, int) CellKey(double x, double y, double z)
-    {
-        var lat = Math.Asin(Math.Clamp(z, -1, 1)) * (180 / Math.PI);
-        var lon = Math.Atan2(y, x) * (180 / Math.PI);
-        return ((int)Math.Floor(lat / CellLatDegrees), (int)Math.Floor(lon / CellLonDegrees));
-    }
+    private static (int, int) CellKey(GeoPoint point) =>
+        ((int)Math.Floor(point.Lat / CellLatDegrees), (int)Math.Floor(point.Lon / CellLonDegrees));
 
     private static double[] EmptyBoxes(int count)
     {

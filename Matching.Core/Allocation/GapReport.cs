@@ -79,14 +79,9 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         var kindMask = 0;
         foreach (var k in kinds) kindMask |= 1 << (int)k;
         var offers = engine.Index.Freeze();
-        var queries = new NewcomerQuery[waiting.Count];
         var areaOfNewcomer = new (string Area, string? Nis, string Province)[waiting.Count];
-        Parallel.For(0, waiting.Count, i =>
-        {
-            queries[i] = engine.Compile(waiting[i], profile, null, ignoreCapacity: true);
-            areaOfNewcomer[i] = Area(waiting[i].Location, grouping);
-        });
-        var flow = new GapFlow(offers, queries, profile.LevelTolerance);
+        Parallel.For(0, waiting.Count, i => areaOfNewcomer[i] = Area(waiting[i].Location, grouping));
+        var flow = new GapFlow(offers, waiting, profile, engine.Today);
         var feasible = flow.FeasibleKinds(kindMask);
         var placed = new int[kinds.Length][];
         Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));

@@ -1,4 +1,5 @@
 using Matching.Model;
+using Matching.Scoring;
 
 namespace Matching.Ranking;
 
@@ -60,8 +61,59 @@ internal sealed partial class OfferIndex
     /// <summary>
     /// Whether the pair passes every hard constraint that <paramref name="q"/>'s gate table asks for — exactly the test
     /// of the scan and of <see cref="EvaluatePair"/> (compile the query with <c>ignoreCapacity</c> for "feasible with a
-    /// free place"). Takes no lock: for a <see cref="Freeze"/>d copy. <paramref name="scratch"/> holds the criteria.
+    /// free place"), scores included: the plain test the gap report's faster one is checked against. Takes no lock: for
+    /// a <see cref="Freeze"/>d copy. <paramref name="scratch"/> holds the criteria.
     /// </summary>
     internal bool FeasibleUnlocked(NewcomerQuery q, int slot, Span<double> scratch) =>
         Evaluate(q, slot, scratch, out _, out _, out _, out _) == ExclusionReason.None;
+
+    /// <summary>
+    /// Whether a newcomer given by its columns (see <see cref="PairNewcomer"/>) could take the offer in a live slot of
+    /// the kind asked if it had a free place: the hard constraints of <see cref="Evaluate"/> in the same order and with
+    /// the same arithmetic (level, distance, common hour, age, gender, days, overlap), without the scores. Takes no lock:
+    /// for a <see cref="Freeze"/>d copy.
+    /// </summary>
+    internal bool FeasibleUnlocked(in PairNewcomer n, int slot)
+    {
+        var gate = _gate[slot];
+        if ((gate & KindBits) == DeadKind || n.LevelWithTolerance < gate >> LevelShift) return false;
+        var p = 3 * slot;
+        if ((gate & RemoteBit) == 0)
+        {
+            var chord2 = GeoPoint.ChordSquared(n.X, n.Y, n.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+            if (chord2 > n.LimitChordSquaredHigh) return false;
+            if (chord2 >= n.LimitChordSquaredLow && GeoPoint.ChordToKm(chord2) > n.MaxKm) return false;
+        }
+        if (((n.H0 & _hours[p]) | (n.H1 & _hours[p + 1]) | (n.H2 & _hours[p + 2] & ~RestrictedBit)) == 0) return false;
+        ref readonly var cold = ref _cold[slot];
+        if (cold.AgeMin >= 0 && n.Age >= 0 && (n.Age < cold.AgeMin || n.Age > cold.AgeMax)) return false;
+        if (cold.GenderMask != 0 && n.GenderBit != 0 && (cold.GenderMask & n.GenderBit) == 0) return false;
+        var days = Formulas.AvailableDays(n.TodayDay,
+            cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay,
+            cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay,
+            n.TrajectoryEndDay, n.HorizonDays);
+        if (days <= 0) return false;
+        var overlap = WeeklySlots.OverlapMinutes(n.Availability.Bounds, cold.BoundsLength == OverflowBounds
+            ? _overflowBounds[slot]
+            : ((ReadOnlySpan<int>)cold.Bounds)[..cold.BoundsLength]);
+        return Formulas.TimeSuffices(overlap, days, cold.Hours);
+    }
+}
+
+/// <summary>What the hard constraints read of a newcomer, for <see cref="OfferIndex.FeasibleUnlocked(in PairNewcomer, int)"/>.</summary>
+/// <remarks>The fields are those <see cref="NewcomerQuery.Compile"/> derives, computed the same way (see <see cref="Of"/>).</remarks>
+internal readonly record struct PairNewcomer(int LevelWithTolerance, double X, double Y, double Z, double MaxKm, double LimitChordSquaredLow,
+    double LimitChordSquaredHigh, ulong H0, ulong H1, ulong H2, WeeklySlots Availability, int TodayDay, int? TrajectoryEndDay, int HorizonDays,
+    int Age, byte GenderBit)
+{
+    /// <summary>The newcomer's constraints under a profile on a day.</summary>
+    public static PairNewcomer Of(Newcomer n, WeightProfile profile, DateOnly today)
+    {
+        var (x, y, z) = n.Location.Point.ToUnitVector();
+        var (h0, h1, h2) = n.Availability.HourMask();
+        var (low, high) = NewcomerQuery.ChordLimits(n.MaxTravelKm);
+        return new PairNewcomer(n.DutchLevel.Ordinal + profile.LevelTolerance, x, y, z, n.MaxTravelKm, low, high, h0, h1, h2, n.Availability,
+            today.DayNumber, n.TrajectoryEnd?.DayNumber, profile.HorizonDays, n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
+            n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender));
+    }
 }

@@ -37,12 +37,35 @@ public class GapReportTests
     }
 
     [TestCaseSource(nameof(Seeds))]
+    public void FeasibleUnlocked_RandomDemoPairs_SameAsTheScansPairEvaluationWithCapacityIgnored(int seed, WeightProfile profile)
+    {
+        var (engine, newcomers) = Demo(seed, 100, 400, compact: false);
+        var offers = engine.Index.Freeze();
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        int feasible = 0, pairs = 0;
+        foreach (var n in newcomers)
+        {
+            var query = engine.Compile(n, profile, null, ignoreCapacity: true);
+            var columns = PairNewcomer.Of(n, profile, Today);
+            for (var s = 0; s < offers.SlotCount; s++)
+            {
+                var expected = engine.Index.EvaluatePair(query, offers.At(s).Offer.Id, criteria)!.Reason == ExclusionReason.None;
+                offers.FeasibleUnlocked(columns, s).Should().Be(expected, $"{n.Id} × {offers.At(s).Offer.Id}");
+                if (expected) feasible++;
+                pairs++;
+            }
+        }
+        pairs.Should().Be(40_000);
+        feasible.Should().BeGreaterThan(500, "the data must exercise the feasible path, not only exclusions");
+    }
+
+    [TestCaseSource(nameof(Seeds))]
     public void MaximumAllocation_RandomDemoData_PlacesAsManyAsMinCostFlowOverEveryFeasiblePair(int seed, WeightProfile profile)
     {
         var (engine, newcomers) = Demo(seed, 400, 300, compact: seed % 3 == 0);
         var offers = engine.Index.Freeze();
         var queries = newcomers.Select(n => engine.Compile(n, profile, null, ignoreCapacity: true)).ToArray();
-        var flow = new GapFlow(offers, queries, profile.LevelTolerance);
+        var flow = new GapFlow(offers, newcomers, profile, Today);
         var scratch = new double[Criteria.Count];
         var augmentedSomewhere = false;
         foreach (var kind in Enum.GetValues<OfferKind>())
@@ -83,7 +106,7 @@ public class GapReportTests
         var scratch = new double[Criteria.Count];
         var mask = seed % 3 == 0 ? 1 << (int)OfferKind.Buddy | 1 << (int)OfferKind.Volunteering : (1 << EnumCounts.OfferKinds) - 1;
 
-        var actual = new GapFlow(offers, queries, profile.LevelTolerance).FeasibleKinds(mask);
+        var actual = new GapFlow(offers, newcomers, profile, Today).FeasibleKinds(mask);
 
         for (var i = 0; i < newcomers.Count; i++)
         {

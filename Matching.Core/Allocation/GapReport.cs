@@ -79,43 +79,51 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         var kindMask = 0;
         foreach (var k in kinds) kindMask |= 1 << (int)k;
         var offers = engine.Index.Freeze();
-        var areaOfNewcomer = new (string Area, string? Nis, string Province)[waiting.Count];
-        Parallel.For(0, waiting.Count, i => areaOfNewcomer[i] = Area(waiting[i].Location, grouping));
+        var areas = new AreaNumbers(this, grouping);
+        var areaOfNewcomer = new int[waiting.Count];
+        for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
+        var areaOfSlot = new int[offers.SlotCount];
+        for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
         var flow = new GapFlow(offers, waiting, profile, engine.Today);
         var feasible = flow.FeasibleKinds(kindMask);
         var placed = new int[kinds.Length][];
         Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));
 
+        const int fields = 8;
         var rows = new List<GapRow>();
         for (var k = 0; k < kinds.Length; k++)
         {
             var bit = 1 << (int)kinds[k];
-            var areas = new SortedDictionary<(string Area, string? Nis, string Province), int[]>();
-            int[] Row((string, string?, string) key) => areas.TryGetValue(key, out var r) ? r : areas[key] = new int[8];
+            var counts = new int[fields * areas.Count];
             for (var i = 0; i < waiting.Count; i++)
             {
-                var r = Row(areaOfNewcomer[i]);
+                var r = fields * areaOfNewcomer[i];
                 var hasFeasible = (feasible[i] & bit) != 0;
-                r[0]++;
-                if (hasFeasible) r[1]++;
+                counts[r]++;
+                if (hasFeasible) counts[r + 1]++;
                 if (placed[k][i] < 0)
                 {
-                    r[5]++;
-                    if (hasFeasible) r[6]++; else r[7]++;
+                    counts[r + 5]++;
+                    if (hasFeasible) counts[r + 6]++; else counts[r + 7]++;
                 }
             }
             for (var s = 0; s < offers.SlotCount; s++)
             {
                 if (offers.KindAt(s) != (int)kinds[k]) continue;
-                var (offer, capacity, held) = offers.At(s);
-                var r = Row(Area(offer.Location, grouping));
-                r[2]++;
-                r[3] += capacity;
-                r[4] += Math.Min(held, capacity);
+                var (_, capacity, held) = offers.At(s);
+                var r = fields * areaOfSlot[s];
+                counts[r + 2]++;
+                counts[r + 3] += capacity;
+                counts[r + 4] += Math.Min(held, capacity);
             }
-            foreach (var (key, r) in areas)
+            // A row for every area with waiting newcomers or offers of the kind.
+            for (var a = 0; a < areas.Count; a++)
             {
-                rows.Add(new GapRow(key.Area, key.Nis, key.Province, WireNames.Of(kinds[k]), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]));
+                var r = fields * a;
+                if (counts[r] == 0 && counts[r + 2] == 0) continue;
+                var (area, nis, province) = areas[a];
+                rows.Add(new GapRow(area, nis, province, WireNames.Of(kinds[k]), counts[r], counts[r + 1], counts[r + 2], counts[r + 3], counts[r + 4],
+                    counts[r + 5], counts[r + 6], counts[r + 7]));
             }
         }
         rows.Sort(static (a, b) =>
@@ -128,16 +136,50 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         return new GapReportResult(WireNames.Of(grouping), new ProfileRef(profile.Name, profile.Version), rows);
     }
 
-    private (string Area, string? Nis, string Province) Area(Location location, GapGrouping grouping)
+    /// <summary>
+    /// Areas numbered in order of first appearance, each location's found once per municipality code or place name it
+    /// carries (the lookups are the report's cost otherwise: hundreds of thousands of newcomers share a few hundred).
+    /// </summary>
+    private sealed class AreaNumbers(GapReportBuilder builder, GapGrouping grouping)
+    {
+        private readonly Dictionary<(string Area, string? Nis, string Province), int> _numbers = [];
+        private readonly List<(string Area, string? Nis, string Province)> _areas = [];
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+
+        public int Count => _areas.Count;
+
+        public (string Area, string? Nis, string Province) this[int number] => _areas[number];
+
+        public int Of(Location location)
+        {
+            // The name that decides the area when it resolves (see Area): the NIS code, or the place.
+            var name = grouping == GapGrouping.Municipality ? location.Municipality : location.Place;
+            if (name is not null && _byName.TryGetValue(name, out var known)) return known;
+            var (area, decidedByName) = builder.Area(location, grouping);
+            if (!_numbers.TryGetValue(area, out var number))
+            {
+                _numbers[area] = number = _areas.Count;
+                _areas.Add(area);
+            }
+            if (decidedByName) _byName[name!] = number;
+            return number;
+        }
+    }
+
+    private ((string Area, string? Nis, string Province) Key, bool DecidedByName) Area(Location location, GapGrouping grouping)
     {
         if (grouping == GapGrouping.Municipality)
         {
             // The municipality a local government is: its NIS code, so that a merged one (Kortessem into Hasselt in
             // 2025) counts under the municipality that exists now.
-            var municipality = location.Municipality is { } nis && _geography.TryGetMunicipality(nis, out var m) ? m : _geography.MunicipalityOf(location.Point);
-            return municipality is null ? ("unknown", null, "") : (municipality.NameNl ?? municipality.Name, municipality.Nis, municipality.Province);
+            Municipality? municipality = null;
+            var named = location.Municipality is { } nis && _geography.TryGetMunicipality(nis, out municipality);
+            if (!named) municipality = _geography.MunicipalityOf(location.Point);
+            return (municipality is null ? ("unknown", null, "") : (municipality.NameNl ?? municipality.Name, municipality.Nis, municipality.Province), named);
         }
-        var place = location.Place is { } name && gazetteer.TryResolve(name, out var p) ? p : gazetteer.Nearest(location.Point);
-        return (place.Province, null, place.Province);
+        Place? place = null;
+        var resolved = location.Place is { } name && gazetteer.TryResolve(name, out place);
+        if (!resolved) place = gazetteer.Nearest(location.Point);
+        return ((place!.Province, null, place.Province), resolved);
     }
 }

@@ -47,13 +47,8 @@ internal static class GapScale
             Print("freeze", clock, cpu);
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
-            var queries = new NewcomerQuery[waiting.Count];
-            Parallel.For(0, waiting.Count, i => queries[i] = engine.Compile(waiting[i], profile, null, ignoreCapacity: true));
-            Print("compile", clock, cpu);
-            cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            clock.Restart();
-            var flow = new GapFlow(frozen, queries, profile.LevelTolerance);
-            Print("cells", clock, cpu);
+            var flow = new GapFlow(frozen, waiting, profile, engine.Today);
+            Print("columns", clock, cpu);
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
             var feasible = flow.FeasibleKinds((1 << EnumCounts.OfferKinds) - 1);

@@ -51,6 +51,12 @@ internal sealed class GapFlow
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
     private readonly PairNewcomer[] _pairs;
+    private readonly Dictionary<(int, int), int> _cellIds;
+    private readonly int[] _cellOf; // by position
+    // How many cells north-south and east-west the farthest reach spans (with a cell of margin); −1 when so many that
+    // an offer's walk simply tests every cell's box.
+    private readonly int _reachLat;
+    private readonly int _reachLon;
 
     /// <summary>Prepares the newcomer side: cells, and the columns in cell order.</summary>
     /// <param name="frozen">The offers (a frozen copy).</param>
@@ -64,10 +70,13 @@ internal sealed class GapFlow
         // Positions by cell, and within a cell by descending level: an offer's walk stops at the first newcomer below
         // its minimum level.
         var keys = new long[n];
-        var cells = new Dictionary<(int, int), int>();
+        var cells = _cellIds = [];
+        double maxKm = 0, maxAbsLat = 0;
         for (var i = 0; i < n; i++)
         {
             var point = newcomers[i].Location.Point;
+            maxKm = Math.Max(maxKm, newcomers[i].MaxTravelKm);
+            maxAbsLat = Math.Max(maxAbsLat, Math.Abs(point.Lat));
             var key = CellKey(point);
             if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
             var level = Math.Clamp(newcomers[i].DutchLevel.Ordinal + profile.LevelTolerance, 0, byte.MaxValue);
@@ -85,6 +94,13 @@ internal sealed class GapFlow
             _cellStart[(int)(keys[p] >> 40) + 1]++;
         }
         for (var c = 0; c < cells.Count; c++) _cellStart[c + 1] += _cellStart[c];
+        _cellOf = new int[n];
+        for (var p = 0; p < n; p++) _cellOf[p] = (int)(keys[p] >> 40);
+        // A degree of latitude is at least 110 km; of longitude 111 km × cos(latitude), at the highest latitude reached.
+        var highestLat = maxAbsLat + maxKm / 110 + CellLatDegrees;
+        _reachLat = (int)Math.Ceiling(maxKm / (110 * CellLatDegrees)) + 1;
+        _reachLon = highestLat < 80 ? (int)Math.Ceiling(maxKm / (111 * Math.Cos(highestLat * Math.PI / 180) * CellLonDegrees)) + 1 : -1;
+        if (_reachLon < 0 || (2L * _reachLat + 1) * (2L * _reachLon + 1) >= cells.Count) _reachLat = _reachLon = -1;
         _level = new int[n];
         _xyz = new double[3 * n];
         _high = new double[n];
@@ -168,10 +184,14 @@ internal sealed class GapFlow
         }
         for (var r = 1; r < rangeStart.Length; r++) rangeStart[r] = Math.Max(rangeStart[r], rangeStart[r - 1]);
 
-        var result = new byte[_count];
+        // Per newcomer cell: the offer cells within the reach of some newcomer of it, nearest first; and per kind the
+        // lowest minimum level and every hour of the offers there: a newcomer below the one or without the other needs
+        // no look at any offer of the kind.
+        var nearOf = new int[CellCount][];
+        var floorOf = new int[CellCount * kinds];
+        var hoursOf = new ulong[3 * CellCount * kinds];
         Parallel.For(0, CellCount, c =>
         {
-            // The offer cells within the reach of some newcomer of this cell, nearest first.
             var near = new List<(double Gap, int Cell)>();
             for (var oc = 0; oc < cells.Count; oc++)
             {
@@ -179,33 +199,41 @@ internal sealed class GapFlow
                 if (gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, oc));
             }
             near.Sort();
-            // Per kind, the lowest minimum level and every hour of the offers within reach of the cell: a newcomer below
-            // the one or without the other needs no look at any offer of the kind.
-            Span<int> floor = stackalloc int[kinds];
-            Span<ulong> hours = stackalloc ulong[3 * kinds];
+            var list = nearOf[c] = new int[near.Count];
+            for (var i = 0; i < list.Length; i++) list[i] = near[i].Cell;
             for (var k = 0; k < kinds; k++)
             {
-                floor[k] = int.MaxValue;
+                var f = c * kinds + k;
+                floorOf[f] = int.MaxValue;
                 foreach (var (minLevel, s) in remote[k])
                 {
                     var facts = _offers.ScanFactsAt(s);
-                    floor[k] = Math.Min(floor[k], minLevel);
-                    hours[3 * k] |= facts.H0;
-                    hours[3 * k + 1] |= facts.H1;
-                    hours[3 * k + 2] |= facts.H2;
+                    floorOf[f] = Math.Min(floorOf[f], minLevel);
+                    hoursOf[3 * f] |= facts.H0;
+                    hoursOf[3 * f + 1] |= facts.H1;
+                    hoursOf[3 * f + 2] |= facts.H2;
                 }
-                foreach (var (_, oc) in near)
+                foreach (var oc in list)
                 {
                     var range = oc * kinds + k;
                     if (rangeStart[range] == rangeStart[range + 1]) continue;
-                    floor[k] = Math.Min(floor[k], rangeMinLevel[range]);
-                    hours[3 * k] |= rangeHours[3 * range];
-                    hours[3 * k + 1] |= rangeHours[3 * range + 1];
-                    hours[3 * k + 2] |= rangeHours[3 * range + 2];
+                    floorOf[f] = Math.Min(floorOf[f], rangeMinLevel[range]);
+                    hoursOf[3 * f] |= rangeHours[3 * range];
+                    hoursOf[3 * f + 1] |= rangeHours[3 * range + 1];
+                    hoursOf[3 * f + 2] |= rangeHours[3 * range + 2];
                 }
             }
-            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+        });
+
+        // Then the newcomers in chunks of positions (a city's cell may hold tens of thousands).
+        var result = new byte[_count];
+        const int chunk = 2048;
+        Parallel.For(0, (_count + chunk - 1) / chunk, b =>
+        {
+            for (var p = b * chunk; p < Math.Min(_count, (b + 1) * chunk); p++)
             {
+                var c = _cellOf[p];
+                var near = nearOf[c];
                 ref readonly var q = ref _pairs[p];
                 var level = _level[p];
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
@@ -213,12 +241,14 @@ internal sealed class GapFlow
                 var needed = 0;
                 for (var k = 0; k < kinds; k++)
                 {
-                    if ((kindMask & (1 << k)) != 0 && floor[k] <= level && ((hours[3 * k] & h0) | (hours[3 * k + 1] & h1) | (hours[3 * k + 2] & h2)) != 0) needed |= 1 << k;
+                    var f = c * kinds + k;
+                    if ((kindMask & (1 << k)) != 0 && floorOf[f] <= level
+                        && ((hoursOf[3 * f] & h0) | (hoursOf[3 * f + 1] & h1) | (hoursOf[3 * f + 2] & h2)) != 0) needed |= 1 << k;
                 }
                 var possible = needed;
-                for (var i = 0; i < near.Count && needed != 0; i++)
+                for (var i = 0; i < near.Length && needed != 0; i++)
                 {
-                    var oc = near[i].Cell;
+                    var oc = near[i];
                     if (PointGapSquared(offerBox, oc, x, y, z) > high) continue;
                     for (var k = 0; k < kinds; k++)
                     {
@@ -290,7 +320,9 @@ internal sealed class GapFlow
         private readonly int[] _free;
         private readonly int[] _load;
         private readonly OfferScanFacts[] _facts;
-        private readonly int[]?[] _cellsOf; // per offer, the newcomer cells within reach, nearest first (when first walked)
+        private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
+        private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
+        private int[]? _everyCell;
         private readonly int[] _cursorCell; // per offer, how far its walk has come: the cell in _cellsOf
         private readonly int[] _cursorPosition; // and the position in it (−1: its start)
         private readonly int[]?[] _adjacent; // per offer whose walk ended: every feasible newcomer
@@ -372,13 +404,18 @@ internal sealed class GapFlow
         /// <summary>The next unplaced newcomer feasible for offer j on its walk, or −1 when the walk has ended.</summary>
         private int NextFree(int j)
         {
-            var cells = _cellsOf[j] ??= _flow.CellsWithinReach(_facts[j]);
+            var cells = _cellsOf[j] ??= CellsOf(j);
             var flow = _flow;
             ref readonly var facts = ref _facts[j];
             var slot = _slots[j];
             while (_cursorCell[j] < cells.Length)
             {
                 var c = cells[_cursorCell[j]];
+                if (!flow.CellWithinReach(c, facts))
+                {
+                    _cursorCell[j]++;
+                    continue;
+                }
                 var end = flow._cellStart[c + 1];
                 var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
                 while (p < end && flow._level[p] >= facts.MinLevel)
@@ -396,6 +433,16 @@ internal sealed class GapFlow
             return -1;
         }
 
+        /// <summary>The cells offer j walks, nearest first: those around the offer's cell, or every one (remote, or a reach too wide).</summary>
+        private int[] CellsOf(int j)
+        {
+            if (_facts[j].Remote) return _everyCell ??= Enumerable.Range(0, _flow.CellCount).ToArray();
+            if (_flow._reachLat < 0) return _flow.CellsWithinReach(_facts[j]);
+            var key = CellKey(_flow._offers.At(_slots[j]).Offer.Location.Point);
+            if (!_cellsAround.TryGetValue(key, out var cells)) _cellsAround[key] = cells = _flow.CellsAround(key);
+            return cells;
+        }
+
         /// <summary>Every newcomer feasible for offer j (asked once its walk has ended, when all of them are placed).</summary>
         private int[] Adjacent(int j)
         {
@@ -405,6 +452,7 @@ internal sealed class GapFlow
             ref readonly var facts = ref _facts[j];
             foreach (var c in _cellsOf[j]!)
             {
+                if (!flow.CellWithinReach(c, facts)) continue;
                 for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
                 {
                     if (flow.MayReach(p, facts) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
@@ -468,6 +516,27 @@ internal sealed class GapFlow
             if (chord2 > _high[p]) return false;
         }
         return ((_hours[3 * p] & offer.H0) | (_hours[3 * p + 1] & offer.H1) | (_hours[3 * p + 2] & offer.H2)) != 0;
+    }
+
+    /// <summary>Whether some newcomer of cell c may reach the offer (a lower bound of the distance against the cell's widest reach).</summary>
+    private bool CellWithinReach(int c, in OfferScanFacts offer) =>
+        offer.Remote || PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= _cellBox[BoxFields * c + 6];
+
+    /// <summary>The cells within the farthest reach of a cell in grid steps, nearest first.</summary>
+    private int[] CellsAround((int Lat, int Lon) key)
+    {
+        var around = new List<(int Steps, int Cell)>();
+        for (var dLat = -_reachLat; dLat <= _reachLat; dLat++)
+        {
+            for (var dLon = -_reachLon; dLon <= _reachLon; dLon++)
+            {
+                if (_cellIds.TryGetValue((key.Lat + dLat, key.Lon + dLon), out var c)) around.Add((dLat * dLat + dLon * dLon, c));
+            }
+        }
+        around.Sort();
+        var cells = new int[around.Count];
+        for (var i = 0; i < cells.Length; i++) cells[i] = around[i].Cell;
+        return cells;
     }
 
     /// <summary>The newcomer cells some newcomer of which may reach the offer, nearest first (every cell for a remote offer).</summary>

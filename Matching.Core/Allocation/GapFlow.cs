@@ -1,3 +1,4 @@
+using System.Numerics;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -50,6 +51,7 @@ internal sealed class GapFlow
     private readonly double[] _xyz;
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
+    private readonly long[] _daysAtMost; // days left before the trajectory ends (no offer gives more); when open, a bound no product overflows
     private readonly PairNewcomer[] _pairs;
     private readonly Dictionary<(int, int), int> _cellIds;
     private readonly int[] _cellOf; // by position
@@ -105,6 +107,7 @@ internal sealed class GapFlow
         _xyz = new double[3 * n];
         _high = new double[n];
         _hours = new ulong[3 * n];
+        _daysAtMost = new long[n];
         _pairs = new PairNewcomer[n];
         _cellBox = EmptyBoxes(cells.Count);
         Parallel.For(0, cells.Count, c =>
@@ -120,6 +123,7 @@ internal sealed class GapFlow
                 _hours[3 * p] = q.H0;
                 _hours[3 * p + 1] = q.H1;
                 _hours[3 * p + 2] = q.H2;
+                _daysAtMost[p] = q.TrajectoryEndDay is int end ? end - q.TodayDay + 1 : long.MaxValue / (60 * 24 * 7);
                 Include(_cellBox, c, q.X, q.Y, q.Z);
                 _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], q.LimitChordSquaredHigh);
             }
@@ -158,6 +162,7 @@ internal sealed class GapFlow
         var offerMinLevel = new int[located.Count];
         var offerXyz = new double[3 * located.Count];
         var offerHours = new ulong[3 * located.Count];
+        var offerHoursAsked = new int[located.Count];
         var rangeStart = new int[cells.Count * kinds + 1]; // per cell and kind, the first of its offers in offerSlots
         var rangeMinLevel = new int[cells.Count * kinds];
         var rangeHours = new ulong[3 * cells.Count * kinds]; // every hour an offer of the range touches
@@ -177,6 +182,7 @@ internal sealed class GapFlow
             offerHours[3 * i] = facts.H0;
             offerHours[3 * i + 1] = facts.H1;
             offerHours[3 * i + 2] = facts.H2;
+            offerHoursAsked[i] = _offers.HoursAt(s);
             rangeHours[3 * range] |= facts.H0;
             rangeHours[3 * range + 1] |= facts.H1;
             rangeHours[3 * range + 2] |= facts.H2;
@@ -238,6 +244,7 @@ internal sealed class GapFlow
                 var level = _level[p];
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
                 double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];
+                var days = _daysAtMost[p];
                 var needed = 0;
                 for (var k = 0; k < kinds; k++)
                 {
@@ -263,7 +270,7 @@ internal sealed class GapFlow
                             var dy = y - offerXyz[3 * j + 1];
                             var dz = z - offerXyz[3 * j + 2];
                             if (dx * dx + dy * dy + dz * dz > high
-                                || ((offerHours[3 * j] & h0) | (offerHours[3 * j + 1] & h1) | (offerHours[3 * j + 2] & h2)) == 0
+                                || !TimeMaySuffice(offerHours[3 * j] & h0, offerHours[3 * j + 1] & h1, offerHours[3 * j + 2] & h2, days, offerHoursAsked[j])
                                 || !_offers.FeasibleUnlocked(q, offerSlots[j])) continue;
                             needed &= ~(1 << k);
                             break;
@@ -320,6 +327,7 @@ internal sealed class GapFlow
         private readonly int[] _free;
         private readonly int[] _load;
         private readonly OfferScanFacts[] _facts;
+        private readonly int[] _hoursAsked;
         private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
         private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
         private int[]? _everyCell;
@@ -342,7 +350,12 @@ internal sealed class GapFlow
             var m = slots.Length;
             _load = new int[m];
             _facts = new OfferScanFacts[m];
-            for (var j = 0; j < m; j++) _facts[j] = flow._offers.ScanFactsAt(slots[j]);
+            _hoursAsked = new int[m];
+            for (var j = 0; j < m; j++)
+            {
+                _facts[j] = flow._offers.ScanFactsAt(slots[j]);
+                _hoursAsked[j] = flow._offers.HoursAt(slots[j]);
+            }
             _cellsOf = new int[m][];
             _cursorCell = new int[m];
             _cursorPosition = new int[m];
@@ -420,7 +433,7 @@ internal sealed class GapFlow
                 var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
                 while (p < end && flow._level[p] >= facts.MinLevel)
                 {
-                    if (flow.MayReach(p, facts) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
+                    if (flow.MayReach(p, facts, _hoursAsked[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
                     {
                         _cursorPosition[j] = p + 1;
                         return flow._order[p];
@@ -455,7 +468,7 @@ internal sealed class GapFlow
                 if (!flow.CellWithinReach(c, facts)) continue;
                 for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
                 {
-                    if (flow.MayReach(p, facts) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
+                    if (flow.MayReach(p, facts, _hoursAsked[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
                 }
             }
             return _adjacent[j] = [.. list];
@@ -507,7 +520,7 @@ internal sealed class GapFlow
     /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
     /// common hour a pair fails on time, or before that on age or gender).
     /// </summary>
-    private bool MayReach(int p, in OfferScanFacts offer)
+    private bool MayReach(int p, in OfferScanFacts offer, int hours)
     {
         if (_level[p] < offer.MinLevel) return false;
         if (!offer.Remote)
@@ -515,8 +528,16 @@ internal sealed class GapFlow
             var chord2 = GeoPoint.ChordSquared(_xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], offer.X, offer.Y, offer.Z);
             if (chord2 > _high[p]) return false;
         }
-        return ((_hours[3 * p] & offer.H0) | (_hours[3 * p + 1] & offer.H1) | (_hours[3 * p + 2] & offer.H2)) != 0;
+        return TimeMaySuffice(_hours[3 * p] & offer.H0, _hours[3 * p + 1] & offer.H1, _hours[3 * p + 2] & offer.H2, _daysAtMost[p], hours);
     }
+
+    /// <summary>
+    /// Whether the time rule can hold, from the hours of the week both touch: each common minute lies in a common hour, so
+    /// the overlap is at most 60 minutes per common hour, and the days at most those before the trajectory ends (the
+    /// rule grows with both). False without a common hour.
+    /// </summary>
+    private static bool TimeMaySuffice(ulong common0, ulong common1, ulong common2, long daysAtMost, int hours) =>
+        Formulas.TimeSuffices(60L * (BitOperations.PopCount(common0) + BitOperations.PopCount(common1) + BitOperations.PopCount(common2)), daysAtMost, hours);
 
     /// <summary>Whether some newcomer of cell c may reach the offer (a lower bound of the distance against the cell's widest reach).</summary>
     private bool CellWithinReach(int c, in OfferScanFacts offer) =>

@@ -51,7 +51,9 @@ internal sealed class GapFlow
     private readonly double[] _xyz;
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
-    private readonly long[] _daysAtMost; // days left before the trajectory ends (no offer gives more); when open, a bound no product overflows
+    private readonly int?[] _trajectoryEnd; // day number
+    private readonly int _today;
+    private readonly int _horizonDays;
     private readonly PairNewcomer[] _pairs;
     private readonly Dictionary<(int, int), int> _cellIds;
     private readonly int[] _cellOf; // by position
@@ -107,14 +109,19 @@ internal sealed class GapFlow
         _xyz = new double[3 * n];
         _high = new double[n];
         _hours = new ulong[3 * n];
-        _daysAtMost = new long[n];
+        _trajectoryEnd = new int?[n];
+        _today = today.DayNumber;
+        _horizonDays = profile.HorizonDays;
         _pairs = new PairNewcomer[n];
         _cellBox = EmptyBoxes(cells.Count);
-        Parallel.For(0, cells.Count, c =>
+        // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
+        const int chunk = 4096;
+        Parallel.For(0, (n + chunk - 1) / chunk, b =>
         {
-            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+            for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
             {
-                var q = _pairs[p] = PairNewcomer.Of(newcomers[_order[p]], profile, today);
+                var p = _positionOf[i];
+                var q = _pairs[p] = PairNewcomer.Of(newcomers[i], profile, today);
                 _level[p] = q.LevelWithTolerance;
                 _xyz[3 * p] = q.X;
                 _xyz[3 * p + 1] = q.Y;
@@ -123,11 +130,17 @@ internal sealed class GapFlow
                 _hours[3 * p] = q.H0;
                 _hours[3 * p + 1] = q.H1;
                 _hours[3 * p + 2] = q.H2;
-                _daysAtMost[p] = q.TrajectoryEndDay is int end ? end - q.TodayDay + 1 : long.MaxValue / (60 * 24 * 7);
-                Include(_cellBox, c, q.X, q.Y, q.Z);
-                _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], q.LimitChordSquaredHigh);
+                _trajectoryEnd[p] = q.TrajectoryEndDay;
             }
         });
+        for (var c = 0; c < cells.Count; c++)
+        {
+            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+            {
+                Include(_cellBox, c, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]);
+                _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], _high[p]);
+            }
+        }
     }
 
     private int CellCount => _cellStart.Length - 1;
@@ -182,7 +195,7 @@ internal sealed class GapFlow
             offerHours[3 * i] = facts.H0;
             offerHours[3 * i + 1] = facts.H1;
             offerHours[3 * i + 2] = facts.H2;
-            offerHoursAsked[i] = _offers.HoursAt(s);
+            offerHoursAsked[i] = _offers.TimeAt(s).Hours;
             rangeHours[3 * range] |= facts.H0;
             rangeHours[3 * range + 1] |= facts.H1;
             rangeHours[3 * range + 2] |= facts.H2;
@@ -244,7 +257,8 @@ internal sealed class GapFlow
                 var level = _level[p];
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
                 double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];
-                var days = _daysAtMost[p];
+                // No offer gives more days than those before the trajectory ends (an open one: a bound no product overflows).
+                var daysAtMost = _trajectoryEnd[p] is int end ? end - _today + 1 : long.MaxValue / (60 * 24 * 7);
                 var needed = 0;
                 for (var k = 0; k < kinds; k++)
                 {
@@ -270,7 +284,7 @@ internal sealed class GapFlow
                             var dy = y - offerXyz[3 * j + 1];
                             var dz = z - offerXyz[3 * j + 2];
                             if (dx * dx + dy * dy + dz * dz > high
-                                || !TimeMaySuffice(offerHours[3 * j] & h0, offerHours[3 * j + 1] & h1, offerHours[3 * j + 2] & h2, days, offerHoursAsked[j])
+                                || !TimeMaySuffice(offerHours[3 * j] & h0, offerHours[3 * j + 1] & h1, offerHours[3 * j + 2] & h2, daysAtMost, offerHoursAsked[j])
                                 || !_offers.FeasibleUnlocked(q, offerSlots[j])) continue;
                             needed &= ~(1 << k);
                             break;
@@ -327,7 +341,7 @@ internal sealed class GapFlow
         private readonly int[] _free;
         private readonly int[] _load;
         private readonly OfferScanFacts[] _facts;
-        private readonly int[] _hoursAsked;
+        private readonly OfferTime[] _time;
         private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
         private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
         private int[]? _everyCell;
@@ -350,11 +364,12 @@ internal sealed class GapFlow
             var m = slots.Length;
             _load = new int[m];
             _facts = new OfferScanFacts[m];
-            _hoursAsked = new int[m];
+            _time = new OfferTime[m];
             for (var j = 0; j < m; j++)
             {
                 _facts[j] = flow._offers.ScanFactsAt(slots[j]);
-                _hoursAsked[j] = flow._offers.HoursAt(slots[j]);
+                var (hours, startsOn, endsOn) = flow._offers.TimeAt(slots[j]);
+                _time[j] = new OfferTime(hours, startsOn, endsOn);
             }
             _cellsOf = new int[m][];
             _cursorCell = new int[m];
@@ -433,7 +448,7 @@ internal sealed class GapFlow
                 var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
                 while (p < end && flow._level[p] >= facts.MinLevel)
                 {
-                    if (flow.MayReach(p, facts, _hoursAsked[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
                     {
                         _cursorPosition[j] = p + 1;
                         return flow._order[p];
@@ -468,7 +483,7 @@ internal sealed class GapFlow
                 if (!flow.CellWithinReach(c, facts)) continue;
                 for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
                 {
-                    if (flow.MayReach(p, facts, _hoursAsked[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
                 }
             }
             return _adjacent[j] = [.. list];
@@ -520,7 +535,7 @@ internal sealed class GapFlow
     /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
     /// common hour a pair fails on time, or before that on age or gender).
     /// </summary>
-    private bool MayReach(int p, in OfferScanFacts offer, int hours)
+    private bool MayReach(int p, in OfferScanFacts offer, in OfferTime time)
     {
         if (_level[p] < offer.MinLevel) return false;
         if (!offer.Remote)
@@ -528,16 +543,21 @@ internal sealed class GapFlow
             var chord2 = GeoPoint.ChordSquared(_xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], offer.X, offer.Y, offer.Z);
             if (chord2 > _high[p]) return false;
         }
-        return TimeMaySuffice(_hours[3 * p] & offer.H0, _hours[3 * p + 1] & offer.H1, _hours[3 * p + 2] & offer.H2, _daysAtMost[p], hours);
+        return TimeMaySuffice(_hours[3 * p] & offer.H0, _hours[3 * p + 1] & offer.H1, _hours[3 * p + 2] & offer.H2, Days(p, time), time.Hours);
     }
+
+    /// <summary>The days in which newcomer p can do the offer's hours: exactly as the pair test counts them.</summary>
+    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_today, time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
+
+    /// <summary>What the time rule reads of an offer.</summary>
+    private readonly record struct OfferTime(int Hours, int? StartsOnDay, int? EndsOnDay);
 
     /// <summary>
     /// Whether the time rule can hold, from the hours of the week both touch: each common minute lies in a common hour, so
-    /// the overlap is at most 60 minutes per common hour, and the days at most those before the trajectory ends (the
-    /// rule grows with both). False without a common hour.
+    /// the overlap is at most 60 minutes per common hour (the rule grows with it). False without a common hour.
     /// </summary>
-    private static bool TimeMaySuffice(ulong common0, ulong common1, ulong common2, long daysAtMost, int hours) =>
-        Formulas.TimeSuffices(60L * (BitOperations.PopCount(common0) + BitOperations.PopCount(common1) + BitOperations.PopCount(common2)), daysAtMost, hours);
+    private static bool TimeMaySuffice(ulong common0, ulong common1, ulong common2, long days, int hours) =>
+        Formulas.TimeSuffices(60L * (BitOperations.PopCount(common0) + BitOperations.PopCount(common1) + BitOperations.PopCount(common2)), days, hours);
 
     /// <summary>Whether some newcomer of cell c may reach the offer (a lower bound of the distance against the cell's widest reach).</summary>
     private bool CellWithinReach(int c, in OfferScanFacts offer) =>

@@ -55,8 +55,12 @@ internal sealed partial class OfferIndex
             _xyz[p], _xyz[p + 1], _xyz[p + 2], _hours[p], _hours[p + 1], _hours[p + 2] & ~RestrictedBit);
     }
 
-    /// <summary>The hours the slot's offer asks for.</summary>
-    internal int HoursAt(int slot) => _cold[slot].Hours;
+    /// <summary>The hours the slot's offer asks for, and its period as day numbers (null when open).</summary>
+    internal (int Hours, int? StartsOnDay, int? EndsOnDay) TimeAt(int slot)
+    {
+        ref readonly var cold = ref _cold[slot];
+        return (cold.Hours, cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay, cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay);
+    }
 
     /// <summary>The slot's unit vector.</summary>
     internal (double X, double Y, double Z) UnitVectorAt(int slot) => (_xyz[3 * slot], _xyz[3 * slot + 1], _xyz[3 * slot + 2]);

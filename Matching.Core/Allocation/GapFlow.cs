@@ -9,14 +9,18 @@ namespace Matching.Allocation;
 /// The gap report's arithmetic at scale, over the feasible pairs (capacity ignored) without ever listing them:
 /// <list type="bullet">
 /// <item><see cref="FeasibleKinds"/>: per newcomer, the kinds of which at least one offer is feasible — an existence
-/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km and visited
-/// nearest cell first, only cells within the newcomer's reach;</item>
+/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km (within a
+/// cell by kind and ascending minimum level) and visited nearest cell first, only cells within the newcomer's reach;</item>
 /// <item><see cref="MaximumAllocation"/>: a maximum allocation of one kind's free places (the most newcomers placed),
-/// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells within reach,
-/// nearest first, for an unplaced feasible one (a greedy start), then every offer with a free place left searches for an
-/// augmenting path (breadth first: offer → a newcomer it could take, placed elsewhere → that newcomer's offer → … → an
-/// unplaced feasible newcomer).</item>
+/// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells around it, nearest
+/// first (within a cell by descending level, so the walk stops below the offer's minimum), for an unplaced feasible one
+/// (a greedy start), then every offer with a free place left searches for an augmenting path (breadth first: offer → a
+/// newcomer it could take, placed elsewhere → that newcomer's offer → … → an unplaced feasible newcomer).</item>
 /// </list>
+/// Both test a pair first on flat columns — level, the chord² against the travel limit, and an upper bound of the time
+/// rule (60 minutes per hour of the week both touch) — and only then exactly
+/// (<see cref="OfferIndex.FeasibleUnlocked(in PairNewcomer, int)"/>, the scan's hard constraints without the scores); the
+/// columns only ever reject what the exact test rejects.
 /// Why it is exact (the number placed equals the min-cost flow's over every feasible pair): an allocation is maximum
 /// when no offer with a free place has an augmenting path (Berge's theorem, places as copies of the offer). Placed
 /// newcomers stay placed on every augmentation, so an offer's walk never looks back: the newcomers it passed are

@@ -27,8 +27,13 @@ public enum GapGrouping
 /// <param name="Offers">Offers of this kind located in the area.</param>
 /// <param name="Places">Their capacity.</param>
 /// <param name="PlacesTaken">Places held by accepted or started matches.</param>
-/// <param name="UnplacedAfterOptimal">Waiting newcomers of the area that an optimal allocation over offers of this kind still leaves without a place.</param>
-/// <param name="PlaceableWithExtraPlaces">Of those, how many only lack a place: more places in offers they can reach would place them.</param>
+/// <param name="UnplacedAfterOptimal">
+/// Waiting newcomers of the area that a maximum allocation over offers of this kind (the most newcomers placed, every
+/// free place used at most once, every hard constraint kept) still leaves without a place. Summed over the areas of a
+/// kind it is exact; where newcomers of neighbouring areas compete for the same places, which of them stay unplaced is
+/// that of one maximum allocation, not chosen by score.
+/// </param>
+/// <param name="PlaceableWithExtraPlaces">Of those, how many only lack a place: more places in offers they can reach would place them (the same split between competing areas).</param>
 /// <param name="NeedNewOffers">Of those, how many have no feasible offer of this kind at all: more places do not help, new offers do.</param>
 public sealed record GapRow(string Area, string? Nis, string Province, string Kind, int NewcomersWaiting, int NewcomersWithFeasibleOffer, int Offers,
     int Places, int PlacesTaken, int UnplacedAfterOptimal, int PlaceableWithExtraPlaces, int NeedNewOffers);

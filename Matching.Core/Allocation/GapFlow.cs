@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -251,7 +252,7 @@ internal sealed class GapFlow
         // Then the newcomers in chunks of positions (a city's cell may hold tens of thousands).
         var result = new byte[_count];
         const int chunk = 2048;
-        Parallel.For(0, (_count + chunk - 1) / chunk, b =>
+        Parallel.For(0, (_count + chunk - 1) / chunk, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             for (var p = b * chunk; p < Math.Min(_count, (b + 1) * chunk); p++)
             {
@@ -422,6 +423,7 @@ internal sealed class GapFlow
         }
 
         /// <summary>The first unplaced position at or after p (path halving).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Find(int p)
         {
             var next = _next;
@@ -434,6 +436,7 @@ internal sealed class GapFlow
         }
 
         /// <summary>The next unplaced newcomer feasible for offer j on its walk, or −1 when the walk has ended.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int NextFree(int j)
         {
             var cells = _cellsOf[j] ??= CellsOf(j);
@@ -476,6 +479,7 @@ internal sealed class GapFlow
         }
 
         /// <summary>Every newcomer feasible for offer j (asked once its walk has ended, when all of them are placed).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int[] Adjacent(int j)
         {
             if (_adjacent[j] is { } known) return known;
@@ -497,6 +501,7 @@ internal sealed class GapFlow
         /// Breadth-first search for an augmenting path from offer s (which has a free place); true when one was found and
         /// applied. When none exists, every offer visited is marked dead: none of them will ever have one.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Augment(int s)
         {
             _stamp++;
@@ -539,6 +544,7 @@ internal sealed class GapFlow
     /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
     /// common hour a pair fails on time, or before that on age or gender).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool MayReach(int p, in OfferScanFacts offer, in OfferTime time)
     {
         if (_level[p] < offer.MinLevel) return false;

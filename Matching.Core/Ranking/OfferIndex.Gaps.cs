@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Matching.Model;
 using Matching.Scoring;
 
@@ -80,6 +81,7 @@ internal sealed partial class OfferIndex
     /// the same arithmetic (level, distance, common hour, age, gender, days, overlap), without the scores. Takes no lock:
     /// for a <see cref="Freeze"/>d copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the gap report's first call runs it millions of times
     internal bool FeasibleUnlocked(in PairNewcomer n, int slot)
     {
         var gate = _gate[slot];

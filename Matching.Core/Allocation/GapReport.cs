@@ -27,8 +27,13 @@ public enum GapGrouping
 /// <param name="Offers">Offers of this kind located in the area.</param>
 /// <param name="Places">Their capacity.</param>
 /// <param name="PlacesTaken">Places held by accepted or started matches.</param>
-/// <param name="UnplacedAfterOptimal">Waiting newcomers of the area that an optimal allocation over offers of this kind still leaves without a place.</param>
-/// <param name="PlaceableWithExtraPlaces">Of those, how many only lack a place: more places in offers they can reach would place them.</param>
+/// <param name="UnplacedAfterOptimal">
+/// Waiting newcomers of the area that a maximum allocation over offers of this kind (the most newcomers placed, every
+/// free place used at most once, every hard constraint kept) still leaves without a place. Summed over the areas of a
+/// kind it is exact; where newcomers of neighbouring areas compete for the same places, which of them stay unplaced is
+/// that of one maximum allocation, not chosen by score.
+/// </param>
+/// <param name="PlaceableWithExtraPlaces">Of those, how many only lack a place: more places in offers they can reach would place them (the same split between competing areas).</param>
 /// <param name="NeedNewOffers">Of those, how many have no feasible offer of this kind at all: more places do not help, new offers do.</param>
 public sealed record GapRow(string Area, string? Nis, string Province, string Kind, int NewcomersWaiting, int NewcomersWithFeasibleOffer, int Offers,
     int Places, int PlacesTaken, int UnplacedAfterOptimal, int PlaceableWithExtraPlaces, int NeedNewOffers);
@@ -56,67 +61,130 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 
 /// <summary>
 /// Where demand and supply do not meet, for local governments: per area and kind, the waiting newcomers, the offers
-/// and places, and what an optimal allocation (min-cost flow) over offers of that kind still leaves unplaced, split
-/// into those whom extra places would place and those who need new offers.
+/// and places, and what a maximum allocation over offers of that kind (the most newcomers placed, capacity respected)
+/// still leaves unplaced, split into those whom extra places would place and those who need new offers.
 /// </summary>
+/// <remarks>
+/// Computed by <see cref="GapFlow"/> over every feasible pair without listing them (500,000 newcomers and 100,000 offers
+/// in about a second on two cores, see benchmarks/README.md): "has a feasible offer" is an existence query that stops
+/// at the first one, and the allocation is a maximum b-matching by augmenting paths from the offers' side. The number
+/// placed per kind is exactly the min-cost flow's over all feasible pairs; scores do not choose among the maximum
+/// allocations, so when newcomers of two areas compete for the same places, which area keeps the unplaced ones is that
+/// of one maximum allocation, not of the best-scoring one (the min-cost-flow builder the tests keep as the reference
+/// agrees on every count where no two areas share an offer within reach).
+/// </remarks>
 internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {
     private readonly BelgianGeography _geography = BelgianGeography.Default;
 
     /// <summary>Builds the report for the waiting newcomers.</summary>
-    public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile, int candidatesPerNewcomer = 50)
+    public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile)
     {
-        var planner = new AllocationPlanner(engine);
-        var cohort = waiting.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
-        var areaOfNewcomer = cohort.Select(n => Area(n.Location, grouping)).ToArray();
-        var offers = engine.Offers();
+        OfferKind[] kinds = kind is { } only ? [only] : Enum.GetValues<OfferKind>();
+        var kindMask = 0;
+        foreach (var k in kinds) kindMask |= 1 << (int)k;
+        var offers = engine.Index.Freeze();
+        var areas = new AreaNumbers(this, grouping);
+        var areaOfNewcomer = new int[waiting.Count];
+        for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
+        var areaOfSlot = new int[offers.SlotCount];
+        for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
+        var flow = new GapFlow(offers, waiting, profile, engine.Today);
+        var feasible = flow.FeasibleKinds(kindMask);
+        var placed = new int[kinds.Length][];
+        Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));
+
+        const int fields = 8;
         var rows = new List<GapRow>();
-        foreach (var k in kind is { } only ? [only] : Enum.GetValues<OfferKind>())
+        for (var k = 0; k < kinds.Length; k++)
         {
-            var (problem, _) = planner.BuildProblem(cohort, profile, [k], candidatesPerNewcomer, ignoreCapacity: true);
-            var solution = Allocator.Solve(problem, AllocationMode.Optimal);
-            var hasCandidate = new bool[cohort.Length];
-            foreach (var c in problem.Candidates) hasCandidate[c.Newcomer] = true;
-            var areas = new SortedDictionary<(string Area, string? Nis, string Province), int[]>();
-            int[] Row((string, string?, string) key) => areas.TryGetValue(key, out var r) ? r : areas[key] = new int[8];
-            for (var i = 0; i < cohort.Length; i++)
+            var bit = 1 << (int)kinds[k];
+            var counts = new int[fields * areas.Count];
+            for (var i = 0; i < waiting.Count; i++)
             {
-                var r = Row(areaOfNewcomer[i]);
-                r[0]++;
-                if (hasCandidate[i]) r[1]++;
-                if (solution.OfferOf[i] < 0)
+                var r = fields * areaOfNewcomer[i];
+                var hasFeasible = (feasible[i] & bit) != 0;
+                counts[r]++;
+                if (hasFeasible) counts[r + 1]++;
+                if (placed[k][i] < 0)
                 {
-                    r[5]++;
-                    if (hasCandidate[i]) r[6]++; else r[7]++;
+                    counts[r + 5]++;
+                    if (hasFeasible) counts[r + 6]++; else counts[r + 7]++;
                 }
             }
-            foreach (var (offer, held) in offers.Where(o => o.Offer.Kind == k))
+            for (var s = 0; s < offers.SlotCount; s++)
             {
-                var r = Row(Area(offer.Location, grouping));
-                r[2]++;
-                r[3] += offer.Capacity;
-                r[4] += Math.Min(held, offer.Capacity);
+                if (offers.KindAt(s) != (int)kinds[k]) continue;
+                var (_, capacity, held) = offers.At(s);
+                var r = fields * areaOfSlot[s];
+                counts[r + 2]++;
+                counts[r + 3] += capacity;
+                counts[r + 4] += Math.Min(held, capacity);
             }
-            rows.AddRange(areas.Select(a => new GapRow(a.Key.Area, a.Key.Nis, a.Key.Province, WireNames.Of(k),
-                a.Value[0], a.Value[1], a.Value[2], a.Value[3], a.Value[4], a.Value[5], a.Value[6], a.Value[7])));
+            // A row for every area with waiting newcomers or offers of the kind.
+            for (var a = 0; a < areas.Count; a++)
+            {
+                var r = fields * a;
+                if (counts[r] == 0 && counts[r + 2] == 0) continue;
+                var (area, nis, province) = areas[a];
+                rows.Add(new GapRow(area, nis, province, WireNames.Of(kinds[k]), counts[r], counts[r + 1], counts[r + 2], counts[r + 3], counts[r + 4],
+                    counts[r + 5], counts[r + 6], counts[r + 7]));
+            }
         }
-        var ordered = rows
-            .OrderByDescending(r => r.PlaceableWithExtraPlaces).ThenByDescending(r => r.NeedNewOffers)
-            .ThenBy(r => r.Area, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
-            .ToList();
-        return new GapReportResult(WireNames.Of(grouping), new ProfileRef(profile.Name, profile.Version), ordered);
+        rows.Sort(static (a, b) =>
+            a.PlaceableWithExtraPlaces != b.PlaceableWithExtraPlaces ? b.PlaceableWithExtraPlaces.CompareTo(a.PlaceableWithExtraPlaces)
+            : a.NeedNewOffers != b.NeedNewOffers ? b.NeedNewOffers.CompareTo(a.NeedNewOffers)
+            : string.CompareOrdinal(a.Area, b.Area) != 0 ? string.CompareOrdinal(a.Area, b.Area)
+            : string.CompareOrdinal(a.Kind, b.Kind) != 0 ? string.CompareOrdinal(a.Kind, b.Kind)
+            : string.CompareOrdinal(a.Nis, b.Nis) != 0 ? string.CompareOrdinal(a.Nis, b.Nis)
+            : string.CompareOrdinal(a.Province, b.Province));
+        return new GapReportResult(WireNames.Of(grouping), new ProfileRef(profile.Name, profile.Version), rows);
     }
 
-    private (string Area, string? Nis, string Province) Area(Location location, GapGrouping grouping)
+    /// <summary>
+    /// Areas numbered in order of first appearance, each location's found once per municipality code or place name it
+    /// carries (the lookups are the report's cost otherwise: hundreds of thousands of newcomers share a few hundred).
+    /// </summary>
+    private sealed class AreaNumbers(GapReportBuilder builder, GapGrouping grouping)
+    {
+        private readonly Dictionary<(string Area, string? Nis, string Province), int> _numbers = [];
+        private readonly List<(string Area, string? Nis, string Province)> _areas = [];
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+
+        public int Count => _areas.Count;
+
+        public (string Area, string? Nis, string Province) this[int number] => _areas[number];
+
+        public int Of(Location location)
+        {
+            // The name that decides the area when it resolves (see Area): the NIS code, or the place.
+            var name = grouping == GapGrouping.Municipality ? location.Municipality : location.Place;
+            if (name is not null && _byName.TryGetValue(name, out var known)) return known;
+            var (area, decidedByName) = builder.Area(location, grouping);
+            if (!_numbers.TryGetValue(area, out var number))
+            {
+                _numbers[area] = number = _areas.Count;
+                _areas.Add(area);
+            }
+            if (decidedByName) _byName[name!] = number;
+            return number;
+        }
+    }
+
+    private ((string Area, string? Nis, string Province) Key, bool DecidedByName) Area(Location location, GapGrouping grouping)
     {
         if (grouping == GapGrouping.Municipality)
         {
             // The municipality a local government is: its NIS code, so that a merged one (Kortessem into Hasselt in
             // 2025) counts under the municipality that exists now.
-            var municipality = location.Municipality is { } nis && _geography.TryGetMunicipality(nis, out var m) ? m : _geography.MunicipalityOf(location.Point);
-            return municipality is null ? ("unknown", null, "") : (municipality.NameNl ?? municipality.Name, municipality.Nis, municipality.Province);
+            Municipality? municipality = null;
+            var named = location.Municipality is { } nis && _geography.TryGetMunicipality(nis, out municipality);
+            if (!named) municipality = _geography.MunicipalityOf(location.Point);
+            return (municipality is null ? ("unknown", null, "") : (municipality.NameNl ?? municipality.Name, municipality.Nis, municipality.Province), named);
         }
-        var place = location.Place is { } name && gazetteer.TryResolve(name, out var p) ? p : gazetteer.Nearest(location.Point);
-        return (place.Province, null, place.Province);
+        Place? place = null;
+        var resolved = location.Place is { } name && gazetteer.TryResolve(name, out place);
+        if (!resolved) place = gazetteer.Nearest(location.Point);
+        return ((place!.Province, null, place.Province), resolved);
     }
 }

@@ -19,7 +19,7 @@ namespace Matching.Ranking;
 /// Thread-safety: any number of concurrent readers; writers are serialised and exclusive (a <see cref="ReadMostlyLock"/>, held
 /// by a writer for microseconds). A scan allocates nothing per offer.
 /// </remarks>
-internal sealed class OfferIndex
+internal sealed partial class OfferIndex
 {
     // Gate byte: bits 0-2 kind (all three set = dead slot), bit 3 remote, bit 4 full, bits 5-7 minimum Dutch level.
     private const int KindBits = 0b111;

@@ -1,0 +1,659 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Matching.Model;
+using Matching.Ranking;
+using Matching.Scoring;
+
+namespace Matching.Allocation;
+
+/// <summary>
+/// The gap report's arithmetic at scale, over the feasible pairs (capacity ignored) without ever listing them:
+/// <list type="bullet">
+/// <item><see cref="FeasibleKinds"/>: per newcomer, the kinds of which at least one offer is feasible — an existence
+/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km (within a
+/// cell by kind and ascending minimum level) and visited nearest cell first, only cells within the newcomer's reach;</item>
+/// <item><see cref="MaximumAllocation"/>: a maximum allocation of one kind's free places (the most newcomers placed),
+/// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells around it, nearest
+/// first (within a cell by descending level, so the walk stops below the offer's minimum), for an unplaced feasible one
+/// (a greedy start), then every offer with a free place left searches for an augmenting path (breadth first: offer → a
+/// newcomer it could take, placed elsewhere → that newcomer's offer → … → an unplaced feasible newcomer).</item>
+/// </list>
+/// Both test a pair first on flat columns — level, the chord² against the travel limit, and an upper bound of the time
+/// rule (60 minutes per hour of the week both touch) — and only then exactly
+/// (<see cref="OfferIndex.FeasibleUnlocked(in PairNewcomer, int)"/>, the scan's hard constraints without the scores); the
+/// columns only ever reject what the exact test rejects.
+/// Why it is exact (the number placed equals the min-cost flow's over every feasible pair): an allocation is maximum
+/// when no offer with a free place has an augmenting path (Berge's theorem, places as copies of the offer). Placed
+/// newcomers stay placed on every augmentation, so an offer's walk never looks back: the newcomers it passed are
+/// infeasible for it or placed for good, and a disjoint-set "next unplaced" pointer skips the placed ones. A search that
+/// fails has visited a set of offers whose feasible newcomers are all placed with offers of the same set; no later
+/// augmentation can enter it (it would need a free newcomer there), so they are never searched again.
+/// The scores play no part: among the maximum allocations this is one, not the best-scoring one, so which of the
+/// newcomers competing for the same places stay unplaced (and in which area they live) may differ from the min-cost
+/// flow's choice; the number per kind, and per area where areas share no offer within reach, does not.
+/// </summary>
+/// <remarks>
+/// Reads a <see cref="OfferIndex.Freeze"/>d copy of the offers; the kinds may be allocated in parallel (each keeps its
+/// own state, the shared columns are only read). The hot loops run over flat arrays in cell order.
+/// </remarks>
+internal sealed class GapFlow
+{
+    // About 11 km north-south and 10.5 km east-west in Flanders: a city is a few cells, a newcomer's reach tens.
+    private const double CellLatDegrees = 0.1;
+    private const double CellLonDegrees = 0.15;
+    private const int BoxFields = 7; // min x, max x, min y, max y, min z, max z, largest travel-limit chord² (newcomer cells)
+
+    private readonly OfferIndex _offers;
+    private readonly int _count;
+
+    // The newcomers in cell order: position p holds newcomer _order[p]; the columns the walks test first, by position,
+    // and beside them everything the exact pair test reads.
+    private readonly int[] _order;
+    private readonly int[] _positionOf;
+    private readonly int[] _cellStart; // first position of each cell, and the count at the end
+    private readonly double[] _cellBox;
+    private readonly int[] _level; // level with the profile's tolerance
+    private readonly double[] _xyz;
+    private readonly double[] _high; // chord² above which the offer is beyond the travel limit
+    private readonly ulong[] _hours;
+    private readonly int?[] _trajectoryEnd; // day number
+    private readonly int _today;
+    private readonly int _horizonDays;
+    private readonly PairNewcomer[] _pairs;
+    private readonly Dictionary<(int, int), int> _cellIds;
+    private readonly int[] _cellOf; // by position
+    // How many cells north-south and east-west the farthest reach spans (with a cell of margin); −1 when so many that
+    // an offer's walk simply tests every cell's box.
+    private readonly int _reachLat;
+    private readonly int _reachLon;
+
+    /// <summary>Prepares the newcomer side: cells, and the columns in cell order.</summary>
+    /// <param name="frozen">The offers (a frozen copy).</param>
+    /// <param name="newcomers">The waiting newcomers.</param>
+    /// <param name="profile">The profile (its level tolerance and horizon are hard constraints).</param>
+    /// <param name="today">The day the constraints are evaluated on.</param>
+    public GapFlow(OfferIndex frozen, IReadOnlyList<Newcomer> newcomers, WeightProfile profile, DateOnly today)
+    {
+        _offers = frozen;
+        var n = _count = newcomers.Count;
+        // Positions by cell, and within a cell by descending level: an offer's walk stops at the first newcomer below
+        // its minimum level.
+        var keys = new long[n];
+        var cells = _cellIds = [];
+        double maxKm = 0, maxAbsLat = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var point = newcomers[i].Location.Point;
+            maxKm = Math.Max(maxKm, newcomers[i].MaxTravelKm);
+            maxAbsLat = Math.Max(maxAbsLat, Math.Abs(point.Lat));
+            var key = CellKey(point);
+            if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
+            var level = Math.Clamp(newcomers[i].DutchLevel.Ordinal + profile.LevelTolerance, 0, byte.MaxValue);
+            keys[i] = ((long)c << 40) | ((long)(byte.MaxValue - level) << 32) | (uint)i;
+        }
+        Array.Sort(keys);
+        _cellStart = new int[cells.Count + 1];
+        _order = new int[n];
+        _positionOf = new int[n];
+        for (var p = 0; p < n; p++)
+        {
+            var i = (int)(keys[p] & uint.MaxValue);
+            _order[p] = i;
+            _positionOf[i] = p;
+            _cellStart[(int)(keys[p] >> 40) + 1]++;
+        }
+        for (var c = 0; c < cells.Count; c++) _cellStart[c + 1] += _cellStart[c];
+        _cellOf = new int[n];
+        for (var p = 0; p < n; p++) _cellOf[p] = (int)(keys[p] >> 40);
+        // A degree of latitude is at least 110 km; of longitude 111 km × cos(latitude), at the highest latitude reached.
+        var highestLat = maxAbsLat + maxKm / 110 + CellLatDegrees;
+        _reachLat = (int)Math.Ceiling(maxKm / (110 * CellLatDegrees)) + 1;
+        _reachLon = highestLat < 80 ? (int)Math.Ceiling(maxKm / (111 * Math.Cos(highestLat * Math.PI / 180) * CellLonDegrees)) + 1 : -1;
+        if (_reachLon < 0 || (2L * _reachLat + 1) * (2L * _reachLon + 1) >= cells.Count) _reachLat = _reachLon = -1;
+        _level = new int[n];
+        _xyz = new double[3 * n];
+        _high = new double[n];
+        _hours = new ulong[3 * n];
+        _trajectoryEnd = new int?[n];
+        _today = today.DayNumber;
+        _horizonDays = profile.HorizonDays;
+        _pairs = new PairNewcomer[n];
+        _cellBox = EmptyBoxes(cells.Count);
+        // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
+        const int chunk = 4096;
+        Parallel.For(0, (n + chunk - 1) / chunk, b =>
+        {
+            for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
+            {
+                var p = _positionOf[i];
+                var q = _pairs[p] = PairNewcomer.Of(newcomers[i], profile, today);
+                _level[p] = q.LevelWithTolerance;
+                _xyz[3 * p] = q.X;
+                _xyz[3 * p + 1] = q.Y;
+                _xyz[3 * p + 2] = q.Z;
+                _high[p] = q.LimitChordSquaredHigh;
+                _hours[3 * p] = q.H0;
+                _hours[3 * p + 1] = q.H1;
+                _hours[3 * p + 2] = q.H2;
+                _trajectoryEnd[p] = q.TrajectoryEndDay;
+            }
+        });
+        for (var c = 0; c < cells.Count; c++)
+        {
+            for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
+            {
+                Include(_cellBox, c, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]);
+                _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], _high[p]);
+            }
+        }
+    }
+
+    private int CellCount => _cellStart.Length - 1;
+
+    /// <summary>
+    /// Per newcomer, a bit per kind of <paramref name="kindMask"/> with at least one feasible offer (capacity ignored):
+    /// exactly whether the newcomer's ranking for that kind would list any offer.
+    /// </summary>
+    public byte[] FeasibleKinds(int kindMask)
+    {
+        const int kinds = EnumCounts.OfferKinds;
+        // The offers in cells too, remote ones apart (reachable from anywhere); within a cell by kind, then by ascending
+        // minimum level, so that a newcomer reads only the offers of the kinds it still needs and stops at the first
+        // level above its own: most newcomers without an offer of a kind lack the level for all of them.
+        var remote = new List<(int MinLevel, int Slot)>[kinds];
+        for (var k = 0; k < kinds; k++) remote[k] = [];
+        var cells = new Dictionary<(int, int), int>();
+        var located = new List<(int Cell, int Kind, int MinLevel, int Slot)>();
+        for (var s = 0; s < _offers.SlotCount; s++)
+        {
+            var kind = _offers.KindAt(s);
+            if (kind < 0 || (kindMask & (1 << kind)) == 0) continue;
+            var facts = _offers.ScanFactsAt(s);
+            if (facts.Remote) { remote[kind].Add((facts.MinLevel, s)); continue; }
+            var key = CellKey(_offers.At(s).Offer.Location.Point);
+            if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
+            located.Add((c, kind, facts.MinLevel, s));
+        }
+        foreach (var list in remote) list.Sort();
+        located.Sort();
+        var offerSlots = new int[located.Count];
+        var offerMinLevel = new int[located.Count];
+        var offerXyz = new double[3 * located.Count];
+        var offerHours = new ulong[3 * located.Count];
+        var offerHoursAsked = new int[located.Count];
+        var rangeStart = new int[cells.Count * kinds + 1]; // per cell and kind, the first of its offers in offerSlots
+        var rangeMinLevel = new int[cells.Count * kinds];
+        var rangeHours = new ulong[3 * cells.Count * kinds]; // every hour an offer of the range touches
+        var offerBox = EmptyBoxes(cells.Count);
+        for (var i = 0; i < located.Count; i++)
+        {
+            var (c, kind, minLevel, s) = located[i];
+            var range = c * kinds + kind;
+            offerSlots[i] = s;
+            offerMinLevel[i] = minLevel;
+            rangeStart[range + 1] = i + 1;
+            if (i == 0 || located[i - 1].Cell != c || located[i - 1].Kind != kind) rangeMinLevel[range] = minLevel;
+            var facts = _offers.ScanFactsAt(s);
+            offerXyz[3 * i] = facts.X;
+            offerXyz[3 * i + 1] = facts.Y;
+            offerXyz[3 * i + 2] = facts.Z;
+            offerHours[3 * i] = facts.H0;
+            offerHours[3 * i + 1] = facts.H1;
+            offerHours[3 * i + 2] = facts.H2;
+            offerHoursAsked[i] = _offers.TimeAt(s).Hours;
+            rangeHours[3 * range] |= facts.H0;
+            rangeHours[3 * range + 1] |= facts.H1;
+            rangeHours[3 * range + 2] |= facts.H2;
+            Include(offerBox, c, facts.X, facts.Y, facts.Z);
+        }
+        for (var r = 1; r < rangeStart.Length; r++) rangeStart[r] = Math.Max(rangeStart[r], rangeStart[r - 1]);
+
+        // Per newcomer cell: the offer cells within the reach of some newcomer of it, nearest first; and per kind the
+        // lowest minimum level and every hour of the offers there: a newcomer below the one or without the other needs
+        // no look at any offer of the kind.
+        var nearOf = new int[CellCount][];
+        var floorOf = new int[CellCount * kinds];
+        var hoursOf = new ulong[3 * CellCount * kinds];
+        Parallel.For(0, CellCount, c =>
+        {
+            var near = new List<(double Gap, int Cell)>();
+            for (var oc = 0; oc < cells.Count; oc++)
+            {
+                var gap = BoxGapSquared(_cellBox, c, offerBox, oc);
+                if (gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, oc));
+            }
+            near.Sort();
+            var list = nearOf[c] = new int[near.Count];
+            for (var i = 0; i < list.Length; i++) list[i] = near[i].Cell;
+            for (var k = 0; k < kinds; k++)
+            {
+                var f = c * kinds + k;
+                floorOf[f] = int.MaxValue;
+                foreach (var (minLevel, s) in remote[k])
+                {
+                    var facts = _offers.ScanFactsAt(s);
+                    floorOf[f] = Math.Min(floorOf[f], minLevel);
+                    hoursOf[3 * f] |= facts.H0;
+                    hoursOf[3 * f + 1] |= facts.H1;
+                    hoursOf[3 * f + 2] |= facts.H2;
+                }
+                foreach (var oc in list)
+                {
+                    var range = oc * kinds + k;
+                    if (rangeStart[range] == rangeStart[range + 1]) continue;
+                    floorOf[f] = Math.Min(floorOf[f], rangeMinLevel[range]);
+                    hoursOf[3 * f] |= rangeHours[3 * range];
+                    hoursOf[3 * f + 1] |= rangeHours[3 * range + 1];
+                    hoursOf[3 * f + 2] |= rangeHours[3 * range + 2];
+                }
+            }
+        });
+
+        // Then the newcomers in chunks of positions (a city's cell may hold tens of thousands).
+        var result = new byte[_count];
+        const int chunk = 2048;
+        Parallel.For(0, (_count + chunk - 1) / chunk, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
+        {
+            for (var p = b * chunk; p < Math.Min(_count, (b + 1) * chunk); p++)
+            {
+                var c = _cellOf[p];
+                var near = nearOf[c];
+                ref readonly var q = ref _pairs[p];
+                var level = _level[p];
+                ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
+                double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];
+                // No offer gives more days than those before the trajectory ends (an open one: a bound no product overflows).
+                var daysAtMost = _trajectoryEnd[p] is int end ? end - _today + 1 : long.MaxValue / (60 * 24 * 7);
+                var needed = 0;
+                for (var k = 0; k < kinds; k++)
+                {
+                    var f = c * kinds + k;
+                    if ((kindMask & (1 << k)) != 0 && floorOf[f] <= level
+                        && ((hoursOf[3 * f] & h0) | (hoursOf[3 * f + 1] & h1) | (hoursOf[3 * f + 2] & h2)) != 0) needed |= 1 << k;
+                }
+                var possible = needed;
+                for (var i = 0; i < near.Length && needed != 0; i++)
+                {
+                    var oc = near[i];
+                    if (PointGapSquared(offerBox, oc, x, y, z) > high) continue;
+                    for (var k = 0; k < kinds; k++)
+                    {
+                        var range = oc * kinds + k;
+                        if ((needed & (1 << k)) == 0 || rangeStart[range] == rangeStart[range + 1] || rangeMinLevel[range] > level
+                            || ((rangeHours[3 * range] & h0) | (rangeHours[3 * range + 1] & h1) | (rangeHours[3 * range + 2] & h2)) == 0) continue;
+                        for (var j = rangeStart[range]; j < rangeStart[range + 1]; j++)
+                        {
+                            if (offerMinLevel[j] > level) break;
+                            // The commonest failures, distance and no common hour, from the flat columns.
+                            var dx = x - offerXyz[3 * j];
+                            var dy = y - offerXyz[3 * j + 1];
+                            var dz = z - offerXyz[3 * j + 2];
+                            if (dx * dx + dy * dy + dz * dz > high
+                                || !TimeMaySuffice(offerHours[3 * j] & h0, offerHours[3 * j + 1] & h1, offerHours[3 * j + 2] & h2, daysAtMost, offerHoursAsked[j])
+                                || !_offers.FeasibleUnlocked(q, offerSlots[j])) continue;
+                            needed &= ~(1 << k);
+                            break;
+                        }
+                    }
+                }
+                // Remote offers last: most newcomers have found every kind near them by now.
+                for (var k = 0; k < kinds && needed != 0; k++)
+                {
+                    if ((needed & (1 << k)) == 0) continue;
+                    foreach (var (minLevel, s) in remote[k])
+                    {
+                        if (minLevel > level) break;
+                        if (!_offers.FeasibleUnlocked(q, s)) continue;
+                        needed &= ~(1 << k);
+                        break;
+                    }
+                }
+                needed = possible & ~needed;
+                result[_order[p]] = (byte)needed;
+            }
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// A maximum allocation of the free places of one kind's offers: per newcomer, the slot of the offer it is placed
+    /// with, or −1.
+    /// </summary>
+    public int[] MaximumAllocation(OfferKind kind)
+    {
+        var slots = new List<int>();
+        var free = new List<int>();
+        for (var s = 0; s < _offers.SlotCount; s++)
+        {
+            if (_offers.KindAt(s) != (int)kind) continue;
+            var (offer, capacity, held) = _offers.At(s);
+            _ = offer;
+            slots.Add(s);
+            free.Add(Math.Max(0, capacity - held));
+        }
+        var flow = new KindFlow(this, [.. slots], [.. free]);
+        flow.Solve();
+        var offerOf = new int[_count];
+        for (var u = 0; u < offerOf.Length; u++) offerOf[u] = flow.Mate[u] < 0 ? -1 : slots[flow.Mate[u]];
+        return offerOf;
+    }
+
+    /// <summary>The state of one kind's allocation: offers by index into <c>slots</c>, newcomers by index into the queries.</summary>
+    private sealed class KindFlow
+    {
+        private readonly GapFlow _flow;
+        private readonly int[] _slots;
+        private readonly int[] _free;
+        private readonly int[] _load;
+        private readonly OfferScanFacts[] _facts;
+        private readonly OfferTime[] _time;
+        private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
+        private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
+        private int[]? _everyCell;
+        private readonly int[] _cursorCell; // per offer, how far its walk has come: the cell in _cellsOf
+        private readonly int[] _cursorPosition; // and the position in it (−1: its start)
+        private readonly int[]?[] _adjacent; // per offer whose walk ended: every feasible newcomer
+        private readonly bool[] _dead;
+        private readonly int[] _visit;
+        private readonly int[] _parent;
+        private readonly int[] _via;
+        private readonly int[] _next; // by position: itself while unplaced, else a later position (disjoint sets)
+        private readonly List<int> _queue = [];
+        private int _stamp;
+
+        public KindFlow(GapFlow flow, int[] slots, int[] free)
+        {
+            _flow = flow;
+            _slots = slots;
+            _free = free;
+            var m = slots.Length;
+            _load = new int[m];
+            _facts = new OfferScanFacts[m];
+            _time = new OfferTime[m];
+            for (var j = 0; j < m; j++)
+            {
+                _facts[j] = flow._offers.ScanFactsAt(slots[j]);
+                var (hours, startsOn, endsOn) = flow._offers.TimeAt(slots[j]);
+                _time[j] = new OfferTime(hours, startsOn, endsOn);
+            }
+            _cellsOf = new int[m][];
+            _cursorCell = new int[m];
+            _cursorPosition = new int[m];
+            Array.Fill(_cursorPosition, -1);
+            _adjacent = new int[m][];
+            _dead = new bool[m];
+            _visit = new int[m];
+            _parent = new int[m];
+            _via = new int[m];
+            var n = flow._count;
+            Mate = new int[n];
+            Array.Fill(Mate, -1);
+            _next = new int[n + 1];
+            for (var p = 0; p <= n; p++) _next[p] = p;
+        }
+
+        /// <summary>Per newcomer, the offer (index into the slots) it is placed with, or −1.</summary>
+        public int[] Mate { get; }
+
+        public void Solve()
+        {
+            // Greedy start: each offer fills its free places with the nearest unplaced feasible newcomers.
+            for (var j = 0; j < _slots.Length; j++)
+            {
+                while (_load[j] < _free[j])
+                {
+                    var u = NextFree(j);
+                    if (u < 0) break;
+                    Place(u, j);
+                    _load[j]++;
+                }
+            }
+            // Then augmenting paths from every offer with a free place left, until none has one.
+            for (var j = 0; j < _slots.Length; j++)
+            {
+                while (_load[j] < _free[j] && !_dead[j] && Augment(j)) { }
+            }
+        }
+
+        private void Place(int u, int j)
+        {
+            Mate[u] = j;
+            var p = _flow._positionOf[u];
+            _next[p] = p + 1;
+        }
+
+        /// <summary>The first unplaced position at or after p (path halving).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int Find(int p)
+        {
+            var next = _next;
+            while (next[p] != p)
+            {
+                next[p] = next[next[p]];
+                p = next[p];
+            }
+            return p;
+        }
+
+        /// <summary>The next unplaced newcomer feasible for offer j on its walk, or −1 when the walk has ended.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int NextFree(int j)
+        {
+            var cells = _cellsOf[j] ??= CellsOf(j);
+            var flow = _flow;
+            ref readonly var facts = ref _facts[j];
+            var slot = _slots[j];
+            while (_cursorCell[j] < cells.Length)
+            {
+                var c = cells[_cursorCell[j]];
+                if (!flow.CellWithinReach(c, facts))
+                {
+                    _cursorCell[j]++;
+                    continue;
+                }
+                var end = flow._cellStart[c + 1];
+                var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
+                while (p < end && flow._level[p] >= facts.MinLevel)
+                {
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
+                    {
+                        _cursorPosition[j] = p + 1;
+                        return flow._order[p];
+                    }
+                    p = Find(p + 1);
+                }
+                _cursorCell[j]++;
+                _cursorPosition[j] = -1;
+            }
+            return -1;
+        }
+
+        /// <summary>The cells offer j walks, nearest first: those around the offer's cell, or every one (remote, or a reach too wide).</summary>
+        private int[] CellsOf(int j)
+        {
+            if (_facts[j].Remote) return _everyCell ??= Enumerable.Range(0, _flow.CellCount).ToArray();
+            if (_flow._reachLat < 0) return _flow.CellsWithinReach(_facts[j]);
+            var key = CellKey(_flow._offers.At(_slots[j]).Offer.Location.Point);
+            if (!_cellsAround.TryGetValue(key, out var cells)) _cellsAround[key] = cells = _flow.CellsAround(key);
+            return cells;
+        }
+
+        /// <summary>Every newcomer feasible for offer j (asked once its walk has ended, when all of them are placed).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int[] Adjacent(int j)
+        {
+            if (_adjacent[j] is { } known) return known;
+            var list = new List<int>();
+            var flow = _flow;
+            ref readonly var facts = ref _facts[j];
+            foreach (var c in _cellsOf[j]!)
+            {
+                if (!flow.CellWithinReach(c, facts)) continue;
+                for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
+                {
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
+                }
+            }
+            return _adjacent[j] = [.. list];
+        }
+
+        /// <summary>
+        /// Breadth-first search for an augmenting path from offer s (which has a free place); true when one was found and
+        /// applied. When none exists, every offer visited is marked dead: none of them will ever have one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Augment(int s)
+        {
+            _stamp++;
+            _queue.Clear();
+            _queue.Add(s);
+            _visit[s] = _stamp;
+            for (var h = 0; h < _queue.Count; h++)
+            {
+                var j = _queue[h];
+                var u = NextFree(j);
+                if (u >= 0)
+                {
+                    // u goes to j; along the path back each offer takes the newcomer it was reached through.
+                    Place(u, j);
+                    while (j != s)
+                    {
+                        Mate[_via[j]] = _parent[j];
+                        j = _parent[j];
+                    }
+                    _load[s]++;
+                    return true;
+                }
+                foreach (var v in Adjacent(j))
+                {
+                    var other = Mate[v];
+                    if (other == j || _dead[other] || _visit[other] == _stamp) continue;
+                    _visit[other] = _stamp;
+                    _parent[other] = j;
+                    _via[other] = v;
+                    _queue.Add(other);
+                }
+            }
+            foreach (var j in _queue) _dead[j] = true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The cheap half of the pair test on the newcomer columns (level, travel limit, a common hour of the week): false
+    /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
+    /// common hour a pair fails on time, or before that on age or gender).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool MayReach(int p, in OfferScanFacts offer, in OfferTime time)
+    {
+        if (_level[p] < offer.MinLevel) return false;
+        if (!offer.Remote)
+        {
+            var chord2 = GeoPoint.ChordSquared(_xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], offer.X, offer.Y, offer.Z);
+            if (chord2 > _high[p]) return false;
+        }
+        return TimeMaySuffice(_hours[3 * p] & offer.H0, _hours[3 * p + 1] & offer.H1, _hours[3 * p + 2] & offer.H2, Days(p, time), time.Hours);
+    }
+
+    /// <summary>The days in which newcomer p can do the offer's hours: exactly as the pair test counts them.</summary>
+    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_today, time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
+
+    /// <summary>What the time rule reads of an offer.</summary>
+    private readonly record struct OfferTime(int Hours, int? StartsOnDay, int? EndsOnDay);
+
+    /// <summary>
+    /// Whether the time rule can hold, from the hours of the week both touch: each common minute lies in a common hour, so
+    /// the overlap is at most 60 minutes per common hour (the rule grows with it). False without a common hour.
+    /// </summary>
+    private static bool TimeMaySuffice(ulong common0, ulong common1, ulong common2, long days, int hours) =>
+        Formulas.TimeSuffices(60L * (BitOperations.PopCount(common0) + BitOperations.PopCount(common1) + BitOperations.PopCount(common2)), days, hours);
+
+    /// <summary>Whether some newcomer of cell c may reach the offer (a lower bound of the distance against the cell's widest reach).</summary>
+    private bool CellWithinReach(int c, in OfferScanFacts offer) =>
+        offer.Remote || PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= _cellBox[BoxFields * c + 6];
+
+    /// <summary>The cells within the farthest reach of a cell in grid steps, nearest first.</summary>
+    private int[] CellsAround((int Lat, int Lon) key)
+    {
+        var around = new List<(int Steps, int Cell)>();
+        for (var dLat = -_reachLat; dLat <= _reachLat; dLat++)
+        {
+            for (var dLon = -_reachLon; dLon <= _reachLon; dLon++)
+            {
+                if (_cellIds.TryGetValue((key.Lat + dLat, key.Lon + dLon), out var c)) around.Add((dLat * dLat + dLon * dLon, c));
+            }
+        }
+        around.Sort();
+        var cells = new int[around.Count];
+        for (var i = 0; i < cells.Length; i++) cells[i] = around[i].Cell;
+        return cells;
+    }
+
+    /// <summary>The newcomer cells some newcomer of which may reach the offer, nearest first (every cell for a remote offer).</summary>
+    private int[] CellsWithinReach(in OfferScanFacts offer)
+    {
+        var near = new List<(double Gap, int Cell)>();
+        for (var c = 0; c < CellCount; c++)
+        {
+            var gap = PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z);
+            if (offer.Remote || gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, c));
+        }
+        near.Sort();
+        var cells = new int[near.Count];
+        for (var i = 0; i < cells.Length; i++) cells[i] = near[i].Cell;
+        return cells;
+    }
+
+    private static (int, int) CellKey(GeoPoint point) =>
+        ((int)Math.Floor(point.Lat / CellLatDegrees), (int)Math.Floor(point.Lon / CellLonDegrees));
+
+    private static double[] EmptyBoxes(int count)
+    {
+        var box = new double[BoxFields * count];
+        for (var b = 0; b < box.Length; b += BoxFields)
+        {
+            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
+            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
+        }
+        return box;
+    }
+
+    private static void Include(double[] box, int c, double x, double y, double z)
+    {
+        var b = BoxFields * c;
+        box[b] = Math.Min(box[b], x);
+        box[b + 1] = Math.Max(box[b + 1], x);
+        box[b + 2] = Math.Min(box[b + 2], y);
+        box[b + 3] = Math.Max(box[b + 3], y);
+        box[b + 4] = Math.Min(box[b + 4], z);
+        box[b + 5] = Math.Max(box[b + 5], z);
+    }
+
+    /// <summary>
+    /// A lower bound of the chord² from a point to any point in a box: never above the chord² that
+    /// <see cref="GeoPoint.ChordSquared"/> computes for a member (floating-point subtraction and squares are monotone).
+    /// </summary>
+    private static double PointGapSquared(double[] box, int c, double x, double y, double z)
+    {
+        var b = BoxFields * c;
+        var dx = x < box[b] ? box[b] - x : x > box[b + 1] ? box[b + 1] - x : 0;
+        var dy = y < box[b + 2] ? box[b + 2] - y : y > box[b + 3] ? box[b + 3] - y : 0;
+        var dz = z < box[b + 4] ? box[b + 4] - z : z > box[b + 5] ? box[b + 5] - z : 0;
+        return dx * dx + dy * dy + dz * dz;
+    }
+
+    /// <summary>A lower bound of the chord² between any point of one box and any point of another.</summary>
+    private static double BoxGapSquared(double[] a, int ca, double[] b, int cb)
+    {
+        double sum = 0;
+        for (var axis = 0; axis < 3; axis++)
+        {
+            var (aMin, aMax) = (a[BoxFields * ca + 2 * axis], a[BoxFields * ca + 2 * axis + 1]);
+            var (bMin, bMax) = (b[BoxFields * cb + 2 * axis], b[BoxFields * cb + 2 * axis + 1]);
+            var gap = aMin > bMax ? aMin - bMax : bMin > aMax ? bMin - aMax : 0;
+            sum += gap * gap;
+        }
+        return sum;
+    }
+}

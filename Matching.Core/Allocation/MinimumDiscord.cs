@@ -50,23 +50,7 @@ public static class MinimumDiscord
             // One future: every segment's draws, as rows of one problem with a count each.
             var pairs = new List<CandidatePair>();
             var counts = new List<int>();
-            foreach (var segment in segments)
-            {
-                var pool = segment.Recent;
-                if (pool.NewcomerCount == 0) continue;
-                var drawn = new int[pool.NewcomerCount];
-                var draws = (int)Math.Round(segment.Arrivals);
-                for (var d = 0; d < draws; d++) drawn[rng.Next(pool.NewcomerCount)]++;
-                var rowOf = new int[pool.NewcomerCount];
-                for (var i = 0; i < drawn.Length; i++)
-                {
-                    rowOf[i] = -1;
-                    if (drawn[i] == 0) continue;
-                    rowOf[i] = counts.Count;
-                    counts.Add(drawn[i]);
-                }
-                foreach (var c in pool.Candidates) if (rowOf[c.Newcomer] >= 0) pairs.Add(c with { Newcomer = rowOf[c.Newcomer] });
-            }
+            FutureSampling.Draw(segments, rng, pairs, counts);
             var future = new AllocationProblem(counts.Count, batch.Capacities, pairs);
             var offerOf = SolveWithFuture(batch, future, counts.ToArray());
             for (var i = 0; i < n; i++)

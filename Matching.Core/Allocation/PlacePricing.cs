@@ -29,6 +29,36 @@ public sealed record PricingOptions
 /// <param name="Arrivals">Expected arrivals in the stretch (≥ 0).</param>
 public sealed record FutureSegment(AllocationProblem Recent, double Arrivals);
 
+/// <summary>Sampled futures over <see cref="FutureSegment"/>s, as minimum discord and the stochastic program draw them.</summary>
+internal static class FutureSampling
+{
+    /// <summary>
+    /// Draws one future: each segment's arrivals drawn with replacement from its recent pool, one row per newcomer drawn
+    /// at least once, appended to <paramref name="pairs"/> (renumbered from <paramref name="counts"/>' length) with how
+    /// many times it was drawn appended to <paramref name="counts"/>.
+    /// </summary>
+    public static void Draw(IReadOnlyList<FutureSegment> segments, Random rng, List<CandidatePair> pairs, List<int> counts)
+    {
+        foreach (var segment in segments)
+        {
+            var pool = segment.Recent;
+            if (pool.NewcomerCount == 0) continue;
+            var drawn = new int[pool.NewcomerCount];
+            var draws = (int)Math.Round(segment.Arrivals);
+            for (var d = 0; d < draws; d++) drawn[rng.Next(pool.NewcomerCount)]++;
+            var rowOf = new int[pool.NewcomerCount];
+            for (var i = 0; i < drawn.Length; i++)
+            {
+                rowOf[i] = -1;
+                if (drawn[i] == 0) continue;
+                rowOf[i] = counts.Count;
+                counts.Add(drawn[i]);
+            }
+            foreach (var c in pool.Candidates) if (rowOf[c.Newcomer] >= 0) pairs.Add(c with { Newcomer = rowOf[c.Newcomer] });
+        }
+    }
+}
+
 /// <summary>
 /// Prices per offer place for allocating over time, after Annie MOORE's dynamic version (Ahani, Gölz, Procaccia,
 /// Teytelboym and Trapp, Operations Research 72:1087, 2024): sample k continuations of the arrivals from the recent ones,

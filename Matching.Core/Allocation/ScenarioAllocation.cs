@@ -88,25 +88,14 @@ internal static class ScenarioAllocation
         var scenarios = new List<Scenario>(options.Samples);
         for (var s = 0; s < options.Samples; s++)
         {
+            // The known newcomers' rows come first; the drawn ones are numbered after them.
+            var drawnPairs = new List<CandidatePair>();
+            var drawn = new List<int>();
+            FutureSampling.Draw(segments, rng, drawnPairs, drawn);
             var pairs = new List<CandidatePair>(knownPairs);
+            foreach (var c in drawnPairs) pairs.Add(c with { Newcomer = knownCounts.Length + c.Newcomer });
             var counts = new List<double>(knownCounts);
-            foreach (var segment in segments)
-            {
-                var pool = segment.Recent;
-                if (pool.NewcomerCount == 0) continue;
-                var drawn = new int[pool.NewcomerCount];
-                var draws = (int)Math.Round(segment.Arrivals);
-                for (var d = 0; d < draws; d++) drawn[rng.Next(pool.NewcomerCount)]++;
-                var rowOf = new int[pool.NewcomerCount];
-                for (var i = 0; i < drawn.Length; i++)
-                {
-                    rowOf[i] = -1;
-                    if (drawn[i] == 0) continue;
-                    rowOf[i] = counts.Count;
-                    counts.Add(drawn[i]);
-                }
-                foreach (var c in pool.Candidates) if (rowOf[c.Newcomer] >= 0) pairs.Add(c with { Newcomer = rowOf[c.Newcomer] });
-            }
+            foreach (var d in drawn) counts.Add(d);
             scenarios.Add(new Scenario(new AllocationProblem(counts.Count, batch.Capacities, pairs), counts));
         }
         return Solve(batch, scenarios, placementValue);

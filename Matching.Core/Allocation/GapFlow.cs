@@ -36,12 +36,11 @@ namespace Matching.Allocation;
 /// Reads a <see cref="OfferIndex.Freeze"/>d copy of the offers; the kinds may be allocated in parallel (each keeps its
 /// own state, the shared columns are only read). The hot loops run over flat arrays in cell order.
 /// </remarks>
-internal sealed class GapFlow
+internal sealed partial class GapFlow
 {
     // About 11 km north-south and 10.5 km east-west in Flanders: a city is a few cells, a newcomer's reach tens.
     private const double CellLatDegrees = 0.1;
     private const double CellLonDegrees = 0.15;
-    private const int BoxFields = 7; // min x, max x, min y, max y, min z, max z, largest travel-limit chord² (newcomer cells)
 
     private readonly OfferIndex _offers;
     private readonly int _count;
@@ -118,7 +117,7 @@ internal sealed class GapFlow
         _today = today.DayNumber;
         _horizonDays = profile.HorizonDays;
         _pairs = new PairNewcomer[n];
-        _cellBox = EmptyBoxes(cells.Count);
+        _cellBox = ChordBoxes.Create(cells.Count);
         // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
         const int chunk = 4096;
         Parallel.For(0, (n + chunk - 1) / chunk, b =>
@@ -142,8 +141,8 @@ internal sealed class GapFlow
         {
             for (var p = _cellStart[c]; p < _cellStart[c + 1]; p++)
             {
-                Include(_cellBox, c, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]);
-                _cellBox[BoxFields * c + 6] = Math.Max(_cellBox[BoxFields * c + 6], _high[p]);
+                ChordBoxes.Include(_cellBox, c, _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2]);
+                ChordBoxes.IncludeLimit(_cellBox, c, _high[p]);
             }
         }
     }
@@ -184,7 +183,7 @@ internal sealed class GapFlow
         var rangeStart = new int[cells.Count * kinds + 1]; // per cell and kind, the first of its offers in offerSlots
         var rangeMinLevel = new int[cells.Count * kinds];
         var rangeHours = new ulong[3 * cells.Count * kinds]; // every hour an offer of the range touches
-        var offerBox = EmptyBoxes(cells.Count);
+        var offerBox = ChordBoxes.Create(cells.Count);
         for (var i = 0; i < located.Count; i++)
         {
             var (c, kind, minLevel, s) = located[i];
@@ -204,7 +203,7 @@ internal sealed class GapFlow
             rangeHours[3 * range] |= facts.H0;
             rangeHours[3 * range + 1] |= facts.H1;
             rangeHours[3 * range + 2] |= facts.H2;
-            Include(offerBox, c, facts.X, facts.Y, facts.Z);
+            ChordBoxes.Include(offerBox, c, facts.X, facts.Y, facts.Z);
         }
         for (var r = 1; r < rangeStart.Length; r++) rangeStart[r] = Math.Max(rangeStart[r], rangeStart[r - 1]);
 
@@ -219,8 +218,8 @@ internal sealed class GapFlow
             var near = new List<(double Gap, int Cell)>();
             for (var oc = 0; oc < cells.Count; oc++)
             {
-                var gap = BoxGapSquared(_cellBox, c, offerBox, oc);
-                if (gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, oc));
+                var gap = ChordBoxes.GapSquared(_cellBox, c, offerBox, oc);
+                if (gap <= ChordBoxes.Limit(_cellBox, c)) near.Add((gap, oc));
             }
             near.Sort();
             var list = nearOf[c] = new int[near.Count];
@@ -275,7 +274,7 @@ internal sealed class GapFlow
                 for (var i = 0; i < near.Length && needed != 0; i++)
                 {
                     var oc = near[i];
-                    if (PointGapSquared(offerBox, oc, x, y, z) > high) continue;
+                    if (ChordBoxes.GapSquared(offerBox, oc, x, y, z) > high) continue;
                     for (var k = 0; k < kinds; k++)
                     {
                         var range = oc * kinds + k;
@@ -316,230 +315,6 @@ internal sealed class GapFlow
     }
 
     /// <summary>
-    /// A maximum allocation of the free places of one kind's offers: per newcomer, the slot of the offer it is placed
-    /// with, or −1.
-    /// </summary>
-    public int[] MaximumAllocation(OfferKind kind)
-    {
-        var slots = new List<int>();
-        var free = new List<int>();
-        for (var s = 0; s < _offers.SlotCount; s++)
-        {
-            if (_offers.KindAt(s) != (int)kind) continue;
-            var (offer, capacity, held) = _offers.At(s);
-            _ = offer;
-            slots.Add(s);
-            free.Add(Math.Max(0, capacity - held));
-        }
-        var flow = new KindFlow(this, [.. slots], [.. free]);
-        flow.Solve();
-        var offerOf = new int[_count];
-        for (var u = 0; u < offerOf.Length; u++) offerOf[u] = flow.Mate[u] < 0 ? -1 : slots[flow.Mate[u]];
-        return offerOf;
-    }
-
-    /// <summary>The state of one kind's allocation: offers by index into <c>slots</c>, newcomers by index into the queries.</summary>
-    private sealed class KindFlow
-    {
-        private readonly GapFlow _flow;
-        private readonly int[] _slots;
-        private readonly int[] _free;
-        private readonly int[] _load;
-        private readonly OfferScanFacts[] _facts;
-        private readonly OfferTime[] _time;
-        private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
-        private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
-        private int[]? _everyCell;
-        private readonly int[] _cursorCell; // per offer, how far its walk has come: the cell in _cellsOf
-        private readonly int[] _cursorPosition; // and the position in it (−1: its start)
-        private readonly int[]?[] _adjacent; // per offer whose walk ended: every feasible newcomer
-        private readonly bool[] _dead;
-        private readonly int[] _visit;
-        private readonly int[] _parent;
-        private readonly int[] _via;
-        private readonly int[] _next; // by position: itself while unplaced, else a later position (disjoint sets)
-        private readonly List<int> _queue = [];
-        private int _stamp;
-
-        public KindFlow(GapFlow flow, int[] slots, int[] free)
-        {
-            _flow = flow;
-            _slots = slots;
-            _free = free;
-            var m = slots.Length;
-            _load = new int[m];
-            _facts = new OfferScanFacts[m];
-            _time = new OfferTime[m];
-            for (var j = 0; j < m; j++)
-            {
-                _facts[j] = flow._offers.ScanFactsAt(slots[j]);
-                var (hours, startsOn, endsOn) = flow._offers.TimeAt(slots[j]);
-                _time[j] = new OfferTime(hours, startsOn, endsOn);
-            }
-            _cellsOf = new int[m][];
-            _cursorCell = new int[m];
-            _cursorPosition = new int[m];
-            Array.Fill(_cursorPosition, -1);
-            _adjacent = new int[m][];
-            _dead = new bool[m];
-            _visit = new int[m];
-            _parent = new int[m];
-            _via = new int[m];
-            var n = flow._count;
-            Mate = new int[n];
-            Array.Fill(Mate, -1);
-            _next = new int[n + 1];
-            for (var p = 0; p <= n; p++) _next[p] = p;
-        }
-
-        /// <summary>Per newcomer, the offer (index into the slots) it is placed with, or −1.</summary>
-        public int[] Mate { get; }
-
-        public void Solve()
-        {
-            // Greedy start: each offer fills its free places with the nearest unplaced feasible newcomers.
-            for (var j = 0; j < _slots.Length; j++)
-            {
-                while (_load[j] < _free[j])
-                {
-                    var u = NextFree(j);
-                    if (u < 0) break;
-                    Place(u, j);
-                    _load[j]++;
-                }
-            }
-            // Then augmenting paths from every offer with a free place left, until none has one.
-            for (var j = 0; j < _slots.Length; j++)
-            {
-                while (_load[j] < _free[j] && !_dead[j] && Augment(j)) { }
-            }
-        }
-
-        private void Place(int u, int j)
-        {
-            Mate[u] = j;
-            var p = _flow._positionOf[u];
-            _next[p] = p + 1;
-        }
-
-        /// <summary>The first unplaced position at or after p (path halving).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private int Find(int p)
-        {
-            var next = _next;
-            while (next[p] != p)
-            {
-                next[p] = next[next[p]];
-                p = next[p];
-            }
-            return p;
-        }
-
-        /// <summary>The next unplaced newcomer feasible for offer j on its walk, or −1 when the walk has ended.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private int NextFree(int j)
-        {
-            var cells = _cellsOf[j] ??= CellsOf(j);
-            var flow = _flow;
-            ref readonly var facts = ref _facts[j];
-            var slot = _slots[j];
-            while (_cursorCell[j] < cells.Length)
-            {
-                var c = cells[_cursorCell[j]];
-                if (!flow.CellWithinReach(c, facts))
-                {
-                    _cursorCell[j]++;
-                    continue;
-                }
-                var end = flow._cellStart[c + 1];
-                var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
-                while (p < end && flow._level[p] >= facts.MinLevel)
-                {
-                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
-                    {
-                        _cursorPosition[j] = p + 1;
-                        return flow._order[p];
-                    }
-                    p = Find(p + 1);
-                }
-                _cursorCell[j]++;
-                _cursorPosition[j] = -1;
-            }
-            return -1;
-        }
-
-        /// <summary>The cells offer j walks, nearest first: those around the offer's cell, or every one (remote, or a reach too wide).</summary>
-        private int[] CellsOf(int j)
-        {
-            if (_facts[j].Remote) return _everyCell ??= Enumerable.Range(0, _flow.CellCount).ToArray();
-            if (_flow._reachLat < 0) return _flow.CellsWithinReach(_facts[j]);
-            var key = CellKey(_flow._offers.At(_slots[j]).Offer.Location.Point);
-            if (!_cellsAround.TryGetValue(key, out var cells)) _cellsAround[key] = cells = _flow.CellsAround(key);
-            return cells;
-        }
-
-        /// <summary>Every newcomer feasible for offer j (asked once its walk has ended, when all of them are placed).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private int[] Adjacent(int j)
-        {
-            if (_adjacent[j] is { } known) return known;
-            var list = new List<int>();
-            var flow = _flow;
-            ref readonly var facts = ref _facts[j];
-            foreach (var c in _cellsOf[j]!)
-            {
-                if (!flow.CellWithinReach(c, facts)) continue;
-                for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
-                {
-                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
-                }
-            }
-            return _adjacent[j] = [.. list];
-        }
-
-        /// <summary>
-        /// Breadth-first search for an augmenting path from offer s (which has a free place); true when one was found and
-        /// applied. When none exists, every offer visited is marked dead: none of them will ever have one.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool Augment(int s)
-        {
-            _stamp++;
-            _queue.Clear();
-            _queue.Add(s);
-            _visit[s] = _stamp;
-            for (var h = 0; h < _queue.Count; h++)
-            {
-                var j = _queue[h];
-                var u = NextFree(j);
-                if (u >= 0)
-                {
-                    // u goes to j; along the path back each offer takes the newcomer it was reached through.
-                    Place(u, j);
-                    while (j != s)
-                    {
-                        Mate[_via[j]] = _parent[j];
-                        j = _parent[j];
-                    }
-                    _load[s]++;
-                    return true;
-                }
-                foreach (var v in Adjacent(j))
-                {
-                    var other = Mate[v];
-                    if (other == j || _dead[other] || _visit[other] == _stamp) continue;
-                    _visit[other] = _stamp;
-                    _parent[other] = j;
-                    _via[other] = v;
-                    _queue.Add(other);
-                }
-            }
-            foreach (var j in _queue) _dead[j] = true;
-            return false;
-        }
-    }
-
-    /// <summary>
     /// The cheap half of the pair test on the newcomer columns (level, travel limit, a common hour of the week): false
     /// only where the exact test excludes the pair too, by the same comparisons as <see cref="OfferIndex"/>'s (without a
     /// common hour a pair fails on time, or before that on age or gender).
@@ -571,7 +346,7 @@ internal sealed class GapFlow
 
     /// <summary>Whether some newcomer of cell c may reach the offer (a lower bound of the distance against the cell's widest reach).</summary>
     private bool CellWithinReach(int c, in OfferScanFacts offer) =>
-        offer.Remote || PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= _cellBox[BoxFields * c + 6];
+        offer.Remote || ChordBoxes.GapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= ChordBoxes.Limit(_cellBox, c);
 
     /// <summary>The cells within the farthest reach of a cell in grid steps, nearest first.</summary>
     private int[] CellsAround((int Lat, int Lon) key)
@@ -596,8 +371,8 @@ internal sealed class GapFlow
         var near = new List<(double Gap, int Cell)>();
         for (var c = 0; c < CellCount; c++)
         {
-            var gap = PointGapSquared(_cellBox, c, offer.X, offer.Y, offer.Z);
-            if (offer.Remote || gap <= _cellBox[BoxFields * c + 6]) near.Add((gap, c));
+            var gap = ChordBoxes.GapSquared(_cellBox, c, offer.X, offer.Y, offer.Z);
+            if (offer.Remote || gap <= ChordBoxes.Limit(_cellBox, c)) near.Add((gap, c));
         }
         near.Sort();
         var cells = new int[near.Count];
@@ -607,53 +382,4 @@ internal sealed class GapFlow
 
     private static (int, int) CellKey(GeoPoint point) =>
         ((int)Math.Floor(point.Lat / CellLatDegrees), (int)Math.Floor(point.Lon / CellLonDegrees));
-
-    private static double[] EmptyBoxes(int count)
-    {
-        var box = new double[BoxFields * count];
-        for (var b = 0; b < box.Length; b += BoxFields)
-        {
-            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
-            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
-        }
-        return box;
-    }
-
-    private static void Include(double[] box, int c, double x, double y, double z)
-    {
-        var b = BoxFields * c;
-        box[b] = Math.Min(box[b], x);
-        box[b + 1] = Math.Max(box[b + 1], x);
-        box[b + 2] = Math.Min(box[b + 2], y);
-        box[b + 3] = Math.Max(box[b + 3], y);
-        box[b + 4] = Math.Min(box[b + 4], z);
-        box[b + 5] = Math.Max(box[b + 5], z);
-    }
-
-    /// <summary>
-    /// A lower bound of the chord² from a point to any point in a box: never above the chord² that
-    /// <see cref="GeoPoint.ChordSquared"/> computes for a member (floating-point subtraction and squares are monotone).
-    /// </summary>
-    private static double PointGapSquared(double[] box, int c, double x, double y, double z)
-    {
-        var b = BoxFields * c;
-        var dx = x < box[b] ? box[b] - x : x > box[b + 1] ? box[b + 1] - x : 0;
-        var dy = y < box[b + 2] ? box[b + 2] - y : y > box[b + 3] ? box[b + 3] - y : 0;
-        var dz = z < box[b + 4] ? box[b + 4] - z : z > box[b + 5] ? box[b + 5] - z : 0;
-        return dx * dx + dy * dy + dz * dz;
-    }
-
-    /// <summary>A lower bound of the chord² between any point of one box and any point of another.</summary>
-    private static double BoxGapSquared(double[] a, int ca, double[] b, int cb)
-    {
-        double sum = 0;
-        for (var axis = 0; axis < 3; axis++)
-        {
-            var (aMin, aMax) = (a[BoxFields * ca + 2 * axis], a[BoxFields * ca + 2 * axis + 1]);
-            var (bMin, bMax) = (b[BoxFields * cb + 2 * axis], b[BoxFields * cb + 2 * axis + 1]);
-            var gap = aMin > bMax ? aMin - bMax : bMin > aMax ? bMin - aMax : 0;
-            sum += gap * gap;
-        }
-        return sum;
-    }
 }

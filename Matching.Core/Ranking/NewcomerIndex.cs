@@ -44,7 +44,7 @@ internal sealed class NewcomerIndex
     // the first pass skips the columns of a block the offer is beyond every reach of (it still counts its newcomers by
     // reason from the state and level bytes). Boxes only grow until Clear; a bulk load fills slots in Z-order.
     private const int BlockSize = 64;
-    private double[] _box = []; // min x, max x, min y, max y, min z, max z, max high per block
+    private double[] _box = []; // a ChordBoxes box per block
 
     /// <summary>Newcomers in the index.</summary>
     public int Count => _byId.Count;
@@ -183,7 +183,7 @@ internal sealed class NewcomerIndex
         Array.Clear(_state);
         Array.Clear(_models);
         Array.Clear(_queries);
-        EmptyBoxes(_box, 0);
+        ChordBoxes.Empty(_box, 0);
     }
 
     /// <summary>The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by id.</summary>
@@ -295,12 +295,8 @@ internal sealed class NewcomerIndex
     /// </summary>
     private bool BeyondReach(int block, in OfferScanFacts offer)
     {
-        var b = BoxFields * block;
         var box = _box;
-        var dx = offer.X < box[b] ? box[b] - offer.X : offer.X > box[b + 1] ? box[b + 1] - offer.X : 0;
-        var dy = offer.Y < box[b + 2] ? box[b + 2] - offer.Y : offer.Y > box[b + 3] ? box[b + 3] - offer.Y : 0;
-        var dz = offer.Z < box[b + 4] ? box[b + 4] - offer.Z : offer.Z > box[b + 5] ? box[b + 5] - offer.Z : 0;
-        return dx * dx + dy * dy + dz * dz > box[b + 6];
+        return ChordBoxes.GapSquared(box, block, offer.X, offer.Y, offer.Z) > ChordBoxes.Limit(box, block);
     }
 
     private sealed record CachedQuery(NewcomerQuery Query, WeightProfile Profile, DateOnly Day);
@@ -325,25 +321,8 @@ internal sealed class NewcomerIndex
         _hours[3 * slot + 2] = h2;
         _models[slot] = n;
         _queries[slot] = null;
-        var b = BoxFields * (slot / BlockSize);
-        _box[b] = Math.Min(_box[b], x);
-        _box[b + 1] = Math.Max(_box[b + 1], x);
-        _box[b + 2] = Math.Min(_box[b + 2], y);
-        _box[b + 3] = Math.Max(_box[b + 3], y);
-        _box[b + 4] = Math.Min(_box[b + 4], z);
-        _box[b + 5] = Math.Max(_box[b + 5], z);
-        _box[b + 6] = Math.Max(_box[b + 6], high);
-    }
-
-    private const int BoxFields = 7;
-
-    private static void EmptyBoxes(double[] box, int fromBlock)
-    {
-        for (var b = fromBlock * BoxFields; b < box.Length; b += BoxFields)
-        {
-            box[b] = box[b + 2] = box[b + 4] = double.PositiveInfinity;
-            box[b + 1] = box[b + 3] = box[b + 5] = box[b + 6] = double.NegativeInfinity;
-        }
+        ChordBoxes.Include(_box, slot / BlockSize, x, y, z);
+        ChordBoxes.IncludeLimit(_box, slot / BlockSize, high);
     }
 
     private void EnsureCapacity(int needed)
@@ -358,9 +337,9 @@ internal sealed class NewcomerIndex
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _models, size);
         Array.Resize(ref _queries, size);
-        var blocks = _box.Length / BoxFields;
-        Array.Resize(ref _box, BoxFields * (size / BlockSize));
-        EmptyBoxes(_box, blocks);
+        var blocks = _box.Length / ChordBoxes.Fields;
+        Array.Resize(ref _box, ChordBoxes.Fields * (size / BlockSize));
+        ChordBoxes.Empty(_box, blocks);
     }
 }
 

@@ -33,12 +33,7 @@ public static class MinimumDiscord
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(options);
         Allocator.Validate(batch);
-        foreach (var segment in segments)
-        {
-            Allocator.Validate(segment.Recent);
-            if (segment.Recent.Capacities.Count != batch.Capacities.Count) throw new ArgumentException("The recent arrivals must be over the batch's offers.", nameof(segments));
-            if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
-        }
+        FutureSampling.Validate(segments, batch.Capacities.Count);
         if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
 
         var n = batch.NewcomerCount;

@@ -33,6 +33,21 @@ public sealed record FutureSegment(AllocationProblem Recent, double Arrivals);
 internal static class FutureSampling
 {
     /// <summary>
+    /// Checks futures made of <paramref name="segments"/>: each pool a valid problem over <paramref name="offers"/>
+    /// offers, each segment's arrivals finite and ≥ 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">A segment is not.</exception>
+    public static void Validate(IReadOnlyList<FutureSegment> segments, int offers)
+    {
+        foreach (var segment in segments)
+        {
+            Allocator.Validate(segment.Recent);
+            if (segment.Recent.Capacities.Count != offers) throw new ArgumentException("Every segment must be over the same offers as the batch.", nameof(segments));
+            if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
+        }
+    }
+
+    /// <summary>
     /// Draws one future: each segment's arrivals drawn with replacement from its recent pool, one row per newcomer drawn
     /// at least once, appended to <paramref name="pairs"/> (renumbered from <paramref name="counts"/>' length) with how
     /// many times it was drawn appended to <paramref name="counts"/>.
@@ -108,12 +123,7 @@ public static class PlacePricing
         ArgumentNullException.ThrowIfNull(options);
         if (segments.Count == 0 && known is null) throw new ArgumentException("At least one segment or the known newcomers are needed.", nameof(segments));
         var capacities = segments.Count > 0 ? segments[0].Recent.Capacities : known!.Capacities;
-        foreach (var segment in segments)
-        {
-            Allocator.Validate(segment.Recent);
-            if (segment.Recent.Capacities.Count != capacities.Count) throw new ArgumentException("Every segment must be over the same offers.", nameof(segments));
-            if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
-        }
+        FutureSampling.Validate(segments, capacities.Count);
         if (known is not null)
         {
             Allocator.Validate(known);

@@ -55,12 +55,7 @@ internal static class ScenarioAllocation
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(options);
         Allocator.Validate(batch);
-        foreach (var segment in segments)
-        {
-            Allocator.Validate(segment.Recent);
-            if (segment.Recent.Capacities.Count != batch.Capacities.Count) throw new ArgumentException("The future must be over the batch's offers.", nameof(segments));
-            if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
-        }
+        FutureSampling.Validate(segments, batch.Capacities.Count);
         if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
         if (known is not null)
         {

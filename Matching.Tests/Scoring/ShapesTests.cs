@@ -117,19 +117,9 @@ public class ShapesTests
     [Test]
     public void Suggest_ShapedProfile_SameRankingAsReference_ContributionsSumToScore()
     {
-        var profile = ReferenceAgreementTests.Shaped;
-        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 22, Newcomers = 40, Offers = 1000, Today = Today }).Generate();
-        var engine = new MatchingEngine(Clock());
-        foreach (var o in data.Offers) engine.Upsert(o, 0);
-        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
         var explained = 0;
-
-        foreach (var n in data.Newcomers)
+        foreach (var (_, _, actual) in RankedAsTheReference(ReferenceAgreementTests.Shaped, seed: 22))
         {
-            var expected = reference.Rank(n, data.Offers.Select(o => (o, 0)), profile, Today, null, 10);
-            var actual = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile });
-            actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
-            actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (x, y) => Math.Abs(x - y) < 1e-12);
             foreach (var s in actual.Suggestions)
             {
                 s.Criteria.Sum(c => c.Contribution).Should().BeApproximately(s.Score, 1e-12);
@@ -138,6 +128,26 @@ public class ShapesTests
             }
         }
         explained.Should().BeGreaterThan(100);
+    }
+
+    /// <summary>
+    /// Ranks each newcomer of a generated world (40 newcomers, 1,000 offers) with the engine under the profile, asserts
+    /// the same offers and scores as the reference scorer, and yields the engine's answer for further checks.
+    /// </summary>
+    private static IEnumerable<(MatchingEngine Engine, Newcomer Newcomer, SuggestionResult Actual)> RankedAsTheReference(WeightProfile profile, int seed)
+    {
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = seed, Newcomers = 40, Offers = 1000, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        foreach (var o in data.Offers) engine.Upsert(o, 0);
+        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
+        foreach (var n in data.Newcomers)
+        {
+            var expected = reference.Rank(n, data.Offers.Select(o => (o, 0)), profile, Today, null, 10);
+            var actual = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile });
+            actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
+            actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (x, y) => Math.Abs(x - y) < 1e-12);
+            yield return (engine, n, actual);
+        }
     }
 
     [Test]
@@ -205,18 +215,9 @@ public class ShapesTests
     public void Suggest_EveryInteractionSlot_SameRankingAsReference_ExplainedByItsCriterionInDutchAndEnglish()
     {
         var profile = ReferenceAgreementTests.Interacting;
-        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 23, Newcomers = 40, Offers = 1000, Today = Today }).Generate();
-        var engine = new MatchingEngine(Clock());
-        foreach (var o in data.Offers) engine.Upsert(o, 0);
-        var reference = new ReferenceScorer(engine.Taxonomy, engine.Languages);
         var explained = 0;
-
-        foreach (var n in data.Newcomers)
+        foreach (var (engine, n, actual) in RankedAsTheReference(profile, seed: 23))
         {
-            var expected = reference.Rank(n, data.Offers.Select(o => (o, 0)), profile, Today, null, 10);
-            var actual = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile });
-            actual.Suggestions.Select(s => s.OfferId).Should().Equal(expected.Select(e => e.OfferId), n.Id);
-            actual.Suggestions.Select(s => s.Score).Should().Equal(expected.Select(e => e.Score), (x, y) => Math.Abs(x - y) < 1e-12);
             var english = engine.Suggest(n, new RankingOptions { Limit = 10, Profile = profile, Language = ReasonLanguage.En });
             foreach (var (s, en) in actual.Suggestions.Zip(english.Suggestions))
             {

@@ -17,18 +17,23 @@ public class ShapedProfileLearnerTests
     private static readonly Lazy<ShapedLearnResult> Learned = new(() =>
         new ShapedProfileLearner(Small).Learn(Splits.TrainTest(HarnessTestData.Queries, 3).Train));
 
-    [Test]
-    public void Learn_SyntheticOutcomesFallingWithDistance_RecoversTheFallingCurve()
+    /// <summary>3,000 synthetic outcomes whose completion falls linearly in the logit with km (−0.15 per km from +2); every other feature is constant.</summary>
+    private static List<ReplayQuery> FallingWithDistance(int seed)
     {
-        // Completion falls linearly in the logit with km (−0.15 per km from +2); every other feature is constant.
-        var rng = new Random(7);
-        var queries = Enumerable.Range(0, 3000).Select(i =>
+        var rng = new Random(seed);
+        return Enumerable.Range(0, 3000).Select(i =>
         {
             var km = rng.NextDouble() * 30;
             var p = 1 / (1 + Math.Exp(-(2 - 0.15 * km)));
             var inputs = new PairInputs(km, false, 3, 2, 4, OfferKind.Buddy, 1, 0.5, 2, false, 0.6);
             return HarnessTestData.Query($"nc-{i:D5}", [HarnessTestData.ByLanguage(1)], completed: rng.NextDouble() < p, inputs: [inputs]);
         }).ToList();
+    }
+
+    [Test]
+    public void Learn_SyntheticOutcomesFallingWithDistance_RecoversTheFallingCurve()
+    {
+        var queries = FallingWithDistance(seed: 7);
 
         var result = new ShapedProfileLearner(Small with { Iterations = [400] }).Learn(queries);
 
@@ -78,14 +83,7 @@ public class ShapedProfileLearnerTests
     [Test]
     public void Learn_Splines_SyntheticOutcomesFallingWithDistance_RecoverTheFallingCurve()
     {
-        var rng = new Random(8);
-        var queries = Enumerable.Range(0, 3000).Select(i =>
-        {
-            var km = rng.NextDouble() * 30;
-            var p = 1 / (1 + Math.Exp(-(2 - 0.15 * km)));
-            var inputs = new PairInputs(km, false, 3, 2, 4, OfferKind.Buddy, 1, 0.5, 2, false, 0.6);
-            return HarnessTestData.Query($"nc-{i:D5}", [HarnessTestData.ByLanguage(1)], completed: rng.NextDouble() < p, inputs: [inputs]);
-        }).ToList();
+        var queries = FallingWithDistance(seed: 8);
 
         // No GAM round beats a spline here: the truth is a straight line in km.
         var result = new ShapedProfileLearner(Small with { Iterations = [20], SplinePenalties = [10] }).Learn(queries);

@@ -89,6 +89,8 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
                 if (row.Document is null) return Result<IReadOnlyList<MatchRecord>>.NotFound($"No assignment '{id}'.");
                 if (row.Status != "proposed") return store.Telemetry.Refused("assignment.confirm", "already_confirmed", Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed."));
                 var plan = JsonSerializer.Deserialize<AllocationPlan>(row.Document, PlanJson)!;
+                _writer.LockNewcomers(c, t, plan.Assignments.Select(a => a.NewcomerId));
+                _writer.LockOffers(c, t, plan.Assignments.Select(a => a.OfferId));
                 var problems = new List<string>();
                 foreach (var byOffer in plan.Assignments.GroupBy(a => a.OfferId))
                 {

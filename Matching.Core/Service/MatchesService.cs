@@ -58,6 +58,7 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
         NewcomersService.MatchStateRow state = new();
         return _writer.Write((c, t) =>
         {
+            _writer.LockNewcomers(c, t, [newcomerId]);
             if (c.ExecuteScalar<long>(MatchSql.OpenOfPair, new { newcomerId, offerId }, t) > 0)
             {
                 return store.Telemetry.Refused("match.propose", "duplicate", Result<MatchRecord>.Conflict("This newcomer already has an open match on this offer."));
@@ -116,6 +117,9 @@ public sealed class MatchesService(MatchingStore store, NewcomersService newcome
             if (!MatchLifecycle.CanMove(from, to)) return store.Telemetry.Refused("match.move", "illegal_transition", Result<MatchRecord>.Conflict($"A {current.Status} match cannot become {WireNames.Of(to)}."));
             fromStatus = current.Status;
             offerId = current.OfferId;
+            // The newcomer's match state and the offer's places are applied after the commit: their rows are locked first.
+            if (current.NewcomerId is { } whose) _writer.LockNewcomers(c, t, [whose]);
+            _writer.LockOffers(c, t, [offerId]);
             if (MatchLifecycle.HoldsPlace(to) && !MatchLifecycle.HoldsPlace(from))
             {
                 var capacity = offers.LockCapacity(c, t, offerId);

@@ -27,15 +27,18 @@ public sealed class NewcomersService(MatchingStore store)
         var newcomer = store.Mapper.ToNewcomer(id, document, out var errors);
         if (newcomer is null) return Result<NewcomerDocument>.Invalid(errors);
         MatchStateRow state = new();
+        var json = JsonSerializer.Serialize(DocumentMapper.ToDocument(newcomer), DocumentJson.Options);
         var (outcome, tag) = _writer.Write<(Outcome Outcome, string? Tag)>((c, t) =>
         {
             var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
             if (!ETags.Allows(ifMatch, current is null ? null : ETags.Of(current))) return (Outcome.Stale, null);
-            Upsert(c, t, [newcomer]);
+            state = MatchState(c, t, id);
             _writer.Audit(c, t, actor, current is not null ? "newcomer.updated" : "newcomer.created", "newcomer", id);
             _writer.Changed(c, t, "newcomer", id);
-            state = MatchState(c, t, id);
-            return (current is null ? Outcome.Created : Outcome.Ok, ETags.Of(c.QuerySingle<string>(NewcomerSql.Document, new { id }, t)));
+            // Last: the upsert takes the change counter, whose row every writer of offers and newcomers waits for
+            // until this transaction commits.
+            Upsert(c, t, [(newcomer, json)]);
+            return (current is null ? Outcome.Created : Outcome.Ok, ETags.Of(json));
         }, after: r => { if (r.Outcome != Outcome.Stale) store.Newcomers.Upsert(newcomer, (int)state.Held, (int)state.Open); });
         if (outcome == Outcome.Stale) return Result<NewcomerDocument>.Stale();
         var stored = DocumentMapper.ToDocument(newcomer);
@@ -83,6 +86,7 @@ public sealed class NewcomersService(MatchingStore store)
             if (current is null) return Result<bool>.NotFound($"No newcomer '{id}'.");
             if (!ETags.Allows(ifMatch, ETags.Of(current))) return Result<bool>.Stale();
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
+            _writer.LockOffers(c, t, offers);
             c.Execute(NewcomerSql.Delete, new { id }, t);
             c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id = ErasedId(id), now = _writer.Now() }, t);
             AuditService.Anonymise(c, t, "newcomer", id);

@@ -59,6 +59,7 @@ public sealed class OffersService(MatchingStore store)
         var offer = store.Mapper.ToOffer(id, document, out var errors);
         if (offer is null) return Result<OfferView>.Invalid(errors);
         var stored = DocumentMapper.ToDocument(offer);
+        var json = JsonSerializer.Serialize(stored, DocumentJson.Options);
         var held = 0;
         string? tag = null;
         var stale = false;
@@ -72,10 +73,11 @@ public sealed class OffersService(MatchingStore store)
             }
             held = HeldPlaces(c, t, id);
             if (held > offer.Capacity) return (Outcome?)null;
-            Upsert(c, t, [offer]);
             _writer.Audit(c, t, actor, existed ? "offer.updated" : "offer.created", "offer", id);
             _writer.Changed(c, t, "offer", id);
-            tag = ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t));
+            // Last: the upsert takes the change counter, which every writer of offers and newcomers waits for.
+            Upsert(c, t, [(offer, json)]);
+            tag = ETags.Of(json);
             return existed ? Outcome.Ok : Outcome.Created;
         }, after: o => { if (o is not null) store.Engine.Upsert(offer, held); });
         if (stale) return Result<OfferView>.Stale();
@@ -110,6 +112,9 @@ public sealed class OffersService(MatchingStore store)
             if (HeldPlaces(c, t, id) > 0) return Result<bool>.Conflict("Matches hold places on this offer; stop or complete them first.");
             var now = _writer.Now();
             var proposers = MatchesService.DeclineProposalsOn(c, t, id, now);
+            // After the offer's own lock: the one order that differs from newcomers-first (the database detects a
+            // deadlock with a concurrent move of one of these proposals, and the write is retried).
+            _writer.LockNewcomers(c, t, proposers);
             c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);

@@ -13,6 +13,26 @@ namespace Matching.Service;
 /// one write gate of the process that keeps the in-memory index in commit order. One instance per
 /// <see cref="MatchingStore"/>, so one gate per process.
 /// </summary>
+/// <remarks>
+/// The write protocol. A write that changes the in-memory state (the offer and newcomer indexes, the profile cache)
+/// holds the gate only for its commit and the update right after it, never for its statements, so that on PostgreSQL
+/// concurrent writes run side by side and queue only for their commits (holding it for the whole transaction made the
+/// gate the tail of the mixed load: p99 146 ms). The indexes still see commits in order, and what a write applies is
+/// still current at its commit, because:
+/// <list type="number">
+/// <item>every write locks, before it reads what it will apply, the rows of each offer and newcomer whose in-memory
+/// state it sets (places held; a newcomer's held and open matches; the document) — <see cref="LockNewcomers"/>,
+/// <see cref="LockOffers"/>, or a <c>FOR UPDATE</c>/upsert of the row itself — so two writes that set the same state
+/// take turns in the database, and the later one reads after the earlier one's commit;</item>
+/// <item>the earlier one applies its state inside the gate in the same step as its commit, before it releases the
+/// gate, so the later one, which commits inside the gate afterwards, applies its state after;</item>
+/// <item>no one waits for a database lock inside the gate (a commit never does; the change feed only reads), so the
+/// gate and the row locks cannot deadlock.</item>
+/// </list>
+/// Locks are taken newcomers first, then matches, then offers, where a write can; the database detects the few
+/// orders that differ (an offer's deletion declines its proposals) and the transaction is retried whole. SQLite
+/// serialises writers whole (<c>BEGIN IMMEDIATE</c>), so the locks are not sent there.
+/// </remarks>
 internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, MatchingTelemetry telemetry)
 {
     private readonly Lock _gate = new();
@@ -47,23 +67,43 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
 
     /// <summary>
     /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
-    /// inside the write gate so that the index sees commits in order. It must check the result: a refused
-    /// write commits nothing and must change nothing.
+    /// inside the write gate together with the commit, so that the index sees commits in order (see the protocol in
+    /// the class's remarks: <paramref name="write"/> must lock the rows whose state <paramref name="after"/> sets). It
+    /// must check the result: a refused write commits nothing and must change nothing.
     /// </summary>
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
-        // Only writes that update the in-memory state (the offer and newcomer indexes, the profile cache) need the
-        // gate's order; the others (audit, an allocation's proposal) run side by side and leave ordering to the database.
+        // Only writes that update the in-memory state need the gate's order; the others (audit, an allocation's
+        // proposal) leave ordering to the database.
         if (after is null) return db.Write(write);
-        var waiting = Stopwatch.GetTimestamp();
-        lock (_gate)
+        return db.Write(write, (result, commit) =>
         {
-            telemetry.GateEntered(waiting);
-            var result = db.Write(write);
-            after(result);
-            return result;
-        }
+            var waiting = Stopwatch.GetTimestamp();
+            lock (_gate)
+            {
+                telemetry.GateEntered(waiting);
+                commit();
+                after(result);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Locks newcomers' rows until the write commits, in id order, before the write reads the state it will apply to
+    /// the newcomer index (the write protocol, in the class's remarks). Nothing on SQLite, whose writers run one at a time.
+    /// </summary>
+    public void LockNewcomers(DbConnection c, IDbTransaction t, IEnumerable<string> ids) => LockRows(c, t, "newcomers", ids);
+
+    /// <summary>Locks offers' rows until the write commits, in id order, as <see cref="LockNewcomers"/> does.</summary>
+    public void LockOffers(DbConnection c, IDbTransaction t, IEnumerable<string> ids) => LockRows(c, t, "offers", ids);
+
+    private void LockRows(DbConnection c, IDbTransaction t, string table, IEnumerable<string> ids)
+    {
+        if (ForUpdate.Length == 0) return;
+        var sorted = ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (sorted.Length == 0) return;
+        c.Execute($"SELECT id FROM {table} WHERE id = ANY(@ids) ORDER BY id{ForUpdate}", new { ids = sorted }, t);
     }
 
     /// <summary>Runs <paramref name="work"/> inside the write gate (the change feed applies other instances' writes there).</summary>
@@ -126,12 +166,13 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
             command.Parameters.Add(p);
             return p;
         }).ToArray();
-        var prepared = false;
+        var count = 0;
         foreach (var row in rows)
         {
             for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
-            // Prepared once the first row has given the parameters their types.
-            if (!prepared) { command.Prepare(); prepared = true; }
+            // Prepared at the second row, the first having given the parameters their types: a single row (a PUT) is not
+            // worth the round trip a prepare costs on PostgreSQL.
+            if (++count == 2) command.Prepare();
             command.ExecuteNonQuery();
         }
     }

@@ -26,6 +26,14 @@ public interface IMatchingDatabase
     /// <summary>Runs a write in one transaction, retried whole only when the database says retrying is safe (busy, serialisation).</summary>
     T Write<T>(Func<DbConnection, IDbTransaction, T> write);
 
+    /// <summary>
+    /// Runs a write as <see cref="Write{T}(Func{DbConnection, IDbTransaction, T})"/> does, but leaves the commit to
+    /// <paramref name="commit"/>: it gets the write's result and the action that commits the transaction, and is to run
+    /// that action once (a caller orders its commits this way, and applies each result right after its commit). Not
+    /// running it rolls the write back; a retried transaction calls <paramref name="commit"/> again.
+    /// </summary>
+    T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit);
+
     /// <summary>Applies the migrations that have not run yet; safe when several instances start at once.</summary>
     IReadOnlyList<int> Migrate();
 

@@ -54,13 +54,16 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     }
 
     /// <inheritdoc />
-    public T Write<T>(Func<DbConnection, IDbTransaction, T> write) =>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write) => Write(write, static (_, commit) => commit());
+
+    /// <inheritdoc />
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit) =>
         _retry.Execute(() =>
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
             var result = write(connection, transaction);
-            transaction.Commit();
+            commit(result, transaction.Commit);
             return result;
         });
 

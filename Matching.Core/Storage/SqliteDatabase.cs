@@ -76,13 +76,16 @@ public sealed class SqliteDatabase : IMatchingDatabase
     }
 
     /// <summary>Runs a write in one <c>BEGIN IMMEDIATE</c> transaction, retried whole on a busy or locked database.</summary>
-    public T Write<T>(Func<DbConnection, IDbTransaction, T> write) =>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write) => Write(write, static (_, commit) => commit());
+
+    /// <inheritdoc />
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit) =>
         _retry.Execute(() =>
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             var result = write(connection, transaction);
-            transaction.Commit();
+            commit(result, transaction.Commit);
             return result;
         });
 

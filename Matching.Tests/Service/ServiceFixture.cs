@@ -17,14 +17,14 @@ internal sealed class ServiceFixture : IDisposable
     private readonly string _folder;
     private readonly bool _ownsFile;
 
-    public ServiceFixture(string? databaseFile = null, FakeTimeProvider? clock = null)
+    public ServiceFixture(string? databaseFile = null, FakeTimeProvider? clock = null, IMatchingDatabase? database = null)
     {
         _ownsFile = databaseFile is null;
         DatabaseFile = databaseFile ?? Path.Combine(Path.GetTempPath(), "matching-tests", Guid.NewGuid().ToString("N"), "matching.db");
         _folder = Path.GetDirectoryName(DatabaseFile)!;
         Directory.CreateDirectory(_folder);
         Clock = clock ?? TestData.Clock();
-        Database = new SqliteDatabase($"Data Source={DatabaseFile}");
+        Database = database ?? new SqliteDatabase($"Data Source={DatabaseFile}");
         var mapper = new DocumentMapper(Gazetteer.Default, InterestTaxonomy.Default, LanguageRegistry.Default, Clock);
         Store = new MatchingStore(Database, new MatchingEngine(Clock, InterestTaxonomy.Default, LanguageRegistry.Default), mapper, Gazetteer.Default, Clock);
         Newcomers = new NewcomersService(Store);
@@ -42,7 +42,7 @@ internal sealed class ServiceFixture : IDisposable
 
     public string DatabaseFile { get; }
     public FakeTimeProvider Clock { get; }
-    public SqliteDatabase Database { get; }
+    public IMatchingDatabase Database { get; }
     public MatchingStore Store { get; }
     public NewcomersService Newcomers { get; }
     public OffersService Offers { get; }
@@ -54,6 +54,9 @@ internal sealed class ServiceFixture : IDisposable
     public ImportsService Imports { get; }
     public ChangeFeed Feed { get; }
     public ServiceStartup Startup { get; }
+
+    /// <summary>Every room over a PostgreSQL database (the caller owns it), wired as the host wires them.</summary>
+    public static ServiceFixture OnPostgres(string connectionString) => new(database: new PostgresDatabase(connectionString));
 
     /// <summary>A second instance on the same database file, started after this one; the first one's disposal removes the file.</summary>
     public ServiceFixture Another()
@@ -84,6 +87,7 @@ internal sealed class ServiceFixture : IDisposable
 
     public void Dispose()
     {
+        (Database as IDisposable)?.Dispose();
         if (!_ownsFile) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -59,6 +59,8 @@ public sealed class WeightProfilesService(MatchingStore store)
         WeightProfile? stored = null;
         var created = _writer.Write((c, t) =>
         {
+            // A new name has no row to lock: two creations of it would both read no version and both store version 1.
+            _writer.LockName(c, t, "profile:" + validated.Name);
             var current = c.QuerySingleOrDefault<long?>(ProfileSql.Version + _writer.ForUpdate, new { name = validated.Name }, t);
             if (!ETags.Allows(ifMatch, current is null ? null : TagOf((int)current))) return (bool?)null;
             if (keepVersion && current is not null && current >= validated.Version)

@@ -98,6 +98,16 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     /// <summary>Locks offers' rows until the write commits, in id order, as <see cref="LockNewcomers"/> does.</summary>
     public void LockOffers(DbConnection c, IDbTransaction t, IEnumerable<string> ids) => LockRows(c, t, "offers", ids);
 
+    /// <summary>
+    /// Locks a name until the write commits, for a write whose row may not exist yet (a new weight profile): two
+    /// writers of the same name take turns even when neither finds a row to lock. Nothing on SQLite.
+    /// </summary>
+    public void LockName(DbConnection c, IDbTransaction t, string name)
+    {
+        if (ForUpdate.Length == 0) return;
+        c.Execute("SELECT pg_advisory_xact_lock(hashtext(@name))", new { name }, t);
+    }
+
     private void LockRows(DbConnection c, IDbTransaction t, string table, IEnumerable<string> ids)
     {
         if (ForUpdate.Length == 0) return;

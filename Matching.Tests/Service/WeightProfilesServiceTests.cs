@@ -75,4 +75,31 @@ public class WeightProfilesServiceTests
         f.Profiles.Resolve("bad").Should().BeNull();
         f.Profiles.Resolve(null)!.Name.Should().Be(WeightProfile.Default.Name);
     }
+
+    /// <summary>
+    /// A new profile name has no row to lock: several writers creating it at once (on PostgreSQL they no longer queue
+    /// at the write gate) each get their own version, and the stored and cached profile is the last of them.
+    /// </summary>
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task Put_SameNewNameAtOnce_EachWriterGetsItsOwnVersion(string provider)
+    {
+        using var postgres = provider == "postgres" ? new Matching.Tests.Api.PostgresDatabaseFixture() : null;
+        using var f = postgres is null ? new ServiceFixture() : ServiceFixture.OnPostgres(postgres.ConnectionString);
+        var document = Unnormalised();
+        f.Profiles.Put(document, "test").Outcome.Should().Be(Outcome.Created); // every connection of the pool opened once
+        for (var round = 0; round < 10; round++)
+        {
+            var name = $"new-{round}";
+            using var go = new Barrier(6);
+            var versions = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+            {
+                go.SignalAndWait();
+                return f.Profiles.Put(new WeightProfileDocument { Name = name, Weights = document.Weights }, "test").Value!.Version;
+            })));
+
+            versions.Should().BeEquivalentTo([1, 2, 3, 4, 5, 6], $"round {round}");
+            f.Profiles.Get(name)!.Version.Should().Be(6);
+        }
+    }
 }

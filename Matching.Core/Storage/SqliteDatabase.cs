@@ -19,6 +19,7 @@ public sealed class SqliteDatabase : IMatchingDatabase
     private const int SqliteLocked = 6;
     private readonly string _connectionString;
     private readonly ResiliencePipeline _retry;
+    private readonly Lock _writers = new();
 
     /// <summary>Creates the database over a connection string such as <c>Data Source=data/matching.db</c>; the folder is created.</summary>
     public SqliteDatabase(string connectionString)
@@ -79,15 +80,25 @@ public sealed class SqliteDatabase : IMatchingDatabase
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write) => Write(write, static (_, commit) => commit());
 
     /// <inheritdoc />
-    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit) =>
-        _retry.Execute(() =>
+    /// <remarks>
+    /// The writes of this process take turns here before they begin: SQLite has one writer, and a second
+    /// <c>BEGIN IMMEDIATE</c> would only poll the file's lock (Microsoft.Data.Sqlite retries a busy database in steps of
+    /// many milliseconds). Another process on the same file is still met by the retries.
+    /// </remarks>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit)
+    {
+        lock (_writers)
         {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var result = write(connection, transaction);
-            commit(result, transaction.Commit);
-            return result;
-        });
+            return _retry.Execute(() =>
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = write(connection, transaction);
+                commit(result, transaction.Commit);
+                return result;
+            });
+        }
+    }
 
     /// <summary>Applies the migrations that have not run yet, each in its own transaction, and switches to WAL.</summary>
     /// <returns>The versions applied now.</returns>

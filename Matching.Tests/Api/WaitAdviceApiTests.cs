@@ -85,6 +85,30 @@ public class WaitAdviceApiTests
     }
 
     [Test]
+    public async Task CaseWorkerScreen_ScarceProfile_ShowsTheAdviceAboveTheList()
+    {
+        var (factory, cms, worker) = await PricedAsync(roomyNearby: false);
+        using (factory) using (cms) using (worker)
+        {
+            (await cms.PutAsJsonAsync("/api/v1/newcomers/asker", Asker())).EnsureSuccessStatusCode();
+            using var page = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+            var fields = new Dictionary<string, string>
+            {
+                ["_handler"] = "login", ["Form.Key"] = ApiFactory.CaseWorkerKey,
+                ["__RequestVerificationToken"] = Matching.Tests.App.PageHost.Token(await page.GetStringAsync("/app/login")),
+            };
+            (await page.PostAsync("/app/login", new FormUrlEncodedContent(fields))).EnsureSuccessStatusCode();
+
+            var scarce = await page.GetStringAsync("/app/newcomers?id=asker&profile=scarce");
+            var plain = await page.GetStringAsync("/app/newcomers?id=asker");
+
+            scarce.Should().Contain("<p class=\"wait-advice\" role=\"note\">Beter een week wachten: het enige passende project");
+            scarce.Should().Contain("offer-1", "the offer is still on the screen");
+            plain.Should().NotContain("wait-advice", "the default profile does not price places");
+        }
+    }
+
+    [Test]
     public async Task OpenApi_SuggestionResult_DescribesTheWaitAdvice()
     {
         using var factory = new ApiFactory();

@@ -99,7 +99,9 @@ public sealed record ScarcityAdjustment(double Price, double Weight, double Adju
 /// advised when every feasible offer with a free place is worth less to this newcomer than its price,
 /// V + score − weight × price &lt; 0 for each (at the scarcity weight 1 exactly the priced batch's rule for holding a
 /// newcomer back, with V the placement value the prices were computed with), and at least one of those offers is still
-/// feasible a week from today. The advice only adds: the list is the same with or without it.
+/// feasible a week from today. The offers weighed are every feasible one with a free place of the kinds asked, not only
+/// the listed ones; a newcomer with a hundred or more is never advised (the engine's widest list may not hold them all).
+/// The advice only adds: the list is the same with or without it.
 /// </summary>
 /// <param name="Advised">True when waiting a week is advised.</param>
 /// <param name="PlacementValue">V: the value of a placement beside its score, as the current prices were computed with.</param>

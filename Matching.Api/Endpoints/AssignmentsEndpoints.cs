@@ -69,6 +69,7 @@ internal static class AssignmentsEndpoints
         if (body.NewcomerIds is { Count: > 100_000 }) errors.Add("newcomerIds", "At most 100000 newcomers per allocation.");
         if (!errors.IsEmpty) return Problems.Invalid(errors.ToDictionary());
         IReadOnlyDictionary<string, double>? prices = null;
+        var placementValue = PricingOptions.DefaultPlacementValue;
         if (mode == AllocationMode.Dynamic)
         {
             if (scarcity.Current() is not { } current)
@@ -76,6 +77,7 @@ internal static class AssignmentsEndpoints
                 return Problems.Conflict("No place prices yet: the dynamic mode needs them; an analyst or admin computes them with POST /api/v1/scarcity:recompute (or set Scarcity:RecomputeIntervalMinutes).");
             }
             prices = current.Offers.ToDictionary(p => p.OfferId, p => p.Price, StringComparer.Ordinal);
+            placementValue = current.Inputs.PlacementValue;
         }
         var result = service.Propose(body.NewcomerIds, new AllocationRequest
         {
@@ -85,6 +87,7 @@ internal static class AssignmentsEndpoints
             CandidatesPerNewcomer = candidates,
             Language = language,
             Prices = prices,
+            PlacementValue = placementValue,
         }, user.Caller());
         return result.Outcome switch
         {

@@ -36,7 +36,7 @@ internal static class NewcomersEndpoints
         group.MapGet("/{id}/suggestions", Suggestions)
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a stored newcomer")
-            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en). With scarcity=true and a profile whose scarcityWeight is above 0, the list is ordered by score − weight × price of a place (GET /api/v1/scarcity); each suggestion keeps its score and shows the adjustment as its own line (scarcity), and a priced offer says why. A price reorders; it never hides an offer.");
+            .WithDescription("Every suggestion has each criterion's score, weight and contribution, and reasons in Dutch (lang=nl, default) or English (lang=en). With scarcity=true and a profile whose scarcityWeight is above 0, the list is ordered by score − weight × price of a place (GET /api/v1/scarcity); each suggestion keeps its score and shows the adjustment as its own line (scarcity), and a priced offer says why. The answer then carries waitAdvice: advised (with a sentence to read aloud) when every feasible offer with a free place is worth less to this newcomer than its price (V + score − weight × price < 0, V the placement value the prices were computed with) and one of them is still feasible a week from today. A price reorders and the advice only adds; neither hides an offer.");
 
         return group;
     }

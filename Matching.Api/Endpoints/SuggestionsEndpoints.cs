@@ -24,7 +24,7 @@ internal static class SuggestionsEndpoints
         group.MapPost("/", Post)
             .RequireAuthorization(Policies.Suggest)
             .WithSummary("Ranked, explained offers for a newcomer given inline")
-            .WithDescription("Privacy by design: the newcomer in the body is scored and forgotten; nothing is stored or logged. scarcity=true orders by score − weight × price as GET /api/v1/newcomers/{id}/suggestions does.")
+            .WithDescription("Privacy by design: the newcomer in the body is scored and forgotten; nothing is stored or logged. scarcity=true orders by score − weight × price and adds the wait advice (waitAdvice) as GET /api/v1/newcomers/{id}/suggestions does.")
             .Accepts<InlineSuggestionRequest>("application/json");
         return group;
     }

@@ -20,6 +20,11 @@ public sealed record AllocationRequest
     public ReasonLanguage Language { get; init; } = ReasonLanguage.Nl;
     /// <summary>The dynamic mode's price per place, by offer id (an offer not listed costs 0); ignored by the other modes.</summary>
     public IReadOnlyDictionary<string, double>? Prices { get; init; }
+    /// <summary>
+    /// The dynamic mode's V, the value of a placement beside its score (0..1000, default 1): the one the prices were
+    /// computed with, so that a newcomer is held exactly where the price job's rule says; ignored by the other modes.
+    /// </summary>
+    public double PlacementValue { get; init; } = PricingOptions.DefaultPlacementValue;
 }
 
 /// <summary>One placed newcomer.</summary>
@@ -63,7 +68,7 @@ public sealed class AllocationPlanner(MatchingEngine engine)
         var prices = request.Mode == AllocationMode.Dynamic
             ? offers.Select(o => Math.Max(0, request.Prices?.GetValueOrDefault(o.Id) ?? 0)).ToArray()
             : null;
-        var solution = Allocator.Solve(problem, request.Mode, prices);
+        var solution = prices is null ? Allocator.Solve(problem, request.Mode) : PlacePricing.SolvePriced(problem, prices, request.PlacementValue);
 
         var assignments = new Assignment[solution.Placed];
         var placedIndex = Enumerable.Range(0, cohort.Length).Where(i => solution.OfferOf[i] >= 0).ToArray();

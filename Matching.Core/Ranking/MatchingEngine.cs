@@ -214,6 +214,25 @@ public sealed class MatchingEngine
             withReasons ? _explainer.Reasons(newcomer, facts.Offer, criteria, profile, facts.Km, language) : []);
     }
 
+    /// <summary>
+    /// How many of <paramref name="offerIds"/> would be feasible for the newcomer on <paramref name="day"/>, places aside
+    /// (the trajectory's end, the offers' dates and the hours left counted from that day): for a wait advice, whether
+    /// there is anything left to wait for.
+    /// </summary>
+    internal int FeasibleOn(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds, DateOnly day, IEnumerable<string> offerIds)
+    {
+        ArgumentNullException.ThrowIfNull(newcomer);
+        ArgumentNullException.ThrowIfNull(offerIds);
+        var query = NewcomerQuery.Compile(newcomer, profile, day, kinds, Taxonomy, Languages, ignoreCapacity: true);
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var feasible = 0;
+        foreach (var id in offerIds)
+        {
+            if (_index.EvaluatePair(query, id, criteria) is { Reason: ExclusionReason.None }) feasible++;
+        }
+        return feasible;
+    }
+
     internal NewcomerQuery Compile(Newcomer newcomer, WeightProfile profile, IReadOnlyCollection<OfferKind>? kinds, bool ignoreCapacity = false)
     {
         ArgumentNullException.ThrowIfNull(newcomer);

@@ -94,6 +94,28 @@ public sealed record Suggestion(string OfferId, int Rank, double Score, OfferSum
 /// <param name="ExpectedCandidates">Newcomers the coming weeks are expected to bring for it.</param>
 public sealed record ScarcityAdjustment(double Price, double Weight, double Adjustment, double OrderingValue, int PlacesFree, double ExpectedCandidates);
 
+/// <summary>
+/// Whether a newcomer is better off waiting a week, given with suggestions ordered by score − price (scarcity=true):
+/// advised when every feasible offer with a free place is worth less to this newcomer than its price,
+/// V + score − weight × price &lt; 0 for each (at the scarcity weight 1 exactly the priced batch's rule for holding a
+/// newcomer back, with V the placement value the prices were computed with), and at least one of those offers is still
+/// feasible a week from today. The offers weighed are every feasible one with a free place of the kinds asked, not only
+/// the listed ones; a newcomer with a hundred or more is never advised (the engine's widest list may not hold them all).
+/// The advice only adds: the list is the same with or without it.
+/// </summary>
+/// <param name="Advised">True when waiting a week is advised.</param>
+/// <param name="PlacementValue">V: the value of a placement beside its score, as the current prices were computed with.</param>
+/// <param name="BestValue">
+/// V plus the highest ordering value among the feasible offers: what the best of them is worth to this newcomer beyond its
+/// price; below 0 every place is worth more to the newcomers the coming weeks are expected to bring.
+/// </param>
+/// <param name="OffersOpenNextWeek">
+/// When every offer is priced out: how many of them are still feasible a week from today, places aside (0: nothing to wait
+/// for, no advice); otherwise null.
+/// </param>
+/// <param name="Sentence">The advice in the asked language, to read aloud; null when not advised.</param>
+public sealed record WaitAdvice(bool Advised, double PlacementValue, double BestValue, int? OffersOpenNextWeek, string? Sentence);
+
 /// <summary>One ranked newcomer for an offer (the reverse ranking).</summary>
 /// <param name="NewcomerId">The newcomer.</param>
 /// <param name="Rank">1 for the best.</param>
@@ -123,7 +145,14 @@ public sealed record ExclusionSummary(int Total, IReadOnlyDictionary<string, int
 /// <param name="Profile">The profile used.</param>
 /// <param name="Suggestions">Best first.</param>
 /// <param name="Excluded">What the hard constraints excluded.</param>
-public sealed record SuggestionResult(string NewcomerId, ProfileRef Profile, IReadOnlyList<Suggestion> Suggestions, ExclusionSummary Excluded);
+public sealed record SuggestionResult(string NewcomerId, ProfileRef Profile, IReadOnlyList<Suggestion> Suggestions, ExclusionSummary Excluded)
+{
+    /// <summary>
+    /// With suggestions ordered by score − price (scarcity=true) and at least one feasible offer: whether waiting a week is
+    /// advised, and why; else null.
+    /// </summary>
+    public WaitAdvice? WaitAdvice { get; init; }
+}
 
 /// <summary>The ranked, explained newcomers for one offer.</summary>
 /// <param name="OfferId">The offer.</param>

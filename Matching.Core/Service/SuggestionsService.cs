@@ -45,8 +45,9 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
     /// <summary>
     /// The engine's suggestions, or with <paramref name="byScarcity"/> (when the profile's scarcity weight is above 0 and
     /// prices exist) the best feasible offers ordered by score − weight × price: each keeps its score and criteria, gains
-    /// the adjustment as its own line and, for a priced offer, a sentence saying why. A price reorders; it never hides
-    /// an offer: the list is drawn from the engine's best <see cref="RankingOptions.MaxLimit"/> by score.
+    /// the adjustment as its own line and, for a priced offer, a sentence saying why; the answer gains the wait advice
+    /// (<see cref="Advise"/>). A price reorders; it never hides an offer: the list is drawn from the engine's best
+    /// <see cref="RankingOptions.MaxLimit"/> by score.
     /// </summary>
     private SuggestionResult Suggest(Newcomer newcomer, RankingOptions options, bool byScarcity)
     {
@@ -55,7 +56,7 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
         if (!byScarcity || weight <= 0 || scarcity?.Current() is not { } prices) return store.Engine.Suggest(newcomer, options);
         var byOffer = prices.Offers.ToDictionary(p => p.OfferId, StringComparer.Ordinal);
         var wide = store.Engine.Suggest(newcomer, options with { Limit = RankingOptions.MaxLimit });
-        var adjusted = wide.Suggestions.Select(x =>
+        var ordered = wide.Suggestions.Select(x =>
         {
             var p = byOffer.GetValueOrDefault(x.OfferId);
             var price = p?.Price ?? 0;
@@ -65,10 +66,32 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
             return x with { Reasons = reasons, Scarcity = line };
         })
         .OrderByDescending(x => x.Scarcity!.OrderingValue).ThenByDescending(x => x.Score).ThenBy(x => x.OfferId, StringComparer.Ordinal)
-        .Take(options.Limit)
-        .Select((x, i) => x with { Rank = i + 1 })
         .ToList();
-        return wide with { Suggestions = adjusted };
+        // Fewer than the engine's largest list: it is every feasible offer with a free place (of the kinds asked).
+        var advice = Advise(newcomer, options, prices.Inputs.PlacementValue, ordered, complete: wide.Suggestions.Count < RankingOptions.MaxLimit);
+        var listed = ordered.Take(options.Limit).Select((x, i) => x with { Rank = i + 1 }).ToList();
+        return wide with { Suggestions = listed, WaitAdvice = advice };
+    }
+
+    /// <summary>
+    /// The wait advice over <paramref name="ordered"/>, every feasible offer with a free place, best ordering value first:
+    /// advised when each is worth less to the newcomer than its price (<paramref name="placementValue"/> + ordering value
+    /// &lt; 0, the value the prices were computed with: the priced batch's rule for holding a newcomer back) and one of
+    /// them is still feasible a week from today (else there is nothing to wait for, as in the simulation's policy 4b).
+    /// Not advised when the list may be incomplete (a hundred feasible offers or more); null when it is empty.
+    /// </summary>
+    private WaitAdvice? Advise(Newcomer newcomer, RankingOptions options, double placementValue, List<Suggestion> ordered, bool complete)
+    {
+        if (ordered.Count == 0) return null;
+        var best = placementValue + ordered[0].Scarcity!.OrderingValue;
+        if (best >= 0 || !complete) return new WaitAdvice(false, placementValue, best, null, null);
+        var open = store.Engine.FeasibleOn(newcomer, options.Profile ?? WeightProfile.Default, options.Kinds, store.Engine.Today.AddDays(7),
+            ordered.Select(x => x.OfferId));
+        if (open == 0) return new WaitAdvice(false, placementValue, best, 0, null);
+        // The best fit by score (of equal scores the first listed), whose demand the sentence names.
+        var bestFit = ordered.MaxBy(x => x.Score)!.Scarcity!;
+        var places = ordered.Sum(x => x.Scarcity!.PlacesFree);
+        return new WaitAdvice(true, placementValue, best, open, WaitSentence(ordered.Count, places, bestFit, options.Language));
     }
 
     /// <summary>Why a priced offer moved down, in words a case worker can read aloud.</summary>
@@ -79,6 +102,29 @@ public sealed class SuggestionsService(MatchingStore store, NewcomersService new
         return language == ReasonLanguage.En
             ? $"In demand: {free} free place{(free == 1 ? "" : "s")} for an estimated {expected} candidate{(expected == 1 ? "" : "s")} in the coming weeks."
             : $"Veel gevraagd: {free} vrije plaats{(free == 1 ? "" : "en")} voor naar schatting {expected} kandida{(expected == 1 ? "at" : "ten")} de komende weken.";
+    }
+
+    /// <summary>Why a case worker advises to wait a week, in words to read aloud, with the price job's numbers.</summary>
+    internal static string WaitSentence(int offers, int places, ScarcityAdjustment bestFit, ReasonLanguage language)
+    {
+        var expected = (int)Math.Round(bestFit.ExpectedCandidates);
+        if (language == ReasonLanguage.En)
+        {
+            var candidates = $"an estimated {expected} candidate{(expected == 1 ? "" : "s")} in the coming weeks";
+            var why = offers == 1
+                ? $"the only fitting offer is in more demand now than this match is worth ({Places(bestFit.PlacesFree)} for {candidates})"
+                : $"all {offers} fitting offers are in more demand now than this match is worth ({Places(places)} together; the best-fitting one has {candidates})";
+            return $"Better to wait a week: {why}; a better chance is expected next week.";
+
+            static string Places(int n) => $"{n} free place{(n == 1 ? "" : "s")}";
+        }
+        var kandidaten = $"naar schatting {expected} kandida{(expected == 1 ? "at" : "ten")} de komende weken";
+        var waarom = offers == 1
+            ? $"het enige passende project is nu meer gevraagd dan deze match waard is ({Plaatsen(bestFit.PlacesFree)} voor {kandidaten})"
+            : $"alle {offers} passende projecten zijn nu meer gevraagd dan deze match waard is (samen {Plaatsen(places)}; het best passende heeft {kandidaten})";
+        return $"Beter een week wachten: {waarom}; volgende week komt er naar verwachting een betere kans.";
+
+        static string Plaatsen(int n) => $"{n} vrije plaats{(n == 1 ? "" : "en")}";
     }
 
     /// <summary>The best unplaced newcomers for an offer.</summary>

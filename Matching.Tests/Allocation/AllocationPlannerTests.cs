@@ -62,6 +62,24 @@ public class AllocationPlannerTests
     }
 
     /// <summary>The problem built the plain way: each newcomer's ranked list, offers numbered by id at first sight.</summary>
+    [Test]
+    public void Plan_Dynamic_HoldsByThePlacementValueTheRequestCarries()
+    {
+        var engine = new MatchingEngine(Clock());
+        engine.Upsert(Offer() with { Capacity = 1 });
+        var planner = new AllocationPlanner(engine);
+        var newcomer = Newcomer();
+        var score = engine.Evaluate(newcomer, "offer-1")!.Score;
+        var request = new AllocationRequest { Mode = AllocationMode.Dynamic, Prices = new Dictionary<string, double> { ["offer-1"] = score + 0.5 } };
+
+        var atOne = planner.Plan([newcomer], request);
+        var atAFifth = planner.Plan([newcomer], request with { PlacementValue = 0.2 });
+
+        atOne.Placed.Should().Be(1, "1 + score − price = 0.5: the place is worth its price");
+        atAFifth.Placed.Should().Be(0, "0.2 + score − price = −0.3: the price job's V says the future needs the place more");
+        atAFifth.Unassigned.Single().Reason.Should().Be("heldForLater");
+    }
+
     private static (AllocationProblem Problem, List<Offer> Offers) Plain(MatchingEngine engine, Newcomer[] cohort, int k, bool offerViews)
     {
         var numberOf = new Dictionary<string, int>(StringComparer.Ordinal);

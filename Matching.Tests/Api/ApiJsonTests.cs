@@ -28,12 +28,15 @@ public class ApiJsonTests
         foreach (var n in data.Newcomers)
         {
             var result = engine.Suggest(n, new RankingOptions { Limit = 20, Language = compared % 2 == 0 ? ReasonLanguage.Nl : ReasonLanguage.En });
-            // Half of them with a scarcity line, so that the optional member is written both ways.
+            // Half of them with a scarcity line and a wait advice (advised or not), so that the optional members are written both ways.
             if (compared % 2 == 1)
             {
                 result = result with
                 {
                     Suggestions = result.Suggestions.Select(s => s with { Scarcity = new ScarcityAdjustment(0.12, 1, -0.12, s.Score - 0.12, 2, 9.5) }).ToList(),
+                    WaitAdvice = compared % 4 == 1
+                        ? new WaitAdvice(true, 1, -0.05, 3, "Beter een week wachten: …")
+                        : new WaitAdvice(false, 1, 0.4, null, null),
                 };
             }
             JsonSerializer.Serialize(result, ApiJson.Default.SuggestionResult).Should().Be(JsonSerializer.Serialize(result, Reflection));

@@ -60,6 +60,26 @@ public class SimulatorTests
     }
 
     [Test]
+    public void Run_KnownWeeks_PricedPoliciesUseTheRegisteredIntakes_AndStayWithinPlaces()
+    {
+        var known = Simulator.Run(Small(3) with
+        {
+            KnownWeeks = 4,
+            Policies = new HashSet<Policy> { Policy.PricedBatch, Policy.PricedArrival, Policy.PricedArrivalWait, Policy.SaaBatch },
+        });
+        var world = known.World;
+        foreach (var (policy, r) in known.Runs)
+        {
+            var used = new int[world.Places.Length];
+            foreach (var j in r.OfferOf.Where(o => o >= 0)) used[j]++;
+            used.Zip(world.Places).Should().OnlyContain(u => u.First <= u.Second, $"{policy} never overbooks");
+            r.Placed.Should().BeLessThanOrEqualTo(known.Runs[Policy.Hindsight].Placed);
+            if (policy == Policy.Hindsight) continue;
+            r.OfferOf.Should().NotEqual(SmallRun.Value.Runs[policy].OfferOf, $"knowing the next four weeks' arrivals changes {policy}'s prices and so its allocation");
+        }
+    }
+
+    [Test]
     public void Run_SameSeed_SameAllocations()
     {
         var again = Simulator.Run(Small(3));

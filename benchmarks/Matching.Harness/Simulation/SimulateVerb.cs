@@ -52,8 +52,9 @@ internal static class SimulateVerb
           --saa-samples K      sampled futures per stochastic-program decision (default 5); 0 = one expected
                                future, every recent arrival counted by its expected share (fluid)
           --saa-placement-value W  W of the stochastic program (default 100: placed first, then score)
-          --known-weeks L      for a diagnosis: policy 3c knows the actual arrivals of the next L weeks (intakes
-                               already registered) and samples the rest (default 0)
+          --known-weeks L      for a diagnosis: the pricing of policies 3, 3c, 4 and 4b knows the actual arrivals
+                               of the next L weeks (intakes already registered) as known rows and samples the rest
+                               (default 0)
           --max-wait N         most weeks a newcomer waits under pricedArrivalWait (default 52)
           --policies LIST      comma-separated policies to run (default all; hindsight always runs)
           --batch-in-lp yes|no whether the priced batch's own newcomers are in its pricing LP (default no)

@@ -53,7 +53,7 @@ internal sealed record SimulationOptions
     public int SaaSamples { get; init; } = 5;
     /// <summary>W of the stochastic program: the value of a placement beside its score (policy 3c).</summary>
     public double SaaPlacementValue { get; init; } = ScenarioAllocation.DefaultPlacementValue;
-    /// <summary>Weeks after the batch whose actual arrivals policy 3c knows (registered intakes); 0 for none.</summary>
+    /// <summary>Weeks whose actual arrivals the pricing of policies 3, 3c, 4 and 4b knows (registered intakes); 0 for none.</summary>
     public int KnownWeeks { get; init; }
     /// <summary>The most weeks a newcomer advised to wait keeps waiting (policy 4b).</summary>
     public int MaxWaitWeeks { get; init; } = 52;

@@ -94,7 +94,7 @@ internal static class Simulator
         OnArrival(world, Policy.PricedArrival, (week, left) =>
         {
             if (world.Options.Forecast == ForecastKind.Oracle) return OraclePrices(world, week, left, null);
-            return PlacePricing.Estimate(world.Future(week, week, left), PricingOf(world, week), known: null);
+            return PlacePricing.Estimate(world.Future(week, week + world.Options.KnownWeeks, left), PricingOf(world, week), Known(world, week, left));
         });
 
     /// <summary>Policy 2: each week, the optimal allocation of its newcomers.</summary>
@@ -109,7 +109,10 @@ internal static class Simulator
             {
                 return PlacePricing.SolvePriced(batch, OraclePrices(world, week + 1, batch.Capacities, world.Options.PriceWithBatch ? batch : null), world.Options.PlacementValue);
             }
-            var prices = PlacePricing.Estimate(world.Future(week, week + 1, batch.Capacities), PricingOf(world, week), world.Options.PriceWithBatch ? batch : null);
+            // With --known-weeks L, the next L weeks' actual arrivals (and, with --batch-in-lp, the batch) are known rows.
+            var known = !world.Options.PriceWithBatch ? Known(world, week + 1, batch.Capacities)
+                : world.Options.KnownWeeks == 0 ? batch : Known(world, week, batch.Capacities, world.Options.KnownWeeks + 1);
+            var prices = PlacePricing.Estimate(world.Future(week, week + 1 + world.Options.KnownWeeks, batch.Capacities), PricingOf(world, week), known);
             return PlacePricing.SolvePriced(batch, prices, world.Options.PlacementValue);
         });
 
@@ -134,7 +137,7 @@ internal static class Simulator
             }
             // With --known-weeks L, the next L weeks' actual arrivals are known (registered intakes) and the rest sampled.
             var lookahead = world.Options.KnownWeeks;
-            var known = lookahead > 0 ? SimulationWorld.Problem(world.Year.Where(a => a.Week > week && a.Week <= week + lookahead).ToArray(), batch.Capacities) : null;
+            var known = Known(world, week + 1, batch.Capacities);
             var decision = ScenarioAllocation.Solve(batch, world.Future(week, week + 1 + lookahead, batch.Capacities),
                 PricingOf(world, week) with { Samples = Math.Max(1, world.Options.SaaSamples) }, world.Options.SaaPlacementValue, expected: world.Options.SaaSamples == 0, known: known);
             return decision.Solution;
@@ -163,7 +166,7 @@ internal static class Simulator
             var clock = Stopwatch.StartNew();
             var prices = options.Forecast == ForecastKind.Oracle
                 ? OraclePrices(world, week, left.ToArray(), null)
-                : PlacePricing.Estimate(world.Future(week, week, left.ToArray()), PricingOf(world, week), known: null);
+                : PlacePricing.Estimate(world.Future(week, week + options.KnownWeeks, left.ToArray()), PricingOf(world, week), Known(world, week, left.ToArray()));
             // Those who waited ask first (they came earlier), then this week's arrivals in order.
             var asking = waiting.Select(w => (w.Index, w.Since)).ToList();
             for (var k = 0; k < world.ByWeek[week].Length; k++) asking.Add((first + k, week));
@@ -198,6 +201,19 @@ internal static class Simulator
             times[week] = clock.Elapsed.TotalMilliseconds;
         }
         return new PolicyRun(Policy.PricedArrivalWait, offerOf, placed, score, times);
+    }
+
+    /// <summary>
+    /// For a diagnosis of registered intakes (--known-weeks L): the actual arrivals of <paramref name="weeks"/> weeks
+    /// (default L) from <paramref name="from"/> on, each with the offers feasible on their own arrival, as known rows of
+    /// every sampled future; the future is then sampled only after them. Null when there are none.
+    /// </summary>
+    private static AllocationProblem? Known(SimulationWorld world, int from, IReadOnlyList<int> free, int? weeks = null)
+    {
+        var span = weeks ?? world.Options.KnownWeeks;
+        if (span <= 0) return null;
+        var arrivals = world.Year.Where(a => a.Week >= from && a.Week < from + span).ToArray();
+        return arrivals.Length == 0 ? null : SimulationWorld.Problem(arrivals, free);
     }
 
     private static PricingOptions PricingOf(SimulationWorld world, int week) => new()

@@ -259,15 +259,19 @@ public sealed class NewcomersService(MatchingStore store)
     {
         if (rows.Count == 0) return;
         var now = _writer.Now();
-        var first = _writer.TakeSeqs(c, t, rows.Count);
-        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], rows.Select((r, i) => new object?[]
+        if (rows.Count == 1)
         {
-            r.Newcomer.Id,
-            r.Json,
-            r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            now,
-            first + i,
-        }));
+            WriteContext.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], Values(rows[0], now, seq: null));
+            return;
+        }
+        var first = _writer.TakeSeqs(c, t, rows.Count);
+        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
+
+        static object?[] Values((Newcomer Newcomer, string Json) r, string now, long? seq)
+        {
+            var date = r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return seq is { } s ? [r.Newcomer.Id, r.Json, date, now, s] : [r.Newcomer.Id, r.Json, date, now];
+        }
     }
 
     /// <summary>

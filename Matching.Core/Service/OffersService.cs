@@ -176,18 +176,19 @@ public sealed class OffersService(MatchingStore store)
     {
         if (rows.Count == 0) return;
         var now = _writer.Now();
-        var first = _writer.TakeSeqs(c, t, rows.Count);
-        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], rows.Select((r, i) => new object?[]
+        if (rows.Count == 1)
         {
-            r.Offer.Id,
-            r.Json,
-            WireNames.Of(r.Offer.Kind),
-            WireNames.Of(r.Offer.Setting),
-            r.Offer.Location.Place,
-            (long)r.Offer.Capacity,
-            now,
-            first + i,
-        }));
+            WriteContext.UpsertWithNextSeq(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now"], Values(rows[0], now, seq: null));
+            return;
+        }
+        var first = _writer.TakeSeqs(c, t, rows.Count);
+        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
+
+        static object?[] Values((Offer Offer, string Json) r, string now, long? seq)
+        {
+            object?[] values = [r.Offer.Id, r.Json, WireNames.Of(r.Offer.Kind), WireNames.Of(r.Offer.Setting), r.Offer.Location.Place, (long)r.Offer.Capacity, now];
+            return seq is { } s ? [.. values, s] : values;
+        }
     }
 
     /// <summary>Places held on an offer, inside a write.</summary>

@@ -156,6 +156,27 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
         c.ExecuteScalar<long>(ChangeSql.TakeSeqs, new { n = count }, t) - count + 1;
 
     /// <summary>
+    /// Runs a one-row upsert whose <c>@Seq</c> is the next change number, taken in the same round trip: the counter's
+    /// row, which every writer of offers and newcomers waits for until commit, is then held for this one statement and
+    /// the commit. <paramref name="names"/> and <paramref name="values"/> are the other parameters, as for
+    /// <see cref="ExecuteMany"/>.
+    /// </summary>
+    public static void UpsertWithNextSeq(DbConnection c, IDbTransaction t, string upsert, string[] names, object?[] values)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = ChangeSql.TakeOneSeq + ";\n" + upsert.Replace("@Seq", ChangeSql.LastSeq, StringComparison.Ordinal);
+        command.Transaction = (DbTransaction)t;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = names[i];
+            p.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
     /// Runs one statement for many rows inside a write: one command, prepared once, its parameters re-bound per row
     /// (a bulk import's cost is then the database's, not a command built per row).
     /// </summary>

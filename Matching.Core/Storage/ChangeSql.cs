@@ -18,5 +18,11 @@ internal static class ChangeSql
     /// <summary>Takes @n numbers of the reconciliation counter and returns the last; its row stays locked until commit.</summary>
     public const string TakeSeqs = "UPDATE change_counter SET value = value + @n WHERE id = 1 RETURNING value";
 
+    /// <summary>Takes one number of the reconciliation counter (its row locked until commit); <see cref="LastSeq"/> reads it in the next statement.</summary>
+    public const string TakeOneSeq = "UPDATE change_counter SET value = value + 1 WHERE id = 1";
+
+    /// <summary>The counter's current value, as a scalar subquery inside a statement.</summary>
+    public const string LastSeq = "(SELECT value FROM change_counter WHERE id = 1)";
+
     public const string PruneErasures = "DELETE FROM erasures WHERE at < @cutoff";
 }

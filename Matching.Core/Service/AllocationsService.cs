@@ -85,7 +85,8 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
             {
                 touched.Clear(); // a retried transaction starts again
                 states.Clear();
-                var row = c.QuerySingleOrDefault<(string Document, string Status)>(AllocationSql.ById, new { id }, t);
+                // Locked: a second confirm of the same assignment waits, then finds it confirmed.
+                var row = c.QuerySingleOrDefault<(string Document, string Status)>(AllocationSql.ById + _writer.ForUpdate, new { id }, t);
                 if (row.Document is null) return Result<IReadOnlyList<MatchRecord>>.NotFound($"No assignment '{id}'.");
                 if (row.Status != "proposed") return store.Telemetry.Refused("assignment.confirm", "already_confirmed", Result<IReadOnlyList<MatchRecord>>.Conflict("This assignment was already confirmed."));
                 var plan = JsonSerializer.Deserialize<AllocationPlan>(row.Document, PlanJson)!;

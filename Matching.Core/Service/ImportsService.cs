@@ -36,7 +36,10 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
         var counts = _writer.Write((c, t) =>
         {
             var stored = new Dictionary<string, string>(batch.Count, StringComparer.Ordinal);
-            WriteContext.QueryByIds(c, t, NewcomerSql.Documents, Ids(batch, n => n.Id), r => stored[r.GetString(0)] = r.GetString(1));
+            // The rows first (in id order, before the change counter, as a PUT takes them), then the comparison.
+            var ids = Ids(batch, n => n.Id);
+            _writer.LockNewcomers(c, t, ids);
+            WriteContext.QueryByIds(c, t, NewcomerSql.Documents, ids, r => stored[r.GetString(0)] = r.GetString(1));
             var changed = new List<(Newcomer, string)>(batch.Count);
             int created = 0, unchanged = 0;
             for (var i = 0; i < batch.Count; i++)
@@ -70,7 +73,11 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
         {
             changed.Clear(); // a retried transaction starts again
             var stored = new Dictionary<string, (string Document, bool Deleted, int Held)>(batch.Count, StringComparer.Ordinal);
-            WriteContext.QueryByIds(c, t, OfferSql.ManyForImport + _writer.ForUpdate, Ids(batch, o => o.Id),
+            // Locked first, in id order, then read in a statement of its own: a statement that waits for a lock still
+            // counts the places held as of its start, before the commit it waited for.
+            var ids = Ids(batch, o => o.Id);
+            _writer.LockOffers(c, t, ids);
+            WriteContext.QueryByIds(c, t, OfferSql.ManyForImport, ids,
                 r => stored[r.GetString(0)] = (r.GetString(1), Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture) != 0, (int)Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture)));
             var rows = new List<(Offer, string)>(batch.Count);
             int created = 0, unchanged = 0;

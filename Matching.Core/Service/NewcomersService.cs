@@ -31,6 +31,12 @@ public sealed class NewcomersService(MatchingStore store)
         var (outcome, tag) = _writer.Write<(Outcome Outcome, string? Tag)>((c, t) =>
         {
             var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
+            if (current is null)
+            {
+                // No row to lock yet: creators of the same id take turns on its name, and the later one finds the row.
+                _writer.LockName(c, t, "newcomer:" + id);
+                current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
+            }
             if (!ETags.Allows(ifMatch, current is null ? null : ETags.Of(current))) return (Outcome.Stale, null);
             state = MatchState(c, t, id);
             _writer.Audit(c, t, actor, current is not null ? "newcomer.updated" : "newcomer.created", "newcomer", id);
@@ -82,6 +88,7 @@ public sealed class NewcomersService(MatchingStore store)
         var freed = new List<(string OfferId, int Held)>();
         return _writer.Write((c, t) =>
         {
+            freed.Clear(); // a retried transaction starts again
             var current = c.QuerySingleOrDefault<string>(NewcomerSql.Document + _writer.ForUpdate, new { id }, t);
             if (current is null) return Result<bool>.NotFound($"No newcomer '{id}'.");
             if (!ETags.Allows(ifMatch, ETags.Of(current))) return Result<bool>.Stale();

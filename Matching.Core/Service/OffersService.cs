@@ -65,7 +65,14 @@ public sealed class OffersService(MatchingStore store)
         var stale = false;
         var outcome = _writer.Write((c, t) =>
         {
-            var existed = c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t) == 0;
+            var flag = c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t);
+            if (flag is null)
+            {
+                // No row to lock yet: creators of the same id take turns on its name, and the later one finds the row.
+                _writer.LockName(c, t, "offer:" + id);
+                flag = c.QuerySingleOrDefault<long?>(OfferSql.DeletedFlag + _writer.ForUpdate, new { id }, t);
+            }
+            var existed = flag == 0;
             if (!ETags.Allows(ifMatch, existed ? ETags.Of(c.QuerySingle<string>(OfferSql.Document, new { id }, t)) : null))
             {
                 stale = true;

@@ -18,11 +18,15 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     private const long MigrationLockKey = 0x4D61746368; // "Match"
     private readonly NpgsqlDataSource _source;
     private readonly ResiliencePipeline _retry;
+    private readonly SemaphoreSlim _writers;
 
     /// <summary>Creates the database over a connection string such as <c>Host=127.0.0.1;Database=matching;Username=…</c>.</summary>
     public PostgresDatabase(string connectionString)
     {
         _source = NpgsqlDataSource.Create(connectionString);
+        // A write holds its connection while its commit waits for its turn (the write gate), and the change feed reads
+        // inside that gate: at most half the pool's connections are writes', so the feed always finds one.
+        _writers = new SemaphoreSlim(Math.Max(1, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize / 2));
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -57,15 +61,27 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write) => Write(write, static (_, commit) => commit());
 
     /// <inheritdoc />
-    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit) =>
-        _retry.Execute(() =>
+    /// <remarks>At most half the pool's connections run writes at once (a write's commit may wait for the caller's
+    /// turn, holding its connection, while the caller's turn waits for a read).</remarks>
+    public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T, Action> commit)
+    {
+        _writers.Wait();
+        try
         {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
-            var result = write(connection, transaction);
-            commit(result, transaction.Commit);
-            return result;
-        });
+            return _retry.Execute(() =>
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+                var result = write(connection, transaction);
+                commit(result, transaction.Commit);
+                return result;
+            });
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<int> Migrate()
@@ -86,5 +102,9 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     public int LatestVersion => Migrations.For(Provider).Max(m => m.Version);
 
     /// <inheritdoc />
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        _source.Dispose();
+        _writers.Dispose();
+    }
 }

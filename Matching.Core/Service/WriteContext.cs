@@ -22,12 +22,14 @@ namespace Matching.Service;
 /// <list type="number">
 /// <item>every write locks, before it reads what it will apply, the rows of each offer and newcomer whose in-memory
 /// state it sets (places held; a newcomer's held and open matches; the document) — <see cref="LockNewcomers"/>,
-/// <see cref="LockOffers"/>, or a <c>FOR UPDATE</c>/upsert of the row itself — so two writes that set the same state
-/// take turns in the database, and the later one reads after the earlier one's commit;</item>
+/// <see cref="LockOffers"/>, or a <c>FOR UPDATE</c>/upsert of the row itself; a new id, which has no row yet, by its name,
+/// <see cref="LockName"/>) and reads in a statement after the lock — so two writes that set the same state take turns
+/// in the database, and the later one reads after the earlier one's commit;</item>
 /// <item>the earlier one applies its state inside the gate in the same step as its commit, before it releases the
 /// gate, so the later one, which commits inside the gate afterwards, applies its state after;</item>
 /// <item>no one waits for a database lock inside the gate (a commit never does; the change feed only reads), so the
-/// gate and the row locks cannot deadlock.</item>
+/// gate and the row locks cannot deadlock; and since a write holds its connection while it waits for the gate, at most
+/// half of PostgreSQL's pool runs writes (<see cref="PostgresDatabase"/>), so the feed finds a connection inside it.</item>
 /// </list>
 /// Locks are taken newcomers first, then matches, then offers, where a write can; the database detects the few
 /// orders that differ (an offer's deletion declines its proposals) and the transaction is retried whole. SQLite

@@ -268,7 +268,7 @@ public sealed class NewcomersService(MatchingStore store)
         var now = _writer.Now();
         if (rows.Count == 1)
         {
-            WriteContext.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], Values(rows[0], now, seq: null));
+            _writer.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], Values(rows[0], now, seq: null));
             return;
         }
         var first = _writer.TakeSeqs(c, t, rows.Count);

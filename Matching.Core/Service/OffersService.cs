@@ -185,7 +185,7 @@ public sealed class OffersService(MatchingStore store)
         var now = _writer.Now();
         if (rows.Count == 1)
         {
-            WriteContext.UpsertWithNextSeq(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now"], Values(rows[0], now, seq: null));
+            _writer.UpsertWithNextSeq(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now"], Values(rows[0], now, seq: null));
             return;
         }
         var first = _writer.TakeSeqs(c, t, rows.Count);

@@ -57,11 +57,12 @@ internal sealed partial class OfferIndex
     private const byte OverflowBounds = 255;
     private const ulong RestrictedBit = 1UL << 63; // hours use 168 bits: bits 40..63 of the third word are free
 
-    // Everything a survivor of the gate and the distance bound needs, in one struct: the exact distance and the time
-    // checks first (the first cache lines), the bitsets for scoring after.
+    // What a feasible offer's score needs beyond its TimeFacts, and the rarer checks (age, gender, a schedule off the
+    // half-hour grid): the bitsets first, in the first cache line, for the exact interests of the refined bound.
     private struct Cold
     {
-        public ulong H0, H1, H2;
+        public Bits256 Interests;
+        public Bits256 Languages;
         public int StartsOnDay; // int.MinValue when open
         public int EndsOnDay; // int.MaxValue when open
         public int Hours;
@@ -72,8 +73,6 @@ internal sealed partial class OfferIndex
         public byte BoundsLength; // ints used in Bounds, or OverflowBounds when they are in _overflowBounds
         public byte InterestCount;
         public BoundsBuffer Bounds;
-        public Bits256 Interests;
-        public Bits256 Languages;
     }
 
     // A survivor's hard time checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches,
@@ -477,11 +476,16 @@ internal sealed partial class OfferIndex
                 excluded[(int)reason]++;
                 continue;
             }
-            if (pruning && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), Formulas.AvailabilityFit(overlap, days, time.Hours)) < top.WorstScore)
+            if (pruning)
             {
-                continue;
+                var distance = bound.DistanceCeiling(gate, chord2);
+                var availability = Formulas.AvailabilityFit(overlap, days, time.Hours);
+                if (ScoreBound(q, gate, in time, distance, availability) < top.WorstScore) continue;
+                // The interests and the shared language exactly, from the first line of the Cold struct: a tighter bound
+                // before the distance's arcsine and exponential.
+                if (RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability) < top.WorstScore) continue;
             }
-            Score(q, i, gate, chord2, ref km, overlap, days, criteria, out _);
+            Score(q, i, gate, chord2, ref km, overlap, days, criteria, out _, withInputs: false);
             var score = 0.0;
             for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
             if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
@@ -492,10 +496,11 @@ internal sealed partial class OfferIndex
     internal bool PruneByScore { get; set; } = true;
 
     /// <summary>
-    /// The score's bounds the scan would use for a feasible pair, before the time checks and after them; null when the
+    /// The score's bounds the scan would use for a feasible pair, before the time checks, after them, and refined by the
+    /// exact interests and shared language; null when the
     /// pair is excluded or the scan would not prune (learned shapes, a negative weight). For the tests of the bound.
     /// </summary>
-    internal (double BeforeTime, double AfterTime)? ScoreBounds(NewcomerQuery q, string offerId)
+    internal (double BeforeTime, double AfterTime, double Refined)? ScoreBounds(NewcomerQuery q, string offerId)
     {
         Span<double> criteria = stackalloc double[Criteria.Count];
         Span<double> ceilings = stackalloc double[DistanceBands];
@@ -510,8 +515,10 @@ internal sealed partial class OfferIndex
             var p = 3 * i;
             var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
             ref readonly var time = ref _time[i];
-            return (ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling),
-                ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), Formulas.AvailabilityFit(overlap, days, time.Hours)));
+            var distance = bound.DistanceCeiling(gate, chord2);
+            var availability = Formulas.AvailabilityFit(overlap, days, time.Hours);
+            return (ScoreBound(q, gate, in time, distance, AvailabilityCeiling), ScoreBound(q, gate, in time, distance, availability),
+                RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability));
         }
         finally { _lock.ExitReadLock(); }
     }
@@ -566,13 +573,28 @@ internal sealed partial class OfferIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ScoreBound(NewcomerQuery q, byte gate, in TimeFacts time, double distance, double availability)
     {
-        var weights = q.Weights;
         var flags = time.Flags;
-        var kind = gate & KindBits;
-        var language = Formulas.LanguageFit(q.Level, gate >> LevelShift, (flags >> LevelMaxShift) & 0b111, (OfferKind)kind);
         var interests = (flags & NoInterestsFlag) != 0 || q.InterestCount == 0 ? Formulas.NeutralInterest
             : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0 : 1;
         var bridging = ((flags >> LanguageFoldShift) & q.LanguageFold) == 0 ? 0 : q.BridgingIfShared;
+        return BoundSum(q, gate, flags, interests, distance, availability, bridging);
+    }
+
+    /// <summary><see cref="ScoreBound"/> with the interest and bridging scores exact (as <see cref="ScoreAllButTime"/> computes them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double RefinedScoreBound(NewcomerQuery q, byte gate, in TimeFacts time, in Cold cold, double distance, double availability)
+    {
+        var bridging = (q.Languages & cold.Languages).IsEmpty ? 0 : q.BridgingIfShared;
+        return BoundSum(q, gate, time.Flags, InterestScore(q, in cold, out _), distance, availability, bridging);
+    }
+
+    /// <summary>The weighted sum in the scan's order, with language and goals exactly from the gate and the flags.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double BoundSum(NewcomerQuery q, byte gate, int flags, double interests, double distance, double availability, double bridging)
+    {
+        var weights = q.Weights;
+        var kind = gate & KindBits;
+        var language = Formulas.LanguageFit(q.Level, gate >> LevelShift, (flags >> LevelMaxShift) & 0b111, (OfferKind)kind);
         var goals = q.GoalTable[NewcomerQuery.GoalSlot(kind, (flags >> SettingShift) & 0b1111)];
         var sum = 0.0;
         sum += weights[(int)Criterion.Language] * language;
@@ -771,16 +793,19 @@ internal sealed partial class OfferIndex
 
     /// <summary>The criterion scores of a feasible offer (see <see cref="HardReason"/>); sets <paramref name="km"/> when it was not known yet.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Score(NewcomerQuery q, int i, byte gate, double chord2, ref double km, int overlap, long days, Span<double> s, out PairInputs inputs)
+    private void Score(NewcomerQuery q, int i, byte gate, double chord2, ref double km, int overlap, long days, Span<double> s, out PairInputs inputs,
+        bool withInputs = true)
     {
         if (km < 0) km = GeoPoint.ChordToKm(chord2);
         var remote = (gate & RemoteBit) != 0;
         ref readonly var cold = ref _cold[i];
         ScoreAllButTime(q, gate, in cold, km, remote, s, out var exact, out var shared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
+        inputs = default;
+        // The raw features: for the learned shapes, which replace the formulas of their criteria, and for the pair's facts.
+        if (!withInputs && q.Shapes is null) return;
         inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)(gate & KindBits), exact,
             s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]);
-        // Learned shapes replace the formulas of their criteria.
         q.Shapes?.Apply(s, inputs);
     }
 
@@ -790,13 +815,19 @@ internal sealed partial class OfferIndex
     {
         var kind = gate & KindBits;
         s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
-        exact = (q.Interests & cold.Interests).Count;
-        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
-        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
+        s[(int)Criterion.Interests] = InterestScore(q, in cold, out exact);
         s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
         shared = !(q.Languages & cold.Languages).IsEmpty;
         s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
         s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double InterestScore(NewcomerQuery q, in Cold cold, out int exact)
+    {
+        exact = (q.Interests & cold.Interests).Count;
+        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
+        return Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>
@@ -834,7 +865,6 @@ internal sealed partial class OfferIndex
         var bounds = offer.Schedule.Bounds;
         var cold = new Cold
         {
-            H0 = h0, H1 = h1, H2 = h2,
             StartsOnDay = offer.StartsOn?.DayNumber ?? int.MinValue,
             EndsOnDay = offer.EndsOn?.DayNumber ?? int.MaxValue,
             Hours = offer.Hours,

@@ -216,6 +216,7 @@ public class OfferIndexTests
         Span<double> criteria = stackalloc double[Criteria.Count];
         var feasible = 0;
         var belowTenth = 0;
+        var refinedBelowTenth = 0;
         foreach (var profile in new[] { WeightProfile.Default, LanguageFirst, NoDistance, DistanceOnly })
         {
             foreach (var n in newcomers)
@@ -230,15 +231,18 @@ public class OfferIndexTests
                     var score = 0.0;
                     for (var c = 0; c < criteria.Length; c++) score += query.Weights[c] * criteria[c];
                     var bounds = engine.Index.ScoreBounds(query, offer.Id)!.Value;
-                    bounds.AfterTime.Should().BeGreaterThanOrEqualTo(score, $"{n.Id} × {offer.Id}, {profile.Name}");
+                    bounds.Refined.Should().BeGreaterThanOrEqualTo(score, $"{n.Id} × {offer.Id}, {profile.Name}");
+                    bounds.AfterTime.Should().BeGreaterThanOrEqualTo(bounds.Refined, $"{n.Id} × {offer.Id}, {profile.Name}");
                     bounds.BeforeTime.Should().BeGreaterThanOrEqualTo(bounds.AfterTime, $"{n.Id} × {offer.Id}, {profile.Name}");
                     feasible++;
                     if (ranked.Count == 10 && bounds.AfterTime < ranked[^1].Score) belowTenth++;
+                    if (ranked.Count == 10 && bounds.AfterTime >= ranked[^1].Score && bounds.Refined < ranked[^1].Score) refinedBelowTenth++;
                 }
             }
         }
         feasible.Should().BeGreaterThan(5_000);
         belowTenth.Should().BeGreaterThan(feasible / 4, "the bound must be tight enough to prune, or the test proves nothing");
+        refinedBelowTenth.Should().BeGreaterThan(feasible / 50, "the refined bound must prune what the first one let through");
     }
 
     [Test]

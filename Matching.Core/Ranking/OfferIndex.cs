@@ -461,6 +461,7 @@ internal sealed partial class OfferIndex
         scoped Pruning bound, bool countAll)
     {
         var weights = q.Weights;
+        var cells = q.Cells; // copied once a block, not once a survivor
         for (var j = 0; j < survivors.Length; j++)
         {
             var i = survivors[j];
@@ -470,7 +471,7 @@ internal sealed partial class OfferIndex
             ref readonly var time = ref _time[i];
             var pruning = bound.On && top.Full;
             if (pruning && !countAll && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling) < top.WorstScore) continue;
-            var reason = HardReason(q, i, gate, chord2, in time, out var km, out var overlap, out var days);
+            var reason = HardReason(q, in cells, i, gate, chord2, in time, out var km, out var overlap, out var days);
             if (reason != ExclusionReason.None)
             {
                 excluded[(int)reason]++;
@@ -736,7 +737,8 @@ internal sealed partial class OfferIndex
         var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
         if (outcome == NeedsDistance) outcome = chord2 > q.LimitChordSquaredHigh ? (int)ExclusionReason.Distance : Survivor;
         if (outcome != Survivor) return (ExclusionReason)outcome;
-        var reason = HardReason(q, i, gate, chord2, in _time[i], out km, out overlap, out days);
+        var cells = q.Cells;
+        var reason = HardReason(q, in cells, i, gate, chord2, in _time[i], out km, out overlap, out days);
         if (reason == ExclusionReason.None) Score(q, i, gate, chord2, ref km, overlap, days, s, out inputs);
         return reason;
     }
@@ -749,7 +751,8 @@ internal sealed partial class OfferIndex
     /// <paramref name="km"/> is −1 unless the exact distance was needed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ExclusionReason HardReason(NewcomerQuery q, int i, byte gate, double chord2, in TimeFacts time, out double km, out int overlap, out long days)
+    private ExclusionReason HardReason(NewcomerQuery q, in HalfHours cells, int i, byte gate, double chord2, in TimeFacts time, out double km, out int overlap,
+        out long days)
     {
         overlap = 0;
         days = 0;
@@ -767,7 +770,7 @@ internal sealed partial class OfferIndex
         }
         days = Formulas.AvailableDays(q.TodayDay, time.StartsOnDay, time.EndsOnDay, q.TrajectoryEndDayOrOpen, q.HorizonDays);
         if (days <= 0) return ExclusionReason.Time;
-        var common = HalfHours.Common(q.Cells, time.Cells);
+        var common = HalfHours.Common(in cells, in time.Cells);
         if (common == 0)
         {
             // No common minute. Only an offer asking no hours could still pass, and then only with a common hour.

@@ -48,6 +48,21 @@ internal readonly record struct Bits256(ulong W0, ulong W1, ulong W2, ulong W3)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Bits256 operator ~(Bits256 a) => new(~a.W0, ~a.W1, ~a.W2, ~a.W3);
 
+    /// <summary>
+    /// The set bits folded into <paramref name="width"/> (at most 32) bits, bit b onto b mod width: two sets whose folds
+    /// share no bit share no bit either (a one-word summary for a quick test of disjointness).
+    /// </summary>
+    public int Fold(int width)
+    {
+        var folded = 0;
+        for (var w = 0; w < Words; w++)
+        {
+            var word = w switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 };
+            for (; word != 0; word &= word - 1) folded |= 1 << ((w * WordBits + BitOperations.TrailingZeroCount(word)) % width);
+        }
+        return folded;
+    }
+
     /// <summary>The bits that are set, in ascending order.</summary>
     public IEnumerable<int> Ones()
     {

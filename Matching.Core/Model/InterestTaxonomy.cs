@@ -119,6 +119,17 @@ public sealed class InterestTaxonomy
     }
 
     /// <summary>Every code that shares a domain with one in <paramref name="mask"/>, domains included.</summary>
+    /// <summary>The domains of the codes in the mask (a domain code is its own domain).</summary>
+    internal Bits256 DomainsOf(Bits256 mask)
+    {
+        var domains = Bits256.Empty;
+        for (var i = 0; i < _codes.Length; i++)
+        {
+            if (mask.Contains(i)) domains = domains.With(_parents[i] < 0 ? i : _parents[i]);
+        }
+        return domains;
+    }
+
     internal Bits256 FamilyMask(Bits256 mask)
     {
         var family = Bits256.Empty;

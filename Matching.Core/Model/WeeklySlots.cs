@@ -178,4 +178,42 @@ public sealed class WeeklySlots
         }
         return (words[0], words[1], words[2]);
     }
+
+    /// <summary>
+    /// The half-hours of the week the pattern touches (cell h holds minutes [30h, 30h + 30)); <paramref name="onGrid"/>
+    /// says whether every bound lies on a half hour, in which case the pattern is exactly its cells.
+    /// </summary>
+    internal HalfHours HalfHourMask(out bool onGrid)
+    {
+        Span<ulong> words = stackalloc ulong[HalfHours.Words];
+        onGrid = true;
+        for (var i = 0; i < _bounds.Length; i += 2)
+        {
+            onGrid &= _bounds[i] % HalfHours.CellMinutes == 0 && _bounds[i + 1] % HalfHours.CellMinutes == 0;
+            var last = (_bounds[i + 1] - 1) / HalfHours.CellMinutes;
+            for (var h = _bounds[i] / HalfHours.CellMinutes; h <= last; h++) words[h >> Bits256.WordShift] |= 1UL << (h & Bits256.BitInWord);
+        }
+        return new HalfHours(words[0], words[1], words[2], words[3], words[4], words[5]);
+    }
+}
+
+/// <summary>
+/// The 336 half-hours of a week as a bitset (cell h holds minutes [30h, 30h + 30) after Monday 00:00): the cells a
+/// pattern touches. When both patterns lie on the half-hour grid, 30 × <see cref="Common"/> is exactly their
+/// <see cref="WeeklySlots.OverlapMinutes"/> (each is the union of its cells, so their intersection is the union of the
+/// common cells); otherwise it is an upper bound of it (every common minute lies in a cell both touch).
+/// </summary>
+internal readonly record struct HalfHours(ulong W0, ulong W1, ulong W2, ulong W3, ulong W4, ulong W5)
+{
+    /// <summary>Minutes in a cell.</summary>
+    public const int CellMinutes = 30;
+    /// <summary>Words of the bitset (336 cells in six 64-bit words).</summary>
+    public const int Words = 6;
+
+    /// <summary>Cells both touch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Common(in HalfHours a, in HalfHours b) =>
+        System.Numerics.BitOperations.PopCount(a.W0 & b.W0) + System.Numerics.BitOperations.PopCount(a.W1 & b.W1)
+        + System.Numerics.BitOperations.PopCount(a.W2 & b.W2) + System.Numerics.BitOperations.PopCount(a.W3 & b.W3)
+        + System.Numerics.BitOperations.PopCount(a.W4 & b.W4) + System.Numerics.BitOperations.PopCount(a.W5 & b.W5);
 }

@@ -28,18 +28,26 @@ internal sealed class NewcomerQuery
     public required Bits256 InterestFamily { get; init; }
     public required int InterestCount { get; init; }
     public required Bits256 Languages { get; init; }
+    /// <summary>The domains of <see cref="Interests"/> folded to <see cref="OfferIndex.DomainFoldBits"/> bits, for the score's bound.</summary>
+    public required int DomainFold { get; init; }
+    /// <summary><see cref="Languages"/> folded to <see cref="OfferIndex.LanguageFoldBits"/> bits, for the score's bound.</summary>
+    public required int LanguageFold { get; init; }
     public required ulong H0 { get; init; }
     public required ulong H1 { get; init; }
     public required ulong H2 { get; init; }
+    /// <summary>The half-hours the availability touches (see <see cref="HalfHours"/>).</summary>
+    public required HalfHours Cells { get; init; }
+    /// <summary>Whether every bound of the availability lies on a half hour, so that <see cref="Cells"/> is exactly it.</summary>
+    public required bool OnGrid { get; init; }
     public required int[] Bounds { get; init; }
     public required int TodayDay { get; init; }
     public required int? TrajectoryEndDay { get; init; }
+    /// <summary><see cref="TrajectoryEndDay"/> with <see cref="int.MaxValue"/> for an open end (the scan's sentinel).</summary>
+    public int TrajectoryEndDayOrOpen => TrajectoryEndDay ?? int.MaxValue;
     public required int Age { get; init; } // -1 when unknown
     public required byte GenderBit { get; init; } // 0 when unspecified
     /// <summary>Gate byte → outcome for this newcomer (see <see cref="OfferIndex.GateTable"/>).</summary>
     public required byte[] GateTable { get; init; }
-    /// <summary>The same for offers beyond the reach (see <see cref="OfferIndex.FarGateTable"/>).</summary>
-    public required byte[] FarGateTable { get; init; }
     /// <summary>Goal score per kind and setting, at <see cref="GoalSlot"/>.</summary>
     public required double[] GoalTable { get; init; }
     public required double BridgingIfShared { get; init; }
@@ -54,10 +62,11 @@ internal sealed class NewcomerQuery
         var interests = taxonomy.MaskOf(n.Interests);
         var langs = languages.MaskOf(n.Languages.Where(l => !string.Equals(l, "nl", StringComparison.OrdinalIgnoreCase)));
         var (h0, h1, h2) = n.Availability.HourMask();
+        var cells = n.Availability.HalfHourMask(out var onGrid);
         var kindMask = 0;
         if (kinds is null || kinds.Count == 0) kindMask = AllKinds;
         else foreach (var k in kinds) kindMask |= 1 << (int)k;
-        var (gateTable, farGateTable) = GateTables(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
+        var gateTable = CachedGateTable(kindMask, n.DutchLevel.Ordinal + profile.LevelTolerance, ignoreCapacity);
         var goalMask = 0;
         foreach (var g in n.Goals) goalMask |= 1 << (int)g;
         var goalTable = GoalTables[goalMask] ??= BuildGoalTable(goalMask);
@@ -75,14 +84,17 @@ internal sealed class NewcomerQuery
             InterestFamily = taxonomy.FamilyMask(interests),
             InterestCount = interests.Count,
             Languages = langs,
+            DomainFold = taxonomy.DomainsOf(interests).Fold(OfferIndex.DomainFoldBits),
+            LanguageFold = langs.Fold(OfferIndex.LanguageFoldBits),
             H0 = h0, H1 = h1, H2 = h2,
+            Cells = cells,
+            OnGrid = onGrid,
             Bounds = n.Availability.Bounds.ToArray(),
             TodayDay = today.DayNumber,
             TrajectoryEndDay = n.TrajectoryEnd?.DayNumber,
             Age = n.BirthYear is int by ? Formulas.AgeIn(today, by) : -1,
             GenderBit = n.Gender == Gender.Unspecified ? (byte)0 : (byte)(1 << (int)n.Gender),
             GateTable = gateTable,
-            FarGateTable = farGateTable,
             GoalTable = goalTable,
             BridgingIfShared = Formulas.BridgingFit(true, n.DutchLevel.Ordinal),
             Weights = profile.Weights.ToArray(),
@@ -93,15 +105,12 @@ internal sealed class NewcomerQuery
     // The tables depend on a few small numbers only, so they are built once per process and shared by every query
     // (they are never written after they are built): a compile allocates no 256-byte table, which matters when the
     // reverse ranking and an allocation compile hundreds of thousands of newcomers.
-    private static readonly ConcurrentDictionary<int, (byte[] Gate, byte[] FarGate)> GateTableCache = new();
+    private static readonly ConcurrentDictionary<int, byte[]> GateTableCache = new();
     private static readonly double[]?[] GoalTables = new double[1 << EnumCounts.Goals][];
 
-    private static (byte[] Gate, byte[] FarGate) GateTables(int kindMask, int levelWithTolerance, bool ignoreCapacity) =>
-        GateTableCache.GetOrAdd((kindMask << 16) | ((levelWithTolerance & 0x7FFF) << 1) | (ignoreCapacity ? 1 : 0), _ =>
-        {
-            var gate = OfferIndex.GateTable(kindMask, levelWithTolerance, ignoreCapacity);
-            return (gate, OfferIndex.FarGateTable(gate));
-        });
+    private static byte[] CachedGateTable(int kindMask, int levelWithTolerance, bool ignoreCapacity) =>
+        GateTableCache.GetOrAdd((kindMask << 16) | ((levelWithTolerance & 0x7FFF) << 1) | (ignoreCapacity ? 1 : 0),
+            _ => OfferIndex.GateTable(kindMask, levelWithTolerance, ignoreCapacity));
 
     private static double[] BuildGoalTable(int goalMask)
     {

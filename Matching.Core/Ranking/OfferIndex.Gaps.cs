@@ -27,6 +27,8 @@ internal sealed partial class OfferIndex
                 _capacity = _capacity[.._length],
                 _held = _held[.._length],
                 _cold = _cold[.._length],
+                _time = _time[.._length],
+                _gateCount = (int[])_gateCount.Clone(),
                 _overflowBounds = _overflowBounds[.._length],
                 _offers = _offers[.._length],
             };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -7,11 +8,12 @@ using Matching.Scoring;
 namespace Matching.Ranking;
 
 /// <summary>
-/// The offers in a compact, cache-friendly layout for scanning. Every offer is tested on two columns: a one-byte
-/// <em>gate</em> (kind, remote, full, minimum level, dead) that a per-newcomer 256-entry table turns into an exclusion
-/// reason, and a unit vector for a chord² distance test. The few survivors read a column of hour bitsets, and only
-/// those with a common hour read their <see cref="Cold"/> struct (intervals inline, period, hours, interest and
-/// language bitsets).
+/// The offers in a compact, cache-friendly layout for scanning. Every offer within reach is tested on two columns: a
+/// one-byte <em>gate</em> (kind, remote, full, minimum level, dead) that a per-newcomer 256-entry table turns into an
+/// exclusion reason, and a unit vector for a chord² distance test; the gate's exclusions of the whole index are counted
+/// at once from a count of offers per gate value. The survivors' hard time checks read one cache line each (a
+/// <see cref="TimeFacts"/>: half-hour cells, period, hours); only offers that could enter the top k read their
+/// <see cref="Cold"/> struct (intervals inline, interest and language bitsets) to be scored.
 /// Slots of removed offers are reused, so updates never rebuild; <see cref="Compact"/> re-lays offers out in spatial
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
@@ -33,23 +35,14 @@ internal sealed partial class OfferIndex
     internal const byte Survivor = 9;
     internal const byte SkipDead = 10;
     internal const int OutcomeSlots = 16;
-    // What SurvivorReason answers for an offer whose score could not reach the caller's floor (its checks left undone).
-    private const ExclusionReason BelowFloor = (ExclusionReason)(OutcomeSlots - 1);
-    // The arithmetic of the near block's branchless distance outcome: NeedsDistance + 1 is Survivor, that − 5 Distance.
-    private const int NeedsToSurvivor = Survivor - NeedsDistance;
-    private const int SurvivorToDistance = (int)ExclusionReason.Distance - Survivor;
 
     /// <summary>Entries of a gate table: one per value of the gate byte.</summary>
     internal const int GateValues = byte.MaxValue + 1;
 
-    // Increment of the packed hot counters per outcome: kind, capacity, level and distance in 16-bit fields.
-    private const int PackedFieldBits = 16;
-    private const ulong PackedFieldMask = (1UL << PackedFieldBits) - 1;
-    private static readonly ulong[] PackedIncrement =
-        [0, 1, 1UL << PackedFieldBits, 1UL << (2 * PackedFieldBits), 1UL << (3 * PackedFieldBits), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     private const int BlockShift = 6;
     private const int BlockSize = 1 << BlockShift;
-    private const int PackedChunk = 1024 * BlockSize; // whole blocks, and no 16-bit field can overflow within a chunk
+    // Up to this many blocks the scan keeps its list of near blocks on the stack (12 bytes a block); more in pooled arrays.
+    private const int StackBlocks = 2048;
     // Rankings of up to this many keep their heap on the stack; longer ones (whole-index candidate lists) in arrays.
     private const int StackHeapLimit = 128;
 
@@ -64,11 +57,12 @@ internal sealed partial class OfferIndex
     private const byte OverflowBounds = 255;
     private const ulong RestrictedBit = 1UL << 63; // hours use 168 bits: bits 40..63 of the third word are free
 
-    // Everything a survivor of the gate and the distance bound needs, in one struct: the exact distance and the time
-    // checks first (the first cache lines), the bitsets for scoring after.
+    // What a feasible offer's score needs beyond its TimeFacts, and the rarer checks (age, gender, a schedule off the
+    // half-hour grid): the bitsets first, in the first cache line, for the exact interests of the refined bound.
     private struct Cold
     {
-        public ulong H0, H1, H2;
+        public Bits256 Interests;
+        public Bits256 Languages;
         public int StartsOnDay; // int.MinValue when open
         public int EndsOnDay; // int.MaxValue when open
         public int Hours;
@@ -79,9 +73,32 @@ internal sealed partial class OfferIndex
         public byte BoundsLength; // ints used in Bounds, or OverflowBounds when they are in _overflowBounds
         public byte InterestCount;
         public BoundsBuffer Bounds;
-        public Bits256 Interests;
-        public Bits256 Languages;
     }
+
+    // A survivor's hard time checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches,
+    // its period, its hours, and in the flags what the bound reads of the offer (see ScoreBound).
+    private struct TimeFacts
+    {
+        public HalfHours Cells;
+        public int StartsOnDay; // int.MinValue when open
+        public int EndsOnDay; // int.MaxValue when open
+        public int Hours;
+        public int Flags;
+    }
+
+    // The flags of a TimeFacts.
+    private const int OnGridFlag = 1; // every bound on a half hour: the cells are exactly the schedule
+    private const int RestrictedFlag = 1 << 1; // an age range or genders: the Cold struct's checks apply
+    private const int NoInterestsFlag = 1 << 2; // no interest known to the taxonomy
+    private const int LevelMaxShift = 3; // 3 bits: the maximum Dutch level
+    private const int SettingShift = 6; // 4 bits: the setting
+    private const int LanguageFoldShift = 10; // LanguageFoldBits bits: the languages, folded
+    private const int DomainFoldShift = 16; // DomainFoldBits bits: the interests' domains, folded
+
+    /// <summary>Bits of the folded languages in an offer's flags (see <see cref="Bits256.Fold"/>).</summary>
+    internal const int LanguageFoldBits = 6;
+    /// <summary>Bits of the folded interest domains in an offer's flags.</summary>
+    internal const int DomainFoldBits = 16;
 
     private readonly ReadMostlyLock _lock = new();
     private readonly InterestTaxonomy _taxonomy;
@@ -99,6 +116,8 @@ internal sealed partial class OfferIndex
     private int[] _capacity = [];
     private int[] _held = [];
     private Cold[] _cold = [];
+    private TimeFacts[] _time = [];
+    private int[] _gateCount = new int[GateValues]; // slots in [0, _length) per gate value (dead ones included)
     private int[]?[] _overflowBounds = []; // schedules of more than six merged intervals
     private Offer?[] _offers = [];
 
@@ -139,10 +158,6 @@ internal sealed partial class OfferIndex
         return table;
     }
 
-    /// <summary>The gate table for offers known to lie beyond the reach: what needed the distance test is excluded by it.</summary>
-    internal static byte[] FarGateTable(byte[] gateTable) =>
-        gateTable.Select(o => o == NeedsDistance ? (byte)ExclusionReason.Distance : o).ToArray();
-
     /// <summary>Adds or replaces an offer; <paramref name="held"/> places are taken by accepted matches.</summary>
     public void Upsert(Offer offer, int held)
     {
@@ -151,8 +166,7 @@ internal sealed partial class OfferIndex
         {
             if (!_slotOf.TryGetValue(offer.Id, out var slot))
             {
-                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _length++;
-                EnsureCapacity(_length);
+                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
                 _slotOf[offer.Id] = slot;
             }
             Write(slot, offer, held);
@@ -182,6 +196,7 @@ internal sealed partial class OfferIndex
             _freeSlots.Clear();
             _length = 0;
             _gate = [];
+            Array.Clear(_gateCount);
             _blockRadius = [];
             _blockCentre = [];
             _blockRemote = [];
@@ -204,7 +219,7 @@ internal sealed partial class OfferIndex
             }
             foreach (var (_, offer, held) in live)
             {
-                var slot = _length++;
+                var slot = NewSlot();
                 _slotOf[offer.Id] = slot;
                 Write(slot, offer, held);
             }
@@ -219,7 +234,7 @@ internal sealed partial class OfferIndex
         try
         {
             if (!_slotOf.Remove(offerId, out var slot)) return false;
-            _gate[slot] = DeadKind;
+            SetGate(slot, DeadKind);
             _blockRemote[slot >> BlockShift] &= ~(1UL << (slot & (BlockSize - 1)));
             _offers[slot] = null;
             _overflowBounds[slot] = null;
@@ -237,7 +252,7 @@ internal sealed partial class OfferIndex
         {
             if (!_slotOf.TryGetValue(offerId, out var slot)) return false;
             _held[slot] = held;
-            _gate[slot] = (byte)((_gate[slot] & ~FullBit) | (_capacity[slot] - held <= 0 ? FullBit : 0));
+            SetGate(slot, (byte)((_gate[slot] & ~FullBit) | (_capacity[slot] - held <= 0 ? FullBit : 0)));
             return true;
         }
         finally { _lock.ExitWriteLock(); }
@@ -299,7 +314,7 @@ internal sealed partial class OfferIndex
     /// <summary>
     /// The k best feasible offers for one newcomer — exactly those of <see cref="Rank"/>, in the same order — written to
     /// the spans (k = <paramref name="scores"/>' length; the others at least as long); returns how many. Exclusions are
-    /// not counted, so a block beyond the reach costs only its remote offers instead of a pass over its gates: the
+    /// not counted, so once the top k is full an offer whose distance alone keeps it out is not even checked: the
     /// candidates of an allocation, where nobody reads the counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -324,135 +339,291 @@ internal sealed partial class OfferIndex
     }
 
     /// <summary>
-    /// The scan, under the caller's read lock: every feasible offer is scored and offered to <paramref name="top"/>
-    /// (sorted best first at the end). With <paramref name="countAll"/>, every exclusion is counted into
-    /// <paramref name="excluded"/>; without, blocks beyond the reach are skipped but for their remote offers, and the
-    /// counts are partial.
+    /// The scan, under the caller's read lock: every feasible offer that could enter <paramref name="top"/> is scored and
+    /// offered to it (sorted best first at the end). With <paramref name="countAll"/>, every exclusion is counted into
+    /// <paramref name="excluded"/>; without, offers that cannot enter the top k are not checked and the counts are partial.
     /// </summary>
+    /// <remarks>
+    /// Three things keep the work near the newcomer. The gate's exclusions (kind, capacity, level) do not depend on where
+    /// an offer is, so they are counted for the whole index from <see cref="_gateCount"/>, and the offers that needed the
+    /// distance test are all excluded by distance but those found within reach. Blocks of 64 whose bounding sphere lies
+    /// beyond the reach are passed over but for their remote offers. The blocks within reach are taken nearest first, so
+    /// that the top k fills with good offers early; once it is full, a feasible offer whose score's bound
+    /// (<see cref="ScoreBound"/>, read from the one cache line the time checks read anyway) falls below its worst is
+    /// counted but not scored.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scan(NewcomerQuery q, ref TopK top, scoped Span<int> excluded, bool countAll)
     {
-        Span<double> criteria = stackalloc double[Criteria.Count];
-        var weights = q.Weights;
-        var gates = _gate;
-        var xyz = _xyz;
         var table = q.GateTable;
-        double qx = q.X, qy = q.Y, qz = q.Z;
-        var limit = q.LimitChordSquaredHigh;
-        var length = Math.Min(_length, Math.Min(gates.Length, xyz.Length / 3));
-        // The loop reads through refs: the bounds are checked once above (the table has 256 entries for a byte,
-        // the increments 16 for an outcome), not five times per offer.
-        if (table.Length != GateValues || q.FarGateTable.Length != GateValues) throw new InvalidOperationException("A gate table has 256 entries.");
-        ref var gate0 = ref MemoryMarshal.GetArrayDataReference(gates);
-        ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(xyz);
-        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
-        ref var farTable0 = ref MemoryMarshal.GetArrayDataReference(q.FarGateTable);
-        ref var increment0 = ref MemoryMarshal.GetArrayDataReference(PackedIncrement);
+        if (table.Length != GateValues) throw new InvalidOperationException("A gate table has 256 entries.");
+        var length = Math.Min(_length, Math.Min(_gate.Length, _xyz.Length / 3));
+        var blockCount = (length + BlockSize - 1) >> BlockShift;
+        var needsDistance = CountGateExclusions(table, excluded);
+
+        Span<double> criteria = stackalloc double[Criteria.Count];
         Span<int> survivors = stackalloc int[BlockSize];
-        ref var survivor0 = ref MemoryMarshal.GetReference(survivors);
-        var reach = Math.Sqrt(limit);
-        var blocks = _blockCentre;
-        var radii = _blockRadius;
-        var remotes = _blockRemote;
-        // Without counts to keep, a survivor that cannot beat the worst of a full top k needs no time checks: its score
-        // with availability at its maximum 1 says so first. Learned shapes could lift a criterion above its formula, and a
-        // negative weight would turn the bound around, so either turns it off.
-        var bounded = !countAll && q.Shapes is null && NonNegative(weights);
-        for (var start = 0; start < length; start += PackedChunk)
+        // The distance score's ceiling per band of chord², filled as the bands are met (NaN until then).
+        Span<double> ceilings = stackalloc double[DistanceBands];
+        ceilings.Fill(double.NaN);
+        // Learned shapes could lift a criterion above its formula, and a negative weight would turn the bound around:
+        // either turns the pruning off.
+        var bound = new Pruning(PruneByScore && q.Shapes is null && NonNegative(q.Weights), q, ceilings);
+
+        int[]? pooledBlocks = null;
+        double[]? pooledKeys = null;
+        var near = blockCount <= StackBlocks ? stackalloc int[blockCount] : (pooledBlocks = ArrayPool<int>.Shared.Rent(blockCount)).AsSpan(0, blockCount);
+        var keys = blockCount <= StackBlocks ? stackalloc double[blockCount] : (pooledKeys = ArrayPool<double>.Shared.Rent(blockCount)).AsSpan(0, blockCount);
+        try
         {
-            // The hot outcomes are counted in four 16-bit fields of one register: an increment in memory per offer
-            // would chain each iteration to the last through store forwarding.
-            ulong packed = 0;
-            var end = Math.Min(length, start + PackedChunk);
-            for (var blockStart = start; blockStart < end; blockStart += BlockSize)
+            double qx = q.X, qy = q.Y, qz = q.Z;
+            var limit = q.LimitChordSquaredHigh;
+            var reach = Math.Sqrt(limit);
+            var blocks = _blockCentre;
+            var radii = _blockRadius;
+            var remotes = _blockRemote;
+            ref var gate0 = ref MemoryMarshal.GetArrayDataReference(_gate);
+            ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+            var nearCount = 0;
+            for (var b = 0; b < blockCount; b++)
             {
-                var blockEnd = Math.Min(end, blockStart + BlockSize);
-                var b = blockStart >> BlockShift;
                 var cx = qx - blocks[3 * b];
                 var cy = qy - blocks[3 * b + 1];
                 var cz = qz - blocks[3 * b + 2];
-                // Two passes per block of 64: a tight loop without calls that counts outcomes and collects the
-                // survivors (appended without a branch), then the survivors' checks and scores.
-                // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it
-                // is within it and only the gate matters (remote offers still go on).
-                int found;
-                if (Math.Sqrt(cx * cx + cy * cy + cz * cz) <= reach + radii[b])
+                var centre = Math.Sqrt(cx * cx + cy * cy + cz * cz);
+                // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it is
+                // within it, and only its remote offers can survive.
+                if (centre <= reach + radii[b])
                 {
-                    found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref increment0, ref survivor0, blockStart, blockEnd, qx, qy, qz, limit, ref packed);
+                    near[nearCount] = b;
+                    keys[nearCount++] = centre - radii[b];
+                    continue;
                 }
-                else if (countAll)
+                var found = 0;
+                var blockEnd = Math.Min(length, (b + 1) << BlockShift);
+                for (var bits = remotes[b]; bits != 0; bits &= bits - 1)
                 {
-                    found = ScanFarBlock(ref gate0, ref farTable0, ref increment0, ref survivor0, blockStart, blockEnd, ref packed);
+                    var i = (b << BlockShift) + BitOperations.TrailingZeroCount(bits);
+                    if (i < blockEnd && Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i)) == Survivor) survivors[found++] = i;
                 }
-                else
-                {
-                    // Only the block's remote offers can survive: the far table still applies their gate.
-                    found = 0;
-                    for (var bits = remotes[b]; bits != 0; bits &= bits - 1)
-                    {
-                        var i = blockStart + BitOperations.TrailingZeroCount(bits);
-                        if (i < blockEnd && Unsafe.Add(ref farTable0, Unsafe.Add(ref gate0, i)) == Survivor) survivors[found++] = i;
-                    }
-                }
-                for (var j = 0; j < found; j++)
-                {
-                    var i = survivors[j];
-                    var reason = SurvivorReason(q, i, criteria, out var km, out _, out _, out _,
-                        bounded && top.Full ? top.WorstScore : double.NegativeInfinity);
-                    if (reason != ExclusionReason.None)
-                    {
-                        excluded[(int)reason]++;
-                        continue;
-                    }
-                    var score = 0.0;
-                    for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
-                    if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
-                }
+                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
             }
-            excluded[(int)ExclusionReason.Kind] += (int)(packed & PackedFieldMask);
-            excluded[(int)ExclusionReason.Capacity] += (int)((packed >> PackedFieldBits) & PackedFieldMask);
-            excluded[(int)ExclusionReason.DutchLevel] += (int)((packed >> (2 * PackedFieldBits)) & PackedFieldMask);
-            excluded[(int)ExclusionReason.Distance] += (int)(packed >> (3 * PackedFieldBits));
+            keys[..nearCount].Sort(near[..nearCount]);
+
+            ref var xyz0 = ref MemoryMarshal.GetArrayDataReference(_xyz);
+            ref var survivor0 = ref MemoryMarshal.GetReference(survivors);
+            var within = 0;
+            for (var n = 0; n < nearCount; n++)
+            {
+                var blockStart = near[n] << BlockShift;
+                // Two passes per block: a tight loop without calls that collects the survivors (appended without a
+                // branch), then the survivors' checks and scores.
+                var found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref survivor0, blockStart, Math.Min(length, blockStart + BlockSize),
+                    qx, qy, qz, limit, ref within);
+                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
+            }
+            excluded[(int)ExclusionReason.Distance] += needsDistance - within;
+        }
+        finally
+        {
+            if (pooledBlocks is not null) ArrayPool<int>.Shared.Return(pooledBlocks);
+            if (pooledKeys is not null) ArrayPool<double>.Shared.Return(pooledKeys);
         }
         top.SortBestFirst();
     }
 
+    /// <summary>
+    /// Adds the gate's exclusions of every slot (kind, capacity, level, by their count per gate value) to
+    /// <paramref name="excluded"/>, and returns how many slots the gate sends on to the distance test.
+    /// </summary>
+    private int CountGateExclusions(byte[] table, Span<int> excluded)
+    {
+        var needsDistance = 0;
+        var counts = _gateCount;
+        for (var g = 0; g < GateValues; g++)
+        {
+            var count = counts[g];
+            if (count == 0) continue;
+            var outcome = table[g];
+            if (outcome == NeedsDistance) needsDistance += count;
+            else if (outcome < NeedsDistance) excluded[outcome] += count;
+        }
+        return needsDistance;
+    }
+
+    /// <summary>
+    /// The survivors of one block's first pass: each is checked exactly (the counts need it) and each feasible one is
+    /// scored and offered to the top k — unless the top k is full and the score's bound (<see cref="ScoreBound"/>) says
+    /// it cannot enter: then it is counted but not scored, and without counts to keep not even checked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Survivors(NewcomerQuery q, ref TopK top, scoped ReadOnlySpan<int> survivors, scoped Span<int> excluded, scoped Span<double> criteria,
+        scoped Pruning bound, bool countAll)
+    {
+        var weights = q.Weights;
+        var cells = q.Cells; // copied once a block, not once a survivor
+        for (var j = 0; j < survivors.Length; j++)
+        {
+            var i = survivors[j];
+            var gate = _gate[i];
+            var p = 3 * i;
+            var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+            ref readonly var time = ref _time[i];
+            var pruning = bound.On && top.Full;
+            if (pruning && !countAll && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling) < top.WorstScore) continue;
+            var reason = HardReason(q, in cells, i, gate, chord2, in time, out var km, out var overlap, out var days);
+            if (reason != ExclusionReason.None)
+            {
+                excluded[(int)reason]++;
+                continue;
+            }
+            if (pruning)
+            {
+                var distance = bound.DistanceCeiling(gate, chord2);
+                var availability = Formulas.AvailabilityFit(overlap, days, time.Hours);
+                if (ScoreBound(q, gate, in time, distance, availability) < top.WorstScore) continue;
+                // The interests and the shared language exactly, from the first line of the Cold struct: a tighter bound
+                // before the distance's arcsine and exponential.
+                if (RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability) < top.WorstScore) continue;
+            }
+            Score(q, i, gate, chord2, ref km, overlap, days, criteria, out _, withInputs: false);
+            var score = 0.0;
+            for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
+            if (top.CouldEnter(score)) top.Add(score, i, criteria, km);
+        }
+    }
+
+    /// <summary>The score's pruning (<see cref="ScoreBound"/>); off only to test that it changes no result.</summary>
+    internal bool PruneByScore { get; set; } = true;
+
+    /// <summary>
+    /// The score's bounds the scan would use for a feasible pair, before the time checks, after them, and refined by the
+    /// exact interests and shared language; null when the
+    /// pair is excluded or the scan would not prune (learned shapes, a negative weight). For the tests of the bound.
+    /// </summary>
+    internal (double BeforeTime, double AfterTime, double Refined)? ScoreBounds(NewcomerQuery q, string offerId)
+    {
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        Span<double> ceilings = stackalloc double[DistanceBands];
+        ceilings.Fill(double.NaN);
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(offerId, out var i)) return null;
+            var bound = new Pruning(q.Shapes is null && NonNegative(q.Weights), q, ceilings);
+            if (!bound.On || Evaluate(q, i, criteria, out _, out var overlap, out var days, out _) != ExclusionReason.None) return null;
+            var gate = _gate[i];
+            var p = 3 * i;
+            var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+            ref readonly var time = ref _time[i];
+            var distance = bound.DistanceCeiling(gate, chord2);
+            var availability = Formulas.AvailabilityFit(overlap, days, time.Hours);
+            return (ScoreBound(q, gate, in time, distance, AvailabilityCeiling), ScoreBound(q, gate, in time, distance, availability),
+                RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability));
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    // Bands of chord² within the reach, each with the distance score's ceiling at its near edge.
+    private const int DistanceBands = 64;
+    // Margins against rounding, far above the few ulps of error in sqrt, asin and exp: a band's near edge is moved in by
+    // EdgeMargin (relative), and its ceiling raised by CeilingMargin.
+    private const double EdgeMargin = 1e-9;
+    private const double CeilingMargin = 1e-12;
+    // The largest availability score: 0.6 × 1 + 0.4 × 1 (AvailabilityFit), exactly 1 in doubles.
+    private const double AvailabilityCeiling = 1;
+
+    /// <summary>Whether a scan prunes by score, and the distance score's ceiling per band of chord² (filled as met).</summary>
+    private ref struct Pruning(bool on, NewcomerQuery q, Span<double> ceilings)
+    {
+        private readonly Span<double> _ceilings = ceilings;
+        private readonly double _bandsPerChord2 = q.LimitChordSquaredHigh > 0 ? DistanceBands / q.LimitChordSquaredHigh : 0;
+
+        public readonly bool On = on;
+
+        /// <summary>
+        /// A distance score at least the offer's: 1 for a remote offer, else the score at the near edge of the chord²'s band
+        /// (km grows with chord², and the score falls with km). Survivors within reach lie in the bands; any chord² beyond
+        /// falls in the last.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly double DistanceCeiling(byte gate, double chord2)
+        {
+            if ((gate & RemoteBit) != 0) return 1;
+            var band = (int)Math.Min(chord2 * _bandsPerChord2, DistanceBands - 1);
+            if (band <= 0) return 1;
+            var ceiling = _ceilings[band];
+            if (double.IsNaN(ceiling))
+            {
+                var edge = band / _bandsPerChord2 * (1 - EdgeMargin);
+                ceiling = _ceilings[band] = Formulas.DistanceFit(GeoPoint.ChordToKm(edge), false, q.DistanceOffsetKm, q.GaussSigmaSquared) + CeilingMargin;
+            }
+            return ceiling;
+        }
+    }
+
+    /// <summary>
+    /// A bound of a feasible offer's score that reads no more than its <see cref="TimeFacts"/>: language and goals exactly
+    /// (the maximum level and the setting are in the flags), availability as given (exact after the time checks, its
+    /// ceiling 1 before), the distance score's ceiling, interests 0 when the offer's interests share no domain with the
+    /// newcomer's (by their folds) and else 1 (0.5 when either lists none, as the formula), the bridging score 0 when
+    /// the folded languages share no bit and else that of a shared language. Summed in the scan's order with
+    /// non-negative weights: the sum is monotone in each criterion, rounding included, so with every term at least the
+    /// true one the bound is never below the true score.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ScoreBound(NewcomerQuery q, byte gate, in TimeFacts time, double distance, double availability)
+    {
+        var flags = time.Flags;
+        var interests = (flags & NoInterestsFlag) != 0 || q.InterestCount == 0 ? Formulas.NeutralInterest
+            : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0 : 1;
+        var bridging = ((flags >> LanguageFoldShift) & q.LanguageFold) == 0 ? 0 : q.BridgingIfShared;
+        return BoundSum(q, gate, flags, interests, distance, availability, bridging);
+    }
+
+    /// <summary><see cref="ScoreBound"/> with the interest and bridging scores exact (as <see cref="ScoreAllButTime"/> computes them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double RefinedScoreBound(NewcomerQuery q, byte gate, in TimeFacts time, in Cold cold, double distance, double availability)
+    {
+        var bridging = (q.Languages & cold.Languages).IsEmpty ? 0 : q.BridgingIfShared;
+        return BoundSum(q, gate, time.Flags, InterestScore(q, in cold, out _), distance, availability, bridging);
+    }
+
+    /// <summary>The weighted sum in the scan's order, with language and goals exactly from the gate and the flags.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double BoundSum(NewcomerQuery q, byte gate, int flags, double interests, double distance, double availability, double bridging)
+    {
+        var weights = q.Weights;
+        var kind = gate & KindBits;
+        var language = Formulas.LanguageFit(q.Level, gate >> LevelShift, (flags >> LevelMaxShift) & 0b111, (OfferKind)kind);
+        var goals = q.GoalTable[NewcomerQuery.GoalSlot(kind, (flags >> SettingShift) & 0b1111)];
+        var sum = 0.0;
+        sum += weights[(int)Criterion.Language] * language;
+        sum += weights[(int)Criterion.Interests] * interests;
+        sum += weights[(int)Criterion.Distance] * distance;
+        sum += weights[(int)Criterion.Availability] * availability;
+        sum += weights[(int)Criterion.BridgingLanguage] * bridging;
+        sum += weights[(int)Criterion.Goals] * goals;
+        return sum;
+    }
+
     private static bool NonNegative(double[] weights)
     {
-        foreach (var w in weights) if (!(w >= 0)) return false;
+        foreach (var w in weights) if (!(w >= 0) || double.IsInfinity(w)) return false;
         return true;
     }
 
     /// <summary>
-    /// First pass over a block beyond the reach: each offer's outcome from the far table alone, counted in the packed
-    /// fields; survivors (remote offers) appended without a branch. Returns how many survived.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int ScanFarBlock(ref byte gate0, ref byte farTable0, ref ulong increment0, ref int survivor0, int start, int end, ref ulong packed)
-    {
-        var counts = 0UL;
-        var found = 0;
-        for (var i = start; i < end; i++)
-        {
-            int outcome = Unsafe.Add(ref farTable0, Unsafe.Add(ref gate0, i));
-            counts += Unsafe.Add(ref increment0, outcome);
-            Unsafe.Add(ref survivor0, found) = i;
-            found += outcome == Survivor ? 1 : 0;
-        }
-        packed += counts;
-        return found;
-    }
-
-    /// <summary>
     /// First pass over a block within reach: the gate's outcome, and for those that need it the chord² test, chosen
-    /// with arithmetic instead of branches (the outcomes come in no predictable order).
+    /// with arithmetic instead of branches (the outcomes come in no predictable order). Appends the survivors (within
+    /// reach, or remote) and adds to <paramref name="within"/> those that needed the distance test and passed it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref ulong increment0, ref int survivor0,
-        int start, int end, double qx, double qy, double qz, double limit, ref ulong packed)
+    private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref int survivor0,
+        int start, int end, double qx, double qy, double qz, double limit, ref int within)
     {
-        var counts = 0UL;
         var found = 0;
+        var passed = 0;
         for (var i = start; i < end; i++)
         {
             int outcome = Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i));
@@ -460,15 +631,14 @@ internal sealed partial class OfferIndex
             var dx = qx - v;
             var dy = qy - Unsafe.Add(ref v, 1);
             var dz = qz - Unsafe.Add(ref v, 2);
-            var beyond = dx * dx + dy * dy + dz * dz > limit ? 1 : 0;
+            var inside = dx * dx + dy * dy + dz * dz > limit ? 0 : 1;
             var needs = outcome == NeedsDistance ? 1 : 0;
-            // NeedsDistance (8) becomes Distance (4) when beyond, Survivor (9) when not.
-            outcome += needs * (NeedsToSurvivor + SurvivorToDistance * beyond);
-            counts += Unsafe.Add(ref increment0, outcome);
+            var pass = needs & inside;
+            passed += pass;
             Unsafe.Add(ref survivor0, found) = i;
-            found += outcome == Survivor ? 1 : 0;
+            found += pass | (outcome == Survivor ? 1 : 0);
         }
-        packed += counts;
+        within += passed;
         return found;
     }
 
@@ -561,83 +731,85 @@ internal sealed partial class OfferIndex
         km = 0;
         overlap = 0;
         days = 0;
-        int outcome = q.GateTable[_gate[i]];
+        var gate = _gate[i];
+        int outcome = q.GateTable[gate];
         var p = 3 * i;
         var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
         if (outcome == NeedsDistance) outcome = chord2 > q.LimitChordSquaredHigh ? (int)ExclusionReason.Distance : Survivor;
-        return outcome == Survivor ? SurvivorReason(q, i, s, out km, out overlap, out days, out inputs) : (ExclusionReason)outcome;
+        if (outcome != Survivor) return (ExclusionReason)outcome;
+        var cells = q.Cells;
+        var reason = HardReason(q, in cells, i, gate, chord2, in _time[i], out km, out overlap, out days);
+        if (reason == ExclusionReason.None) Score(q, i, gate, chord2, ref km, overlap, days, s, out inputs);
+        return reason;
     }
 
     /// <summary>
-    /// The rest, for the few offers that pass the gate and the distance bound: the exact distance where chord² alone
-    /// cannot tell, then age, gender and time, the commonest time failure (no common hour) first from the hours column
-    /// without touching the offer's struct; then the criterion scores of an offer that passes.
-    /// With a <paramref name="floor"/> (the worst score a full top k keeps), the criteria but availability are scored
-    /// before the costlier time checks, and an offer whose score could not reach the floor even with availability at its
-    /// maximum 1 is answered <see cref="BelowFloor"/> without them: with non-negative weights, the weighted sum in the
-    /// scan's order is monotone in each criterion, rounding included, so the bound is never below the true score.
+    /// The hard constraints after the gate and the distance bound, in the order of their precedence: the exact distance
+    /// where chord² alone cannot tell, age and gender (read from the offer's <see cref="Cold"/> struct only when it states
+    /// them), then time: the available days, and the weekly overlap from the half-hour cells — exact when both lie on the
+    /// half-hour grid; otherwise the cells' upper bound settles the commonest failure and the interval merge the rest.
+    /// <paramref name="km"/> is −1 unless the exact distance was needed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ExclusionReason SurvivorReason(NewcomerQuery q, int i, Span<double> s, out double km, out int overlap, out long days, out PairInputs inputs,
-        double floor = double.NegativeInfinity)
+    private ExclusionReason HardReason(NewcomerQuery q, in HalfHours cells, int i, byte gate, double chord2, in TimeFacts time, out double km, out int overlap,
+        out long days)
     {
-        inputs = default;
         overlap = 0;
         days = 0;
         km = -1;
-        var gate = _gate[i];
-        var remote = (gate & RemoteBit) != 0;
-        var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[3 * i], _xyz[3 * i + 1], _xyz[3 * i + 2]);
-        if (!remote && chord2 >= q.LimitChordSquaredLow)
+        if ((gate & RemoteBit) == 0 && chord2 >= q.LimitChordSquaredLow)
         {
             km = GeoPoint.ChordToKm(chord2);
             if (km > q.MaxKm) return ExclusionReason.Distance;
         }
-        var p = 3 * i;
-        var h2 = _hours[p + 2];
-        var commonHours = (q.H0 & _hours[p]) | (q.H1 & _hours[p + 1]) | (q.H2 & h2);
-        if (commonHours == 0 && (h2 & RestrictedBit) == 0) return ExclusionReason.Time;
-
-        ref readonly var cold = ref _cold[i];
-        if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
-        if (cold.GenderMask != 0 && q.GenderBit != 0 && (cold.GenderMask & q.GenderBit) == 0) return ExclusionReason.Gender;
-        if (commonHours == 0) return ExclusionReason.Time;
-        var kind = gate & KindBits;
-        int exact;
-        bool shared;
-        var scored = floor > double.NegativeInfinity;
-        if (scored)
+        if ((time.Flags & RestrictedFlag) != 0)
         {
-            if (km < 0) km = GeoPoint.ChordToKm(chord2);
-            ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
-            s[(int)Criterion.Availability] = 1;
-            var weights = q.Weights;
-            var bound = 0.0;
-            for (var c = 0; c < s.Length; c++) bound += weights[c] * s[c];
-            if (bound < floor) return BelowFloor;
+            ref readonly var cold = ref _cold[i];
+            if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
+            if (cold.GenderMask != 0 && q.GenderBit != 0 && (cold.GenderMask & q.GenderBit) == 0) return ExclusionReason.Gender;
+        }
+        days = Formulas.AvailableDays(q.TodayDay, time.StartsOnDay, time.EndsOnDay, q.TrajectoryEndDayOrOpen, q.HorizonDays);
+        if (days <= 0) return ExclusionReason.Time;
+        var common = HalfHours.Common(in cells, in time.Cells);
+        if (common == 0)
+        {
+            // No common minute. Only an offer asking no hours could still pass, and then only with a common hour.
+            if (time.Hours > 0 || NoCommonHour(q, i)) return ExclusionReason.Time;
+        }
+        else if (q.OnGrid && (time.Flags & OnGridFlag) != 0)
+        {
+            overlap = HalfHours.CellMinutes * common;
         }
         else
         {
-            (exact, shared) = (0, false);
+            if (!Formulas.TimeSuffices(HalfHours.CellMinutes * common, days, time.Hours)) return ExclusionReason.Time;
+            ref readonly var cold = ref _cold[i];
+            overlap = WeeklySlots.OverlapMinutes(q.Bounds, cold.BoundsLength == OverflowBounds
+                ? _overflowBounds[i]
+                : ((ReadOnlySpan<int>)cold.Bounds)[..cold.BoundsLength]);
         }
-        days = Formulas.AvailableDays(q.TodayDay,
-            cold.StartsOnDay == int.MinValue ? null : cold.StartsOnDay,
-            cold.EndsOnDay == int.MaxValue ? null : cold.EndsOnDay,
-            q.TrajectoryEndDay, q.HorizonDays);
-        if (days <= 0) return ExclusionReason.Time;
-        overlap = WeeklySlots.OverlapMinutes(q.Bounds, cold.BoundsLength == OverflowBounds
-            ? _overflowBounds[i]
-            : ((ReadOnlySpan<int>)cold.Bounds)[..cold.BoundsLength]);
-        if (!Formulas.TimeSuffices(overlap, days, cold.Hours)) return ExclusionReason.Time;
+        return Formulas.TimeSuffices(overlap, days, time.Hours) ? ExclusionReason.None : ExclusionReason.Time;
+    }
 
+    private bool NoCommonHour(NewcomerQuery q, int i) =>
+        ((q.H0 & _hours[3 * i]) | (q.H1 & _hours[3 * i + 1]) | (q.H2 & _hours[3 * i + 2] & ~RestrictedBit)) == 0;
+
+    /// <summary>The criterion scores of a feasible offer (see <see cref="HardReason"/>); sets <paramref name="km"/> when it was not known yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Score(NewcomerQuery q, int i, byte gate, double chord2, ref double km, int overlap, long days, Span<double> s, out PairInputs inputs,
+        bool withInputs = true)
+    {
         if (km < 0) km = GeoPoint.ChordToKm(chord2);
-        if (!scored) ScoreAllButTime(q, gate, in cold, km, remote, s, out exact, out shared);
+        var remote = (gate & RemoteBit) != 0;
+        ref readonly var cold = ref _cold[i];
+        ScoreAllButTime(q, gate, in cold, km, remote, s, out var exact, out var shared);
         s[(int)Criterion.Availability] = Formulas.AvailabilityFit(overlap, days, cold.Hours);
-        inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind, exact,
+        inputs = default;
+        // The raw features: for the learned shapes, which replace the formulas of their criteria, and for the pair's facts.
+        if (!withInputs && q.Shapes is null) return;
+        inputs = new PairInputs(km, remote, q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)(gate & KindBits), exact,
             s[(int)Criterion.Interests], Shapes.TimeRatio(overlap, days, cold.Hours), shared, s[(int)Criterion.Goals]);
-        // Learned shapes replace the formulas of their criteria.
         q.Shapes?.Apply(s, inputs);
-        return ExclusionReason.None;
     }
 
     /// <summary>Every criterion score but availability, for an offer that passed the gate and the distance bound.</summary>
@@ -646,13 +818,19 @@ internal sealed partial class OfferIndex
     {
         var kind = gate & KindBits;
         s[(int)Criterion.Language] = Formulas.LanguageFit(q.Level, gate >> LevelShift, cold.LevelMax, (OfferKind)kind);
-        exact = (q.Interests & cold.Interests).Count;
-        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
-        s[(int)Criterion.Interests] = Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
+        s[(int)Criterion.Interests] = InterestScore(q, in cold, out exact);
         s[(int)Criterion.Distance] = Formulas.DistanceFit(km, remote, q.DistanceOffsetKm, q.GaussSigmaSquared);
         shared = !(q.Languages & cold.Languages).IsEmpty;
         s[(int)Criterion.BridgingLanguage] = shared ? q.BridgingIfShared : 0;
         s[(int)Criterion.Goals] = q.GoalTable[NewcomerQuery.GoalSlot(kind, cold.Setting)];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double InterestScore(NewcomerQuery q, in Cold cold, out int exact)
+    {
+        exact = (q.Interests & cold.Interests).Count;
+        var partial = (cold.Interests & ~q.Interests & q.InterestFamily).Count;
+        return Formulas.InterestFit(exact, partial, q.InterestCount, cold.InterestCount);
     }
 
     /// <summary>Interleaves 16-bit quantised latitude and longitude (a Morton code).</summary>
@@ -672,10 +850,10 @@ internal sealed partial class OfferIndex
         var interests = _taxonomy.MaskOf(offer.Interests);
         byte genderMask = 0;
         foreach (var g in offer.Genders) if (g != Gender.Unspecified) genderMask |= (byte)(1 << (int)g);
-        _gate[slot] = (byte)((int)offer.Kind
+        SetGate(slot, (byte)((int)offer.Kind
             | (offer.Remote ? RemoteBit : 0)
             | (offer.Capacity - held <= 0 ? FullBit : 0)
-            | (offer.DutchLevel.Min.Ordinal << LevelShift));
+            | (offer.DutchLevel.Min.Ordinal << LevelShift)));
         _xyz[3 * slot] = x;
         _xyz[3 * slot + 1] = y;
         _xyz[3 * slot + 2] = z;
@@ -690,7 +868,6 @@ internal sealed partial class OfferIndex
         var bounds = offer.Schedule.Bounds;
         var cold = new Cold
         {
-            H0 = h0, H1 = h1, H2 = h2,
             StartsOnDay = offer.StartsOn?.DayNumber ?? int.MinValue,
             EndsOnDay = offer.EndsOn?.DayNumber ?? int.MaxValue,
             Hours = offer.Hours,
@@ -715,7 +892,39 @@ internal sealed partial class OfferIndex
             _overflowBounds[slot] = bounds.ToArray();
         }
         _cold[slot] = cold;
+        var cells = offer.Schedule.HalfHourMask(out var onGrid);
+        _time[slot] = new TimeFacts
+        {
+            Cells = cells,
+            StartsOnDay = cold.StartsOnDay,
+            EndsOnDay = cold.EndsOnDay,
+            Hours = offer.Hours,
+            Flags = (onGrid ? OnGridFlag : 0)
+                | (offer.AgeRange is not null || genderMask != 0 ? RestrictedFlag : 0)
+                | (cold.InterestCount == 0 ? NoInterestsFlag : 0)
+                | (cold.LevelMax << LevelMaxShift)
+                | (cold.Setting << SettingShift)
+                | (cold.Languages.Fold(LanguageFoldBits) << LanguageFoldShift)
+                | (_taxonomy.DomainsOf(interests).Fold(DomainFoldBits) << DomainFoldShift),
+        };
         _offers[slot] = offer;
+    }
+
+    /// <summary>A fresh slot at the end, counted (as the zero gate it holds) until it is written.</summary>
+    private int NewSlot()
+    {
+        var slot = _length++;
+        EnsureCapacity(_length);
+        _gateCount[_gate[slot]]++;
+        return slot;
+    }
+
+    /// <summary>Sets a slot's gate and keeps the count per gate value.</summary>
+    private void SetGate(int slot, byte gate)
+    {
+        _gateCount[_gate[slot]]--;
+        _gateCount[gate]++;
+        _gate[slot] = gate;
     }
 
     /// <summary>Grows the slot's block sphere to hold the point (it never shrinks until <see cref="Compact"/>).</summary>
@@ -750,6 +959,7 @@ internal sealed partial class OfferIndex
         Array.Resize(ref _capacity, size);
         Array.Resize(ref _held, size);
         Array.Resize(ref _cold, size);
+        Array.Resize(ref _time, size);
         Array.Resize(ref _overflowBounds, size);
         Array.Resize(ref _offers, size);
     }

@@ -145,17 +145,18 @@ internal static class Formulas
     /// Days in which the hours can be done: from max(today, startsOn) to min(trajectory end, endsOn), both inclusive;
     /// when neither end is known, the profile's horizon from that start.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static long AvailableDays(int todayDay, int? startsOnDay, int? endsOnDay, int? trajectoryEndDay, int horizonDays)
+    public static long AvailableDays(int todayDay, int? startsOnDay, int? endsOnDay, int? trajectoryEndDay, int horizonDays) =>
+        AvailableDays(todayDay, startsOnDay ?? int.MinValue, endsOnDay ?? int.MaxValue, trajectoryEndDay ?? int.MaxValue, horizonDays);
+
+    /// <summary>
+    /// <see cref="AvailableDays(int, int?, int?, int?, int)"/> with the unknown ends as sentinels, for the scan: an open
+    /// start is <see cref="int.MinValue"/>, an open end <see cref="int.MaxValue"/> (no real day number comes near either).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long AvailableDays(int todayDay, int startsOnDay, int endsOnDay, int trajectoryEndDay, int horizonDays)
     {
-        var start = Math.Max(todayDay, startsOnDay ?? todayDay);
-        long end = (trajectoryEndDay, endsOnDay) switch
-        {
-            (null, null) => start + horizonDays - 1,
-            (int t, null) => t,
-            (null, int e) => e,
-            (int t, int e) => Math.Min(t, e),
-        };
+        var start = Math.Max(todayDay, startsOnDay);
+        long end = trajectoryEndDay == int.MaxValue && endsOnDay == int.MaxValue ? start + horizonDays - 1 : Math.Min(trajectoryEndDay, endsOnDay);
         return end - start + 1;
     }
 }

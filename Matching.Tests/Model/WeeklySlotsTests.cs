@@ -51,6 +51,35 @@ public class WeeklySlotsTests
         if (ok) m.Should().Be(minute);
     }
 
+    [TestCase(true, TestName = "HalfHourMask_OnTheGrid_CommonCellsTimesThirtyAreTheOverlap")]
+    [TestCase(false, TestName = "HalfHourMask_OffTheGrid_CommonCellsTimesThirtyBoundTheOverlap")]
+    public void HalfHourMask_CommonCells(bool onGrid)
+    {
+        var rng = new Random(onGrid ? 5 : 6);
+        WeeklySlots Random()
+        {
+            var step = onGrid ? 30 : 5;
+            return WeeklySlots.Create(Enumerable.Range(0, rng.Next(1, 6)).Select(_ =>
+            {
+                var from = step * rng.Next(0, 1440 / step);
+                return new TimeSlot((DayOfWeek)rng.Next(0, 7), from, Math.Min(1440, from + step * rng.Next(1, 12)));
+            }));
+        }
+        var strictlyAbove = 0;
+        for (var round = 0; round < 2000; round++)
+        {
+            var (a, b) = (Random(), Random());
+            var (ca, cb) = (a.HalfHourMask(out var aOnGrid), b.HalfHourMask(out var bOnGrid));
+            var overlap = WeeklySlots.OverlapMinutes(a.Bounds, b.Bounds);
+            var cells = HalfHours.CellMinutes * HalfHours.Common(ca, cb);
+            if (aOnGrid && bOnGrid) cells.Should().Be(overlap);
+            else cells.Should().BeGreaterThanOrEqualTo(overlap);
+            if (cells > overlap) strictlyAbove++;
+            if (onGrid) (aOnGrid && bOnGrid).Should().BeTrue();
+        }
+        if (!onGrid) strictlyAbove.Should().BeGreaterThan(100, "patterns off the grid must be met, or the bound is not exercised");
+    }
+
     [Test]
     public void HourMask_MarksTouchedHours()
     {

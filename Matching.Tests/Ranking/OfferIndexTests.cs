@@ -1,3 +1,4 @@
+using Matching.Data;
 using Matching.Model;
 using Matching.Ranking;
 using Matching.Scoring;
@@ -115,6 +116,142 @@ public class OfferIndexTests
             }
         }
         remoteSeen.Should().BeGreaterThan(0, "the comparison must cover remote offers in blocks beyond the reach");
+    }
+
+    private static readonly WeightProfile LanguageFirst = WeightProfile.Create(new WeightProfileDocument
+    {
+        Name = "language-first",
+        Weights = new() { ["language"] = 3, ["interests"] = 0.5, ["distance"] = 1, ["availability"] = 2, ["bridgingLanguage"] = 1, ["goals"] = 0.2 },
+        LevelTolerance = 1,
+        Distance = new DistanceDecayDocument { OffsetKm = 2, ScaleKm = 6, Decay = 0.3 },
+    }, out _)!;
+
+    private static readonly WeightProfile NoDistance = WeightProfile.Create(new WeightProfileDocument
+    {
+        Name = "no-distance",
+        Weights = new() { ["language"] = 1, ["interests"] = 1, ["distance"] = 0, ["availability"] = 1, ["bridgingLanguage"] = 1, ["goals"] = 1 },
+    }, out _)!;
+
+    private static readonly WeightProfile DistanceOnly = WeightProfile.Create(new WeightProfileDocument
+    {
+        Name = "distance-only",
+        Weights = new() { ["distance"] = 1 },
+        Distance = new DistanceDecayDocument { OffsetKm = 0, ScaleKm = 3, Decay = 0.5 },
+    }, out _)!;
+
+    private static IEnumerable<TestCaseData> PruningCases()
+    {
+        yield return new TestCaseData(WeightProfile.Default, 10, 31).SetName("Rank_ScorePruning_DefaultProfile_ChangesNoRankingFactOrCount");
+        yield return new TestCaseData(WeightProfile.Default, 1, 32).SetName("Rank_ScorePruning_TopOne_ChangesNoRankingFactOrCount");
+        yield return new TestCaseData(LanguageFirst, 10, 33).SetName("Rank_ScorePruning_LanguageFirstTolerant_ChangesNoRankingFactOrCount");
+        yield return new TestCaseData(NoDistance, 25, 34).SetName("Rank_ScorePruning_NoDistanceWeight_ChangesNoRankingFactOrCount");
+        yield return new TestCaseData(DistanceOnly, 10, 35).SetName("Rank_ScorePruning_DistanceOnly_ChangesNoRankingFactOrCount");
+        yield return new TestCaseData(WeightProfile.Default, 100, 36).SetName("Rank_ScorePruning_TopHundred_ChangesNoRankingFactOrCount");
+    }
+
+    /// <summary>
+    /// Generated offers and newcomers with what the scan's fast paths must not get wrong: schedules off the half-hour
+    /// grid beside those on it, age and gender limits, few hours, full offers, and churn after the bulk load.
+    /// </summary>
+    private static (MatchingEngine Engine, List<Newcomer> Newcomers) VariedWorld(int seed, int offers, int newcomers)
+    {
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = seed, Offers = offers, Newcomers = newcomers, Today = Today }).Generate();
+        var rng = new Random(seed);
+        WeeklySlots Shift(WeeklySlots slots, int minutes) =>
+            WeeklySlots.Create(slots.Slots.Select(t => new TimeSlot(t.Day, Math.Min(t.FromMinute + minutes, 1400), Math.Min(t.ToMinute + minutes, 1440))));
+        var varied = data.Offers.Select(o => o with
+        {
+            Schedule = rng.NextDouble() < 0.3 ? Shift(o.Schedule, rng.Next(1, 45)) : o.Schedule,
+            AgeRange = rng.NextDouble() < 0.1 ? new AgeRange(18 + rng.Next(0, 20), 30 + rng.Next(0, 40)) : o.AgeRange,
+            Genders = rng.NextDouble() < 0.05 ? [Gender.Male] : o.Genders,
+            Hours = rng.NextDouble() < 0.1 ? rng.Next(1, 12) : o.Hours,
+        }).ToList();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(varied.Select(o => (o, rng.NextDouble() < 0.1 ? o.Capacity : 0)));
+        foreach (var o in varied.Where((_, i) => i % 17 == 0)) engine.Remove(o.Id);
+        foreach (var o in varied.Where((_, i) => i % 13 == 4)) engine.Upsert(o with { Id = o.Id + "-moved", Location = data.Offers[rng.Next(data.Offers.Count)].Location });
+        var people = data.Newcomers.Select(n => rng.NextDouble() < 0.3 ? n with { Availability = Shift(n.Availability, 15) } : n).ToList();
+        return (engine, people);
+    }
+
+    [TestCaseSource(nameof(PruningCases))]
+    public void Rank_ScorePruning_ChangesNoRankingFactOrCount(WeightProfile profile, int k, int seed)
+    {
+        var (engine, newcomers) = VariedWorld(seed, 4000, 60);
+        var prunedWinners = new WinnerFacts[k];
+        var fullWinners = new WinnerFacts[k];
+        var scores = new double[k];
+        var slots = new int[k];
+        var offers = new Offer[k];
+        var held = new int[k];
+        var rng = new Random(seed);
+        foreach (var n in newcomers)
+        {
+            var kinds = rng.NextDouble() < 0.2 ? new[] { (OfferKind)rng.Next(0, 5) } : null;
+            var query = engine.Compile(n, profile, kinds);
+            var prunedExcluded = new int[OfferIndex.OutcomeSlots];
+            var fullExcluded = new int[OfferIndex.OutcomeSlots];
+            engine.Index.PruneByScore = true;
+            var pruned = engine.Index.Rank(query, k, prunedExcluded, prunedWinners);
+            var feasible = engine.Index.TopFeasible(query, scores, slots, offers, held);
+            engine.Index.PruneByScore = false;
+            var full = engine.Index.Rank(query, k, fullExcluded, fullWinners);
+
+            pruned.Should().Equal(full, n.Id);
+            prunedExcluded.Should().Equal(fullExcluded, n.Id);
+            for (var r = 0; r < full.Count; r++)
+            {
+                ((ReadOnlySpan<double>)prunedWinners[r].Criteria).ToArray().Should().Equal(((ReadOnlySpan<double>)fullWinners[r].Criteria).ToArray(), n.Id);
+                prunedWinners[r].Km.Should().Be(fullWinners[r].Km, n.Id);
+            }
+            Enumerable.Range(0, feasible).Select(r => (scores[r], offers[r], held[r])).Should().Equal(full, n.Id);
+        }
+    }
+
+    [TestCase(41)]
+    [TestCase(42)]
+    public void ScoreBounds_EveryFeasiblePair_NeverBelowTheScore(int seed)
+    {
+        var (engine, newcomers) = VariedWorld(seed, 1500, 40);
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var feasible = 0;
+        var belowTenth = 0;
+        var refinedBelowTenth = 0;
+        foreach (var profile in new[] { WeightProfile.Default, LanguageFirst, NoDistance, DistanceOnly })
+        {
+            foreach (var n in newcomers)
+            {
+                var query = engine.Compile(n, profile, null);
+                var ranked = engine.Index.Rank(query, 10, new int[OfferIndex.OutcomeSlots]);
+                foreach (var (offer, _) in engine.Offers())
+                {
+                    var facts = engine.Index.EvaluatePair(query, offer.Id, criteria)!;
+                    if (facts.Reason != ExclusionReason.None) continue;
+                    // The score as the scan sums it.
+                    var score = 0.0;
+                    for (var c = 0; c < criteria.Length; c++) score += query.Weights[c] * criteria[c];
+                    var bounds = engine.Index.ScoreBounds(query, offer.Id)!.Value;
+                    bounds.Refined.Should().BeGreaterThanOrEqualTo(score, $"{n.Id} × {offer.Id}, {profile.Name}");
+                    bounds.AfterTime.Should().BeGreaterThanOrEqualTo(bounds.Refined, $"{n.Id} × {offer.Id}, {profile.Name}");
+                    bounds.BeforeTime.Should().BeGreaterThanOrEqualTo(bounds.AfterTime, $"{n.Id} × {offer.Id}, {profile.Name}");
+                    feasible++;
+                    if (ranked.Count == 10 && bounds.AfterTime < ranked[^1].Score) belowTenth++;
+                    if (ranked.Count == 10 && bounds.AfterTime >= ranked[^1].Score && bounds.Refined < ranked[^1].Score) refinedBelowTenth++;
+                }
+            }
+        }
+        feasible.Should().BeGreaterThan(5_000);
+        belowTenth.Should().BeGreaterThan(feasible / 4, "the bound must be tight enough to prune, or the test proves nothing");
+        refinedBelowTenth.Should().BeGreaterThan(feasible / 50, "the refined bound must prune what the first one let through");
+    }
+
+    [Test]
+    public void ScoreBounds_LearnedShapes_NoPruning()
+    {
+        var engine = new MatchingEngine(Clock());
+        engine.Upsert(Offer());
+        engine.Index.ScoreBounds(engine.Compile(Newcomer(), ReferenceAgreementTests.Shaped, null), Offer().Id).Should().BeNull();
+        engine.Index.ScoreBounds(engine.Compile(Newcomer(), WeightProfile.Default, null), Offer().Id).Should().NotBeNull();
     }
 
     [Test]

@@ -90,9 +90,19 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         var areaOfSlot = new int[offers.SlotCount];
         for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
         var flow = new GapFlow(offers, waiting, profile, engine.Today);
-        var feasible = flow.FeasibleKinds(kindMask);
+        // The existence query and the kinds' allocations side by side (each reads the flow's columns and keeps its own
+        // state): the allocations started first, so that the longest (the introduction trajectory's at scale) is not
+        // left to the end, and the existence query's chunks fill the cores around them.
         var placed = new int[kinds.Length][];
-        Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));
+        byte[] feasible = [];
+        var work = new Action[kinds.Length + 1];
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            var index = k;
+            work[k] = () => placed[index] = flow.MaximumAllocation(kinds[index]);
+        }
+        work[^1] = () => feasible = flow.FeasibleKinds(kindMask);
+        Parallel.Invoke(work);
 
         const int fields = 8;
         var rows = new List<GapRow>();

@@ -14,6 +14,7 @@ internal sealed partial class GapFlow
     /// A maximum allocation of the free places of one kind's offers: per newcomer, the slot of the offer it is placed
     /// with, or −1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] MaximumAllocation(OfferKind kind)
     {
         var slots = new List<int>();
@@ -57,6 +58,7 @@ internal sealed partial class GapFlow
         private readonly List<int> _queue = [];
         private int _stamp;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public KindFlow(GapFlow flow, int[] slots, int[] free)
         {
             _flow = flow;
@@ -93,6 +95,7 @@ internal sealed partial class GapFlow
         /// <summary>Per newcomer, the offer (index into the slots) it is placed with, or −1.</summary>
         public int[] Mate { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Solve()
         {
             // Greedy start: each offer fills its free places with the nearest unplaced feasible newcomers.

@@ -75,6 +75,9 @@ internal sealed partial class GapFlow
     /// <param name="newcomers">The waiting newcomers.</param>
     /// <param name="profile">The profile (its level tolerance and horizon are hard constraints).</param>
     /// <param name="today">The day the constraints are evaluated on.</param>
+    // Fully optimised on the first call (as are the report's other loops over every newcomer or offer): the host's first
+    // report would otherwise run them as unoptimised code, replaced only mid-loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GapFlow(OfferIndex frozen, IReadOnlyList<Newcomer> newcomers, WeightProfile profile, DateOnly today)
     {
         _offers = frozen;
@@ -124,7 +127,7 @@ internal sealed partial class GapFlow
         _cellBox = ChordBoxes.Create(cells.Count);
         // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
         const int chunk = 4096;
-        Parallel.For(0, (n + chunk - 1) / chunk, b =>
+        Parallel.For(0, (n + chunk - 1) / chunk, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
             {
@@ -201,6 +204,7 @@ internal sealed partial class GapFlow
     /// Per newcomer, a bit per kind of <paramref name="kindMask"/> with at least one feasible offer (capacity ignored):
     /// exactly whether the newcomer's ranking for that kind would list any offer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[] FeasibleKinds(int kindMask)
     {
         const int kinds = EnumCounts.OfferKinds;
@@ -261,7 +265,7 @@ internal sealed partial class GapFlow
         var nearOf = new int[CellCount][];
         var floorOf = new int[CellCount * kinds];
         var hoursOf = new ulong[3 * CellCount * kinds];
-        Parallel.For(0, CellCount, c =>
+        Parallel.For(0, CellCount, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             var near = new List<(double Gap, int Cell)>();
             for (var oc = 0; oc < cells.Count; oc++)
@@ -401,6 +405,7 @@ internal sealed partial class GapFlow
         offer.Remote || ChordBoxes.GapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= ChordBoxes.Limit(_cellBox, c);
 
     /// <summary>The cells within the farthest reach of a cell in grid steps, nearest first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CellsAround((int Lat, int Lon) key)
     {
         var around = new List<(int Steps, int Cell)>();
@@ -418,6 +423,7 @@ internal sealed partial class GapFlow
     }
 
     /// <summary>The newcomer cells some newcomer of which may reach the offer, nearest first (every cell for a remote offer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CellsWithinReach(in OfferScanFacts offer)
     {
         var near = new List<(double Gap, int Cell)>();

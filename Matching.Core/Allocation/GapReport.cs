@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Matching.Geo;
 using Matching.Model;
@@ -78,6 +79,7 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
     private readonly BelgianGeography _geography = BelgianGeography.Default;
 
     /// <summary>Builds the report for the waiting newcomers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // its loops run over every waiting newcomer, on the host's first report too
     public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile)
     {
         OfferKind[] kinds = kind is { } only ? [only] : Enum.GetValues<OfferKind>();
@@ -165,6 +167,7 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
 
         public (string Area, string? Nis, string Province) this[int number] => _areas[number];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Of(Location location)
         {
             // The name that decides the area when it resolves (see Area): the NIS code, or the place.

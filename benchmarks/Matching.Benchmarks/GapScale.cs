@@ -30,15 +30,20 @@ internal static class GapScale
         var newcomers = new NewcomersService(store);
         var offers = new OffersService(store);
         var profiles = new WeightProfilesService(store);
+        var started = Stopwatch.StartNew();
         new ServiceStartup(store, new ChangeFeed(store, offers, profiles, newcomers), profiles, newcomers, offers).Start();
+        Print("start_s", started.Elapsed.TotalSeconds);
         var allocations = new AllocationsService(store, newcomers, offers);
         var profile = WeightProfile.Default;
         var clock = new Stopwatch();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
         clock.Restart();
         allocations.GapReport(GapGrouping.Municipality, null, profile);
         Print("gap_report_first_s", clock.Elapsed.TotalSeconds);
         Print("gap_report_first_cpu_s", (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        Print("gap_report_first_gen2_collections", GC.CollectionCount(2) - gen2);
+        Print("gap_report_first_gc_pause_ms", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
 
         var engine = store.Engine;
         for (var r = 0; r < Math.Max(1, repeats); r++)
@@ -82,8 +87,11 @@ internal static class GapScale
             {
                 cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 clock.Restart();
+                (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
                 var report = allocations.GapReport(grouping, null, profile);
                 Print($"gap_report_{WireNames.Of(grouping)}_s", clock.Elapsed.TotalSeconds);
+                Print($"gap_report_{WireNames.Of(grouping)}_gen2_collections", GC.CollectionCount(2) - gen2);
+                Print($"gap_report_{WireNames.Of(grouping)}_gc_pause_ms", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
                 Print($"gap_report_{WireNames.Of(grouping)}_cpu_s", (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
                 if (r == 0) Print($"gap_report_{WireNames.Of(grouping)}_rows", report.Rows.Count);
             }

@@ -88,10 +88,17 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         var offers = engine.Index.Freeze();
         var areas = new AreaNumbers(this, grouping);
         var areaOfNewcomer = new int[waiting.Count];
-        for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
         var areaOfSlot = new int[offers.SlotCount];
-        for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
-        var flow = new GapFlow(offers, waiting, profile, engine.Today);
+        GapFlow flow = null!;
+        // The areas (one pass in order: numbered by first appearance) beside the flow's columns, whose cells and sort
+        // leave the other core idle.
+        Parallel.Invoke(
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
+            {
+                for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
+                for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
+            },
+            () => flow = new GapFlow(offers, waiting, profile, engine.Today));
         // The existence query and the kinds' allocations side by side (each reads the flow's columns and keeps its own
         // state): the allocations started first, so that the longest (the introduction trajectory's at scale) is not
         // left to the end, and the existence query's chunks fill the cores around them.

@@ -21,10 +21,11 @@ public sealed class ServiceStartup(MatchingStore store, ChangeFeed feed, WeightP
         offers.LoadIndex();
         var loaded = newcomers.LoadIndex();
         store.IndexLoaded = true;
-        // A large load leaves hundreds of MB behind (at 500,000 newcomers every document read and parsed): collected now,
-        // before serving, rather than by a background collection that the first large allocation (a gap report) sets off
-        // and runs beside it (0.35 s of the first report's CPU at 500,000 newcomers, see benchmarks/README.md).
-        if (loaded >= CollectAfterLoading) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // A large load leaves hundreds of MB behind (at 500,000 newcomers every document read and parsed): a background
+        // collection started now, which does not hold up ready, rather than one that the first large allocation (a gap
+        // report) sets off and that runs beside it (0.35 s of the first report's CPU at 500,000 newcomers, see
+        // benchmarks/README.md). A blocking one took 0.5-0.8 s of the start.
+        if (loaded >= CollectAfterLoading) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
     }
 
     /// <summary>Stored newcomers from which a start collects the garbage of its load before serving.</summary>

@@ -67,12 +67,13 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 /// </summary>
 /// <remarks>
 /// Computed by <see cref="GapFlow"/> over every feasible pair without listing them (500,000 newcomers and 100,000 offers
-/// in 3.4 s over HTTP on the 2-core VM, see benchmarks/README.md): "has a feasible offer" is an existence query that stops
-/// at the first one, and the allocation is a maximum b-matching by augmenting paths from the offers' side. The number
-/// placed per kind is exactly the min-cost flow's over all feasible pairs; scores do not choose among the maximum
-/// allocations, so when newcomers of two areas compete for the same places, which area keeps the unplaced ones is that
-/// of one maximum allocation, not of the best-scoring one (the min-cost-flow builder the tests keep as the reference
-/// agrees on every count where no two areas share an offer within reach).
+/// in 2.4 s over HTTP as the host's first report, 1.3-1.7 s in process, on the shared 2-core VM: see
+/// benchmarks/README.md): "has a feasible offer" is an existence query that stops at the first one, and the allocation
+/// is a maximum b-matching by augmenting paths from the offers' side. The number placed per kind is exactly the min-cost
+/// flow's over all feasible pairs; scores do not choose among the maximum allocations, so when newcomers of two areas
+/// compete for the same places, which area keeps the unplaced ones is that of one maximum allocation, not of the
+/// best-scoring one (the min-cost-flow builder the tests keep as the reference agrees on every count where no two areas
+/// share an offer within reach).
 /// </remarks>
 internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {

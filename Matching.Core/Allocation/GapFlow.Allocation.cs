@@ -14,6 +14,7 @@ internal sealed partial class GapFlow
     /// A maximum allocation of the free places of one kind's offers: per newcomer, the slot of the offer it is placed
     /// with, or −1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] MaximumAllocation(OfferKind kind)
     {
         var slots = new List<int>();
@@ -42,6 +43,7 @@ internal sealed partial class GapFlow
         private readonly int[] _load;
         private readonly OfferScanFacts[] _facts;
         private readonly OfferTime[] _time;
+        private readonly uint[] _timeBuckets;
         private readonly int[]?[] _cellsOf; // per offer, the newcomer cells around it, nearest first (when first walked)
         private readonly Dictionary<(int, int), int[]> _cellsAround = []; // by the offer's cell
         private int[]? _everyCell;
@@ -56,6 +58,7 @@ internal sealed partial class GapFlow
         private readonly List<int> _queue = [];
         private int _stamp;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public KindFlow(GapFlow flow, int[] slots, int[] free)
         {
             _flow = flow;
@@ -65,9 +68,11 @@ internal sealed partial class GapFlow
             _load = new int[m];
             _facts = new OfferScanFacts[m];
             _time = new OfferTime[m];
+            _timeBuckets = new uint[m];
             for (var j = 0; j < m; j++)
             {
                 _facts[j] = flow._offers.ScanFactsAt(slots[j]);
+                _timeBuckets[j] = TimeBuckets(_facts[j].H0, _facts[j].H1, _facts[j].H2);
                 var (hours, startsOn, endsOn) = flow._offers.TimeAt(slots[j]);
                 _time[j] = new OfferTime(hours, startsOn, endsOn);
             }
@@ -90,6 +95,7 @@ internal sealed partial class GapFlow
         /// <summary>Per newcomer, the offer (index into the slots) it is placed with, or −1.</summary>
         public int[] Mate { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Solve()
         {
             // Greedy start: each offer fills its free places with the nearest unplaced feasible newcomers.
@@ -138,6 +144,7 @@ internal sealed partial class GapFlow
             var flow = _flow;
             ref readonly var facts = ref _facts[j];
             var slot = _slots[j];
+            var buckets = _timeBuckets[j];
             while (_cursorCell[j] < cells.Length)
             {
                 var c = cells[_cursorCell[j]];
@@ -150,6 +157,12 @@ internal sealed partial class GapFlow
                 var p = Find(_cursorPosition[j] < 0 ? flow._cellStart[c] : _cursorPosition[j]);
                 while (p < end && flow._level[p] >= facts.MinLevel)
                 {
+                    var skip = flow.WithoutCommonHour(p, buckets);
+                    if (skip > 0)
+                    {
+                        p = Find(Math.Min(p + skip, end));
+                        continue;
+                    }
                     if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
                     {
                         _cursorPosition[j] = p + 1;

@@ -65,12 +65,19 @@ internal sealed partial class GapFlow
     // an offer's walk simply tests every cell's box.
     private readonly int _reachLat;
     private readonly int _reachLon;
+    // Per position and time bucket (see TimeBuckets), how many positions on the next one with an hour in that bucket is
+    // (0: this one; capped at 255, "at least that many"): an offer's walk jumps over the newcomers without a common hour,
+    // which at scale are most of those it meets.
+    private readonly byte[] _skip;
 
     /// <summary>Prepares the newcomer side: cells, and the columns in cell order.</summary>
     /// <param name="frozen">The offers (a frozen copy).</param>
     /// <param name="newcomers">The waiting newcomers.</param>
     /// <param name="profile">The profile (its level tolerance and horizon are hard constraints).</param>
     /// <param name="today">The day the constraints are evaluated on.</param>
+    // Fully optimised on the first call (as are the report's other loops over every newcomer or offer): the host's first
+    // report would otherwise run them as unoptimised code, replaced only mid-loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GapFlow(OfferIndex frozen, IReadOnlyList<Newcomer> newcomers, WeightProfile profile, DateOnly today)
     {
         _offers = frozen;
@@ -120,7 +127,7 @@ internal sealed partial class GapFlow
         _cellBox = ChordBoxes.Create(cells.Count);
         // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
         const int chunk = 4096;
-        Parallel.For(0, (n + chunk - 1) / chunk, b =>
+        Parallel.For(0, (n + chunk - 1) / chunk, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
             {
@@ -145,6 +152,50 @@ internal sealed partial class GapFlow
                 ChordBoxes.IncludeLimit(_cellBox, c, _high[p]);
             }
         }
+        _skip = new byte[TimeBucketCount * n];
+        for (var p = n - 1; p >= 0; p--)
+        {
+            var buckets = TimeBuckets(_hours[3 * p], _hours[3 * p + 1], _hours[3 * p + 2]);
+            for (var b = 0; b < TimeBucketCount; b++)
+            {
+                _skip[TimeBucketCount * p + b] = (buckets & (1u << b)) != 0 ? (byte)0
+                    : p + 1 < n ? (byte)Math.Min(byte.MaxValue, _skip[TimeBucketCount * (p + 1) + b] + 1) : byte.MaxValue;
+            }
+        }
+    }
+
+    // The week in 21 buckets, the morning (before 12:00), afternoon (before 18:00) and evening of each day: two hour masks
+    // without a common bucket have no common hour.
+    private const int TimeBucketCount = 21;
+
+    /// <summary>The time buckets an hour mask touches.</summary>
+    internal static uint TimeBuckets(ulong h0, ulong h1, ulong h2)
+    {
+        var buckets = 0u;
+        ReadOnlySpan<ulong> words = [h0, h1, h2];
+        for (var w = 0; w < words.Length; w++)
+        {
+            for (var bits = words[w]; bits != 0; bits &= bits - 1)
+            {
+                var hour = 64 * w + BitOperations.TrailingZeroCount(bits);
+                var (day, hourOfDay) = Math.DivRem(hour, 24);
+                if (day < 7) buckets |= 1u << (3 * day + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2));
+            }
+        }
+        return buckets;
+    }
+
+    /// <summary>
+    /// How many positions from p on are surely without an hour in common with an offer touching <paramref name="buckets"/>
+    /// (0 when p may have one; 255 means at least that many).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int WithoutCommonHour(int p, uint buckets)
+    {
+        int skip = byte.MaxValue;
+        var row = TimeBucketCount * p;
+        for (; buckets != 0; buckets &= buckets - 1) skip = Math.Min(skip, _skip[row + BitOperations.TrailingZeroCount(buckets)]);
+        return skip;
     }
 
     private int CellCount => _cellStart.Length - 1;
@@ -153,6 +204,7 @@ internal sealed partial class GapFlow
     /// Per newcomer, a bit per kind of <paramref name="kindMask"/> with at least one feasible offer (capacity ignored):
     /// exactly whether the newcomer's ranking for that kind would list any offer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[] FeasibleKinds(int kindMask)
     {
         const int kinds = EnumCounts.OfferKinds;
@@ -213,7 +265,7 @@ internal sealed partial class GapFlow
         var nearOf = new int[CellCount][];
         var floorOf = new int[CellCount * kinds];
         var hoursOf = new ulong[3 * CellCount * kinds];
-        Parallel.For(0, CellCount, c =>
+        Parallel.For(0, CellCount, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             var near = new List<(double Gap, int Cell)>();
             for (var oc = 0; oc < cells.Count; oc++)
@@ -323,12 +375,16 @@ internal sealed partial class GapFlow
     private bool MayReach(int p, in OfferScanFacts offer, in OfferTime time)
     {
         if (_level[p] < offer.MinLevel) return false;
+        // No common hour first: most pairs a walk meets fail on it (at scale four in five of the introduction
+        // trajectories'), and it needs neither the distance nor the days.
+        ulong common0 = _hours[3 * p] & offer.H0, common1 = _hours[3 * p + 1] & offer.H1, common2 = _hours[3 * p + 2] & offer.H2;
+        if ((common0 | common1 | common2) == 0) return false;
         if (!offer.Remote)
         {
             var chord2 = GeoPoint.ChordSquared(_xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], offer.X, offer.Y, offer.Z);
             if (chord2 > _high[p]) return false;
         }
-        return TimeMaySuffice(_hours[3 * p] & offer.H0, _hours[3 * p + 1] & offer.H1, _hours[3 * p + 2] & offer.H2, Days(p, time), time.Hours);
+        return TimeMaySuffice(common0, common1, common2, Days(p, time), time.Hours);
     }
 
     /// <summary>The days in which newcomer p can do the offer's hours: exactly as the pair test counts them.</summary>
@@ -349,6 +405,7 @@ internal sealed partial class GapFlow
         offer.Remote || ChordBoxes.GapSquared(_cellBox, c, offer.X, offer.Y, offer.Z) <= ChordBoxes.Limit(_cellBox, c);
 
     /// <summary>The cells within the farthest reach of a cell in grid steps, nearest first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CellsAround((int Lat, int Lon) key)
     {
         var around = new List<(int Steps, int Cell)>();
@@ -366,6 +423,7 @@ internal sealed partial class GapFlow
     }
 
     /// <summary>The newcomer cells some newcomer of which may reach the offer, nearest first (every cell for a remote offer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CellsWithinReach(in OfferScanFacts offer)
     {
         var near = new List<(double Gap, int Cell)>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Matching.Geo;
 using Matching.Model;
@@ -66,18 +67,20 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 /// </summary>
 /// <remarks>
 /// Computed by <see cref="GapFlow"/> over every feasible pair without listing them (500,000 newcomers and 100,000 offers
-/// in 3.4 s over HTTP on the 2-core VM, see benchmarks/README.md): "has a feasible offer" is an existence query that stops
-/// at the first one, and the allocation is a maximum b-matching by augmenting paths from the offers' side. The number
-/// placed per kind is exactly the min-cost flow's over all feasible pairs; scores do not choose among the maximum
-/// allocations, so when newcomers of two areas compete for the same places, which area keeps the unplaced ones is that
-/// of one maximum allocation, not of the best-scoring one (the min-cost-flow builder the tests keep as the reference
-/// agrees on every count where no two areas share an offer within reach).
+/// in 2.4 s over HTTP as the host's first report, 1.3-1.7 s in process, on the shared 2-core VM: see
+/// benchmarks/README.md): "has a feasible offer" is an existence query that stops at the first one, and the allocation
+/// is a maximum b-matching by augmenting paths from the offers' side. The number placed per kind is exactly the min-cost
+/// flow's over all feasible pairs; scores do not choose among the maximum allocations, so when newcomers of two areas
+/// compete for the same places, which area keeps the unplaced ones is that of one maximum allocation, not of the
+/// best-scoring one (the min-cost-flow builder the tests keep as the reference agrees on every count where no two areas
+/// share an offer within reach).
 /// </remarks>
 internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazetteer)
 {
     private readonly BelgianGeography _geography = BelgianGeography.Default;
 
     /// <summary>Builds the report for the waiting newcomers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // its loops run over every waiting newcomer, on the host's first report too
     public GapReportResult Build(IReadOnlyList<Newcomer> waiting, GapGrouping grouping, OfferKind? kind, WeightProfile profile)
     {
         OfferKind[] kinds = kind is { } only ? [only] : Enum.GetValues<OfferKind>();
@@ -86,13 +89,30 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
         var offers = engine.Index.Freeze();
         var areas = new AreaNumbers(this, grouping);
         var areaOfNewcomer = new int[waiting.Count];
-        for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
         var areaOfSlot = new int[offers.SlotCount];
-        for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
-        var flow = new GapFlow(offers, waiting, profile, engine.Today);
-        var feasible = flow.FeasibleKinds(kindMask);
+        GapFlow flow = null!;
+        // The areas (one pass in order: numbered by first appearance) beside the flow's columns, whose cells and sort
+        // leave the other core idle.
+        Parallel.Invoke(
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
+            {
+                for (var i = 0; i < waiting.Count; i++) areaOfNewcomer[i] = areas.Of(waiting[i].Location);
+                for (var s = 0; s < offers.SlotCount; s++) areaOfSlot[s] = offers.KindAt(s) < 0 ? -1 : areas.Of(offers.At(s).Offer.Location);
+            },
+            () => flow = new GapFlow(offers, waiting, profile, engine.Today));
+        // The existence query and the kinds' allocations side by side (each reads the flow's columns and keeps its own
+        // state): the allocations started first, so that the longest (the introduction trajectory's at scale) is not
+        // left to the end, and the existence query's chunks fill the cores around them.
         var placed = new int[kinds.Length][];
-        Parallel.For(0, kinds.Length, k => placed[k] = flow.MaximumAllocation(kinds[k]));
+        byte[] feasible = [];
+        var work = new Action[kinds.Length + 1];
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            var index = k;
+            work[k] = () => placed[index] = flow.MaximumAllocation(kinds[index]);
+        }
+        work[^1] = () => feasible = flow.FeasibleKinds(kindMask);
+        Parallel.Invoke(work);
 
         const int fields = 8;
         var rows = new List<GapRow>();
@@ -155,6 +175,7 @@ internal sealed class GapReportBuilder(MatchingEngine engine, IGazetteer gazette
 
         public (string Area, string? Nis, string Province) this[int number] => _areas[number];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Of(Location location)
         {
             // The name that decides the area when it resolves (see Area): the NIS code, or the place.

@@ -45,6 +45,14 @@ internal sealed class NewcomerIndex
     // reason from the state and level bytes). Boxes only grow until Clear; a bulk load fills slots in Z-order.
     private const int BlockSize = 64;
     private double[] _box = []; // a ChordBoxes box per block
+    // The slots by ordinal id, so that the waiting lists come out by id without sorting 500,000 strings on every call:
+    // a slot is in _idOrder (at its place) while _inIdOrder says so. A new id, or a removed one, clears the flag (a
+    // write never moves the array); the next Waiting drops the stale entries and merges the new ids in, under the read
+    // lock and _idOrderGate (readers that write these two fields take that gate; writers are excluded by the lock).
+    private int[] _idOrder = [];
+    private int _idOrderLength;
+    private bool[] _inIdOrder = [];
+    private readonly Lock _idOrderGate = new();
 
     /// <summary>Newcomers in the index.</summary>
     public int Count => _byId.Count;
@@ -66,6 +74,7 @@ internal sealed class NewcomerIndex
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _length++;
                 EnsureCapacity(_length);
                 _slotOf[newcomer.Id] = slot;
+                _inIdOrder[slot] = false;
             }
             Write(slot, newcomer, placesHeld, openMatches);
             _byId[newcomer.Id] = newcomer;
@@ -83,17 +92,35 @@ internal sealed class NewcomerIndex
     /// <summary>A new index of these newcomers (see <see cref="Load"/>), built without taking any lock: for <see cref="Adopt"/>.</summary>
     public static NewcomerIndex Build(IEnumerable<(Newcomer Newcomer, int PlacesHeld, int OpenMatches)> newcomers)
     {
-        var ordered = newcomers.Select(e => (Key: OfferIndex.ZOrder(e.Newcomer.Location.Point), Entry: e)).ToList();
-        ordered.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : string.CompareOrdinal(a.Entry.Newcomer.Id, b.Entry.Newcomer.Id));
-        var fresh = new NewcomerIndex();
-        fresh.EnsureCapacity(ordered.Count);
-        foreach (var (_, (newcomer, held, open)) in ordered)
+        var entries = newcomers.ToArray();
+        var n = entries.Length;
+        // The ids sorted once (the waiting lists' order, kept from here on), and their ranks the Z-order's tie-break.
+        var byId = new int[n];
+        var ids = new string[n];
+        for (var i = 0; i < n; i++)
         {
+            byId[i] = i;
+            ids[i] = entries[i].Newcomer.Id;
+        }
+        Array.Sort(ids, byId, StringComparer.Ordinal);
+        var ordered = new (ulong Key, int Rank)[n];
+        for (var r = 0; r < n; r++) ordered[r] = (OfferIndex.ZOrder(entries[byId[r]].Newcomer.Location.Point), r);
+        Array.Sort(ordered);
+        var fresh = new NewcomerIndex();
+        fresh.EnsureCapacity(n);
+        var slotOfRank = new int[n];
+        foreach (var (_, rank) in ordered)
+        {
+            var (newcomer, held, open) = entries[byId[rank]];
             var slot = fresh._length++;
+            slotOfRank[rank] = slot;
             fresh._slotOf[newcomer.Id] = slot;
             fresh.Write(slot, newcomer, held, open);
             fresh._byId[newcomer.Id] = newcomer;
+            fresh._inIdOrder[slot] = true;
         }
+        fresh._idOrder = slotOfRank;
+        fresh._idOrderLength = n;
         return fresh;
     }
 
@@ -127,6 +154,9 @@ internal sealed class NewcomerIndex
             _models = fresh._models;
             _queries = fresh._queries;
             _box = fresh._box;
+            _idOrder = fresh._idOrder;
+            _idOrderLength = fresh._idOrderLength;
+            _inIdOrder = fresh._inIdOrder;
             var recorded = (IReadOnlyCollection<string>?)_recorded ?? [];
             _recorded = null;
             return recorded;
@@ -157,6 +187,7 @@ internal sealed class NewcomerIndex
             _recorded?.Add(id);
             if (!_slotOf.Remove(id, out var slot)) return false;
             _state[slot] = 0;
+            _inIdOrder[slot] = false;
             _models[slot] = null;
             _queries[slot] = null;
             _freeSlots.Push(slot);
@@ -184,24 +215,85 @@ internal sealed class NewcomerIndex
         Array.Clear(_models);
         Array.Clear(_queries);
         ChordBoxes.Empty(_box, 0);
+        Array.Clear(_inIdOrder);
+        _idOrderLength = 0;
     }
 
-    /// <summary>The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by id.</summary>
+    /// <summary>
+    /// The newcomers holding no place (<paramref name="withoutAnyOpenMatch"/>: with no open match either), by ordinal id:
+    /// read in the id order the index keeps (only the ids added since the last call are sorted).
+    /// </summary>
     public List<Newcomer> Waiting(bool withoutAnyOpenMatch)
     {
         var mask = (byte)(Live | (withoutAnyOpenMatch ? HasOpenMatch | HoldsPlace : HoldsPlace));
-        var result = new List<Newcomer>();
+        List<Newcomer> result;
         _lock.EnterReadLock();
         try
         {
-            for (var i = 0; i < _length; i++)
+            lock (_idOrderGate)
             {
-                if ((_state[i] & mask) == Live) result.Add(_models[i]!);
+                RefreshIdOrder();
+                result = new List<Newcomer>(_idOrderLength);
+                var order = _idOrder;
+                for (var r = 0; r < _idOrderLength; r++)
+                {
+                    var slot = order[r];
+                    if ((_state[slot] & mask) == Live) result.Add(_models[slot]!);
+                }
             }
         }
         finally { _lock.ExitReadLock(); }
-        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return result;
+    }
+
+    /// <summary>
+    /// Brings <c>_idOrder</c> up to date with the writes since the last call: drops the entries whose slot no longer
+    /// holds the id it was placed for, sorts the ids added since, and merges both. Under the read lock and _idOrderGate.
+    /// </summary>
+    private void RefreshIdOrder()
+    {
+        var inOrder = _inIdOrder;
+        var kept = 0;
+        var order = _idOrder;
+        for (var r = 0; r < _idOrderLength; r++)
+        {
+            if (inOrder[order[r]]) order[kept++] = order[r];
+        }
+        var added = new List<int>();
+        for (var slot = 0; slot < _length; slot++)
+        {
+            if (!inOrder[slot] && (_state[slot] & Live) != 0) added.Add(slot);
+        }
+        if (added.Count == 0)
+        {
+            _idOrderLength = kept;
+            return;
+        }
+        var addedSlots = added.ToArray();
+        var addedIds = new string[addedSlots.Length];
+        for (var i = 0; i < addedSlots.Length; i++) addedIds[i] = _models[addedSlots[i]]!.Id;
+        Array.Sort(addedIds, addedSlots, StringComparer.Ordinal);
+        // Each added id's place among the kept ones by binary search, the runs between them copied whole.
+        var merged = new int[Math.Max(_state.Length, kept + addedSlots.Length)];
+        int a = 0, m = 0;
+        for (var b = 0; b < addedSlots.Length; b++)
+        {
+            int low = a, high = kept;
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                if (string.CompareOrdinal(_models[order[mid]]!.Id, addedIds[b]) < 0) low = mid + 1; else high = mid;
+            }
+            Array.Copy(order, a, merged, m, low - a);
+            m += low - a;
+            a = low;
+            merged[m++] = addedSlots[b];
+        }
+        Array.Copy(order, a, merged, m, kept - a);
+        m += kept - a;
+        foreach (var slot in addedSlots) inOrder[slot] = true;
+        _idOrder = merged;
+        _idOrderLength = m;
     }
 
     /// <summary>The ids of every indexed newcomer.</summary>
@@ -337,6 +429,7 @@ internal sealed class NewcomerIndex
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _models, size);
         Array.Resize(ref _queries, size);
+        Array.Resize(ref _inIdOrder, size);
         var blocks = _box.Length / ChordBoxes.Fields;
         Array.Resize(ref _box, ChordBoxes.Fields * (size / BlockSize));
         ChordBoxes.Empty(_box, blocks);

@@ -118,6 +118,7 @@ internal readonly record struct PairNewcomer(int LevelWithTolerance, double X, d
     int Age, byte GenderBit)
 {
     /// <summary>The newcomer's constraints under a profile on a day.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per waiting newcomer in the gap report, from its first call
     public static PairNewcomer Of(Newcomer n, WeightProfile profile, DateOnly today)
     {
         var (x, y, z) = n.Location.Point.ToUnitVector();

@@ -90,4 +90,55 @@ public class NewcomerIndexTests
         index.Upsert(TestData.Newcomer("nc-4"), 0, 0);
         index.Adopt(NewcomerIndex.Build([])).Should().BeEmpty("recording stops at the adoption");
     }
+
+    [Test]
+    public void Waiting_AfterRandomWritesLoadsAndSlotReuse_IsTheLiveNewcomersSortedById()
+    {
+        // The plain model: every id with its match state; Waiting must equal it filtered and sorted by ordinal id, although
+        // the index keeps its id order across writes instead of sorting on every call.
+        var random = new Random(12);
+        var index = new NewcomerIndex();
+        var model = new Dictionary<string, (int Held, int Open)>(StringComparer.Ordinal);
+        string Id() => random.Next(4) switch
+        {
+            0 => $"nc-{random.Next(400):D4}",
+            1 => $"NC.{random.Next(400)}",
+            2 => $"a{random.Next(50)}_{random.Next(9)}",
+            _ => $"nc-{random.Next(400):D4}-{random.Next(3)}",
+        };
+        for (var step = 0; step < 3_000; step++)
+        {
+            var roll = random.Next(100);
+            if (roll < 55)
+            {
+                var id = Id();
+                var state = (random.Next(3) == 0 ? 1 : 0, random.Next(2));
+                index.Upsert(TestData.Newcomer(id), state.Item1, state.Item2);
+                model[id] = state;
+            }
+            else if (roll < 80)
+            {
+                var id = model.Count > 0 && random.Next(4) > 0 ? model.Keys.ElementAt(random.Next(model.Count)) : Id();
+                index.Remove(id).Should().Be(model.Remove(id));
+            }
+            else if (roll < 92 && model.Count > 0)
+            {
+                var id = model.Keys.ElementAt(random.Next(model.Count));
+                var state = (random.Next(2), random.Next(2));
+                index.SetMatchState(id, state.Item1, state.Item2);
+                model[id] = state;
+            }
+            else if (roll < 94)
+            {
+                index.Load(model.Select(e => (TestData.Newcomer(e.Key), e.Value.Held, e.Value.Open)).OrderBy(_ => random.Next()));
+            }
+            if (random.Next(5) > 0) continue; // several writes between two reads
+            foreach (var withoutOpen in new[] { false, true })
+            {
+                var expected = model.Where(e => e.Value.Held == 0 && (!withoutOpen || e.Value.Open == 0)).Select(e => e.Key).ToList();
+                expected.Sort(StringComparer.Ordinal);
+                index.Waiting(withoutOpen).Select(n => n.Id).Should().Equal(expected, $"after step {step}");
+            }
+        }
+    }
 }

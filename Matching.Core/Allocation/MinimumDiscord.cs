@@ -33,8 +33,7 @@ public static class MinimumDiscord
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(options);
         Allocator.Validate(batch);
-        FutureSampling.Validate(segments, batch.Capacities.Count);
-        if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
+        FutureSampling.Validate(segments, batch.Capacities.Count, options);
 
         var n = batch.NewcomerCount;
         var votes = new Dictionary<(int Newcomer, int Offer), int>();

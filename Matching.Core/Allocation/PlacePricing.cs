@@ -33,11 +33,12 @@ public sealed record FutureSegment(AllocationProblem Recent, double Arrivals);
 internal static class FutureSampling
 {
     /// <summary>
-    /// Checks futures made of <paramref name="segments"/>: each pool a valid problem over <paramref name="offers"/>
-    /// offers, each segment's arrivals finite and ≥ 0.
+    /// Checks futures made of <paramref name="segments"/> and the newcomers <paramref name="known"/> to come (if any):
+    /// each a valid problem over <paramref name="offers"/> offers, each segment's arrivals finite and ≥ 0, and the
+    /// number of sampled futures in range.
     /// </summary>
-    /// <exception cref="ArgumentException">A segment is not.</exception>
-    public static void Validate(IReadOnlyList<FutureSegment> segments, int offers)
+    /// <exception cref="ArgumentException">One is not.</exception>
+    public static void Validate(IReadOnlyList<FutureSegment> segments, int offers, PricingOptions options, AllocationProblem? known = null)
     {
         foreach (var segment in segments)
         {
@@ -45,6 +46,12 @@ internal static class FutureSampling
             if (segment.Recent.Capacities.Count != offers) throw new ArgumentException("Every segment must be over the same offers as the batch.", nameof(segments));
             if (!(segment.Arrivals >= 0) || double.IsInfinity(segment.Arrivals)) throw new ArgumentException("Future arrivals must be finite and ≥ 0.", nameof(segments));
         }
+        if (known is not null)
+        {
+            Allocator.Validate(known);
+            if (known.Capacities.Count != offers) throw new ArgumentException("The known newcomers must be over the same offers.", nameof(known));
+        }
+        if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
     }
 
     /// <summary>
@@ -123,13 +130,7 @@ public static class PlacePricing
         ArgumentNullException.ThrowIfNull(options);
         if (segments.Count == 0 && known is null) throw new ArgumentException("At least one segment or the known newcomers are needed.", nameof(segments));
         var capacities = segments.Count > 0 ? segments[0].Recent.Capacities : known!.Capacities;
-        FutureSampling.Validate(segments, capacities.Count);
-        if (known is not null)
-        {
-            Allocator.Validate(known);
-            if (known.Capacities.Count != capacities.Count) throw new ArgumentException("The known newcomers must be over the same offers.", nameof(known));
-        }
-        if (options.Samples is < 1 or > MaxSamples) throw new ArgumentException($"Samples must be between 1 and {MaxSamples}.", nameof(options));
+        FutureSampling.Validate(segments, capacities.Count, options, known);
         if (!(options.PlacementValue is >= 0 and <= MaxPlacementValue)) throw new ArgumentException($"The placement value must be between 0 and {MaxPlacementValue}.", nameof(options));
 
         var m = capacities.Count;
@@ -215,29 +216,44 @@ public static class PlacePricing
         if (prices.Any(p => !(p >= 0) || double.IsInfinity(p))) throw new ArgumentException("Prices must be finite and ≥ 0.", nameof(prices));
         if (!(placementValue is >= 0 and <= MaxPlacementValue)) throw new ArgumentException($"The placement value must be between 0 and {MaxPlacementValue}.", nameof(placementValue));
 
+        if (problem.NewcomerCount == 0) return Allocator.Summarise(problem, []);
+        // Every newcomer sends one unit, through a pair (cost top − value) or straight to the sink (cost top): the minimum
+        // cost is n·top − Σ value of the placed pairs, and only pairs of positive value are offered at all.
+        var top = (long)Math.Ceiling((placementValue + 1) * Allocator.Scale) + 1;
+        return SolveHolding(problem, _ => top, c =>
+        {
+            var value = (long)Math.Round((placementValue + c.Score - prices[c.Offer]) * Allocator.Scale);
+            // One unit of resolution for placing: at a tie, a sure placement now beats an equal expected one later.
+            return value < 0 ? null : top - value - 1;
+        });
+    }
+
+    /// <summary>
+    /// A batch as a min-cost flow (OR-Tools) in which every newcomer sends one unit, either through one of its pairs (cost
+    /// <paramref name="pairCost"/>; null: the pair is not offered) or straight to the sink (cost
+    /// <paramref name="leaveCost"/>), within the offers' free places. An unplaced newcomer with a feasible place still
+    /// free was held back, not crowded out: its reason is <see cref="UnplacedReason.HeldForLater"/>. The priced batch and
+    /// the stochastic program's repair share it.
+    /// </summary>
+    internal static AllocationSolution SolveHolding(AllocationProblem problem, Func<int, long> leaveCost, Func<CandidatePair, long?> pairCost)
+    {
         var n = problem.NewcomerCount;
         var m = problem.Capacities.Count;
         var offerOf = new int[n];
         Array.Fill(offerOf, -1);
-        if (n == 0) return Allocator.Summarise(problem, offerOf);
-        // Every newcomer sends one unit, through a pair (cost top − value) or straight to the sink (cost top): the minimum
-        // cost is n·top − Σ value of the placed pairs, and only pairs of positive value are offered at all.
-        var top = (long)Math.Ceiling((placementValue + 1) * Allocator.Scale) + 1;
         var source = n + m;
         var sink = source + 1;
-        var flow = new MinCostFlow(n + m + 2, 3 * n + m + problem.Candidates.Count);
+        var flow = new MinCostFlow(n + m + 2, 2 * n + m + problem.Candidates.Count);
         for (var i = 0; i < n; i++)
         {
             flow.AddArcWithCapacityAndUnitCost(source, i, 1, 0);
-            flow.AddArcWithCapacityAndUnitCost(i, sink, 1, top);
+            flow.AddArcWithCapacityAndUnitCost(i, sink, 1, leaveCost(i));
         }
         var pairArcs = new List<(int Arc, int Newcomer, int Offer)>(problem.Candidates.Count);
         foreach (var c in problem.Candidates)
         {
-            var value = (long)Math.Round((placementValue + c.Score - prices[c.Offer]) * Allocator.Scale);
-            if (value < 0 || problem.Capacities[c.Offer] <= 0) continue;
-            // One unit of resolution for placing: at a tie, a sure placement now beats an equal expected one later.
-            pairArcs.Add((flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, top - value - 1), c.Newcomer, c.Offer));
+            if (problem.Capacities[c.Offer] <= 0 || pairCost(c) is not { } cost) continue;
+            pairArcs.Add((flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, cost), c.Newcomer, c.Offer));
         }
         for (var j = 0; j < m; j++) if (problem.Capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, problem.Capacities[j], 0);
         flow.SetNodeSupply(source, n);
@@ -246,7 +262,6 @@ public static class PlacePricing
         if (status != MinCostFlowBase.Status.OPTIMAL) throw new InvalidOperationException($"The min-cost-flow solver ended with {status}.");
         foreach (var (arc, newcomer, offer) in pairArcs) if (flow.Flow(arc) > 0) offerOf[newcomer] = offer;
         var solution = Allocator.Summarise(problem, offerOf);
-        // An unplaced newcomer with a feasible place still free was held back by its price, not crowded out.
         var left = problem.Capacities.ToArray();
         foreach (var j in offerOf) if (j >= 0) left[j]--;
         var unplaced = new SortedDictionary<int, UnplacedReason>(solution.Unplaced.ToDictionary());

@@ -1,4 +1,3 @@
-using Google.OrTools.Graph;
 using Google.OrTools.LinearSolver;
 
 namespace Matching.Allocation;
@@ -55,13 +54,7 @@ internal static class ScenarioAllocation
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(options);
         Allocator.Validate(batch);
-        FutureSampling.Validate(segments, batch.Capacities.Count);
-        if (options.Samples is < 1 or > PlacePricing.MaxSamples) throw new ArgumentException($"Samples must be between 1 and {PlacePricing.MaxSamples}.", nameof(options));
-        if (known is not null)
-        {
-            Allocator.Validate(known);
-            if (known.Capacities.Count != batch.Capacities.Count) throw new ArgumentException("The known newcomers must be over the batch's offers.", nameof(known));
-        }
+        FutureSampling.Validate(segments, batch.Capacities.Count, options, known);
         var knownPairs = known?.Candidates ?? [];
         var knownCounts = Enumerable.Repeat(1.0, known?.NewcomerCount ?? 0).ToArray();
 
@@ -183,42 +176,11 @@ internal static class ScenarioAllocation
     /// </summary>
     private static AllocationSolution Repair(AllocationProblem p, Dictionary<(int, int), double> value, double[] placedShare)
     {
-        var n = p.NewcomerCount;
-        var m = p.Capacities.Count;
-        var offerOf = new int[n];
-        Array.Fill(offerOf, -1);
         // Values in [0, 1] at resolution 1/Scale·1000, the score below one unit of that (a tie-break only).
         const long unit = 1_000 * Allocator.Scale;
         var top = 2 * unit;
-        var source = n + m;
-        var sink = source + 1;
-        var flow = new MinCostFlow(n + m + 2, 2 * n + m + p.Candidates.Count);
-        for (var i = 0; i < n; i++)
-        {
-            flow.AddArcWithCapacityAndUnitCost(source, i, 1, 0);
-            flow.AddArcWithCapacityAndUnitCost(i, sink, 1, top - (long)Math.Round(Math.Clamp(1 - placedShare[i], 0, 1) * unit));
-        }
-        var arcs = new List<(int Arc, int Newcomer, int Offer)>(p.Candidates.Count);
-        foreach (var c in p.Candidates)
-        {
-            if (p.Capacities[c.Offer] <= 0) continue;
-            var v = (long)Math.Round(value.GetValueOrDefault((c.Newcomer, c.Offer)) * unit) + (long)Math.Round(c.Score * Allocator.Scale / 10);
-            arcs.Add((flow.AddArcWithCapacityAndUnitCost(c.Newcomer, n + c.Offer, 1, top - v), c.Newcomer, c.Offer));
-        }
-        for (var j = 0; j < m; j++) if (p.Capacities[j] > 0) flow.AddArcWithCapacityAndUnitCost(n + j, sink, p.Capacities[j], 0);
-        flow.SetNodeSupply(source, n);
-        flow.SetNodeSupply(sink, -n);
-        var status = flow.Solve();
-        if (status != MinCostFlowBase.Status.OPTIMAL) throw new InvalidOperationException($"The min-cost-flow solver ended with {status}.");
-        foreach (var (arc, newcomer, offer) in arcs) if (flow.Flow(arc) > 0) offerOf[newcomer] = offer;
-        var solution = Allocator.Summarise(p, offerOf);
-        var left = p.Capacities.ToArray();
-        foreach (var j in offerOf) if (j >= 0) left[j]--;
-        var unplaced = new SortedDictionary<int, UnplacedReason>(solution.Unplaced.ToDictionary());
-        foreach (var c in p.Candidates)
-        {
-            if (left[c.Offer] > 0 && unplaced.ContainsKey(c.Newcomer)) unplaced[c.Newcomer] = UnplacedReason.HeldForLater;
-        }
-        return solution with { Unplaced = unplaced };
+        return PlacePricing.SolveHolding(p,
+            i => top - (long)Math.Round(Math.Clamp(1 - placedShare[i], 0, 1) * unit),
+            c => top - ((long)Math.Round(value.GetValueOrDefault((c.Newcomer, c.Offer)) * unit) + (long)Math.Round(c.Score * Allocator.Scale / 10)));
     }
 }

@@ -95,7 +95,7 @@ public sealed class NewcomersService(MatchingStore store)
             var offers = MatchesService.EndForErasure(c, t, id, _writer.Now());
             _writer.LockOffers(c, t, offers);
             c.Execute(NewcomerSql.Delete, new { id }, t);
-            c.Execute(NewcomerSql.Erased, new { seq = _writer.TakeSeqs(c, t, 1), id = ErasedId(id), now = _writer.Now() }, t);
+            _writer.ExecuteNumbered(c, t, NewcomerSql.Erased, "@seq", ["id", "now"], [ErasedId(id), _writer.Now()]);
             AuditService.Anonymise(c, t, "newcomer", id);
             _writer.Audit(c, t, actor, "newcomer.erased", "newcomer", null);
             // The feed must not keep the id either: its rows are deleted, and other instances are told only that some
@@ -266,19 +266,13 @@ public sealed class NewcomersService(MatchingStore store)
     {
         if (rows.Count == 0) return;
         var now = _writer.Now();
-        if (rows.Count == 1)
+        _writer.UpsertNumbered(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], rows.Select(r => new object?[]
         {
-            _writer.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], Values(rows[0], now, seq: null));
-            return;
-        }
-        var first = _writer.TakeSeqs(c, t, rows.Count);
-        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
-
-        static object?[] Values((Newcomer Newcomer, string Json) r, string now, long? seq)
-        {
-            var date = r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            return seq is { } s ? [r.Newcomer.Id, r.Json, date, now, s] : [r.Newcomer.Id, r.Json, date, now];
-        }
+            r.Newcomer.Id,
+            r.Json,
+            r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            now,
+        }).ToList());
     }
 
     /// <summary>
@@ -287,7 +281,7 @@ public sealed class NewcomersService(MatchingStore store)
     /// </summary>
     public ChangePage<NewcomerDocument> ChangedSince(long since, int limit)
     {
-        var rows = _writer.Read(c => c.Query<ChangeRow>(NewcomerSql.ChangedSince, new { since, limit }).ToList());
+        var rows = _writer.Read(c => c.Query<ChangeRow>(_writer.Reconciliation(NewcomerSql.ChangedSince), new { since, limit }).ToList());
         return ChangePage<NewcomerDocument>.Of(rows, since, limit, store.Mapper.ReadStoredNewcomer);
     }
 

@@ -122,7 +122,7 @@ public sealed class OffersService(MatchingStore store)
             // After the offer's own lock: the one order that differs from newcomers-first (the database detects a
             // deadlock with a concurrent move of one of these proposals, and the write is retried).
             _writer.LockNewcomers(c, t, proposers);
-            c.Execute(OfferSql.MarkDeleted, new { id, now, seq = _writer.TakeSeqs(c, t, 1) }, t);
+            _writer.ExecuteNumbered(c, t, OfferSql.MarkDeleted, "@seq", ["id", "now"], [id, now]);
             _writer.Audit(c, t, actor, "offer.deleted", "offer", id);
             _writer.Changed(c, t, "offer", id);
             // Their proposals were declined: the newcomer index learns whether they still have an open match.
@@ -170,7 +170,7 @@ public sealed class OffersService(MatchingStore store)
     /// </summary>
     public ChangePage<OfferDocument> ChangedSince(long since, int limit)
     {
-        var rows = _writer.Read(c => c.Query<ChangeRow>(OfferSql.ChangedSince, new { since, limit }).ToList());
+        var rows = _writer.Read(c => c.Query<ChangeRow>(_writer.Reconciliation(OfferSql.ChangedSince), new { since, limit }).ToList());
         return ChangePage<OfferDocument>.Of(rows, since, limit, store.Mapper.ReadStoredOffer);
     }
 
@@ -183,19 +183,16 @@ public sealed class OffersService(MatchingStore store)
     {
         if (rows.Count == 0) return;
         var now = _writer.Now();
-        if (rows.Count == 1)
+        _writer.UpsertNumbered(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now"], rows.Select(r => new object?[]
         {
-            _writer.UpsertWithNextSeq(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now"], Values(rows[0], now, seq: null));
-            return;
-        }
-        var first = _writer.TakeSeqs(c, t, rows.Count);
-        WriteContext.ExecuteMany(c, t, OfferSql.Upsert, ["Id", "Json", "Kind", "Setting", "Place", "Capacity", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
-
-        static object?[] Values((Offer Offer, string Json) r, string now, long? seq)
-        {
-            object?[] values = [r.Offer.Id, r.Json, WireNames.Of(r.Offer.Kind), WireNames.Of(r.Offer.Setting), r.Offer.Location.Place, (long)r.Offer.Capacity, now];
-            return seq is { } s ? [.. values, s] : values;
-        }
+            r.Offer.Id,
+            r.Json,
+            WireNames.Of(r.Offer.Kind),
+            WireNames.Of(r.Offer.Setting),
+            r.Offer.Location.Place,
+            (long)r.Offer.Capacity,
+            now,
+        }).ToList());
     }
 
     /// <summary>Places held on an offer, inside a write.</summary>

@@ -59,7 +59,7 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     /// The statement with its <c>IN @ids</c> in this provider's form. Dapper expands a list into one parameter per
     /// item for SQLite, but hands it to Npgsql as one array parameter, so PostgreSQL needs <c>= ANY(@ids)</c>.
     /// </summary>
-    public string InIds(string sql) => db is PostgresDatabase ? sql.Replace("IN @ids", "= ANY(@ids)", StringComparison.Ordinal) : sql;
+    public string InIds(string sql) => IsPostgres ? sql.Replace("IN @ids", "= ANY(@ids)", StringComparison.Ordinal) : sql;
 
     /// <summary>Runs a read on its own connection.</summary>
     public T Read<T>(Func<DbConnection, T> read)
@@ -102,11 +102,11 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     }
 
     /// <summary>
-    /// Takes this process's turn at the change counter before a write asks the database for change numbers, held until
-    /// the write has committed. Every writer of offers and newcomers updates the counter's one row, which the database
-    /// then locks until commit; queueing for it here, where waiting is cheap, instead of in the database's lock manager
-    /// (which woke a dozen waiters per commit under the mixed load on PostgreSQL), keeps its holder's time to one
-    /// statement and the commit. A write takes no other database lock after it (the counter is the last lock).
+    /// Takes this process's turn at the change counter (SQLite) before a write asks it for change numbers, held until
+    /// the write has committed: the counter's row stays locked until commit, and waiting here is cheaper than in the
+    /// database. A write takes no other database lock after it (the counter is the last lock). PostgreSQL numbers
+    /// writes from their transaction ids instead (<see cref="ExecuteNumbered"/>): a counter held to commit made every
+    /// writer of offers and newcomers wait for the one before it to flush its commit.
     /// </summary>
     private void TakeCounter()
     {
@@ -188,16 +188,25 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     }
 
     /// <summary>
-    /// Runs a one-row upsert whose <c>@Seq</c> is the next change number, taken in the same round trip: the counter's
-    /// row, which every writer of offers and newcomers waits for until commit, is then held for this one statement and
-    /// the commit. <paramref name="names"/> and <paramref name="values"/> are the other parameters, as for
-    /// <see cref="ExecuteMany"/>.
+    /// Runs one statement whose <paramref name="seq"/> placeholder is the write's reconciliation number. On PostgreSQL it
+    /// is made from the transaction's id (<see cref="ChangeSql.TransactionNumber"/>) without a lock, so writers of offers
+    /// and newcomers no longer run one at a time through their commits; on SQLite, whose one writer makes commit order
+    /// the numbers' order, it is the change counter's next value, in the same round trip.
     /// </summary>
-    public void UpsertWithNextSeq(DbConnection c, IDbTransaction t, string upsert, string[] names, object?[] values)
+    public void ExecuteNumbered(DbConnection c, IDbTransaction t, string sql, string seq, string[] names, object?[] values)
     {
-        TakeCounter();
         using var command = c.CreateCommand();
-        command.CommandText = ChangeSql.TakeOneSeq + ";\n" + upsert.Replace("@Seq", ChangeSql.LastSeq, StringComparison.Ordinal);
+        if (IsPostgres)
+        {
+            command.CommandText = sql.Replace(seq, ChangeSql.TransactionNumber, StringComparison.Ordinal);
+            names = [.. names, "Ordinal"];
+            values = [.. values, 0L];
+        }
+        else
+        {
+            TakeCounter();
+            command.CommandText = $"{ChangeSql.TakeOneSeq};\n{sql.Replace(seq, ChangeSql.LastSeq, StringComparison.Ordinal)}";
+        }
         command.Transaction = (DbTransaction)t;
         for (var i = 0; i < names.Length; i++)
         {
@@ -208,6 +217,33 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
         }
         command.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// Runs an upsert (<c>@Seq</c> its number) for many rows, each numbered as <see cref="ExecuteNumbered"/> numbers one
+    /// (on PostgreSQL the rows of one transaction are told apart by their ordinal).
+    /// </summary>
+    public void UpsertNumbered(DbConnection c, IDbTransaction t, string upsert, string[] names, IReadOnlyList<object?[]> rows)
+    {
+        if (rows.Count == 1)
+        {
+            ExecuteNumbered(c, t, upsert, "@Seq", names, rows[0]);
+            return;
+        }
+        if (IsPostgres)
+        {
+            ExecuteMany(c, t, upsert.Replace("@Seq", ChangeSql.TransactionNumber, StringComparison.Ordinal), [.. names, "Ordinal"],
+                rows.Select((r, i) => (object?[])[.. r, (long)i]));
+            return;
+        }
+        var first = TakeSeqs(c, t, rows.Count);
+        ExecuteMany(c, t, upsert, [.. names, "Seq"], rows.Select((r, i) => (object?[])[.. r, first + i]));
+    }
+
+    /// <summary>Whether the database is PostgreSQL (several writers at once) rather than SQLite (one writer).</summary>
+    private bool IsPostgres => db is PostgresDatabase;
+
+    /// <summary>A reconciliation query in this provider's form: on PostgreSQL it reads only settled numbers.</summary>
+    public string Reconciliation(string sql) => IsPostgres ? sql.Replace(ChangeSql.Settled, ChangeSql.SettledPostgres, StringComparison.Ordinal) : sql;
 
     /// <summary>
     /// Runs one statement for many rows inside a write: one command, prepared once, its parameters re-bound per row

@@ -24,5 +24,19 @@ internal static class ChangeSql
     /// <summary>The counter's current value, as a scalar subquery inside a statement.</summary>
     public const string LastSeq = "(SELECT value FROM change_counter WHERE id = 1)";
 
+    /// <summary>
+    /// PostgreSQL: the reconciliation number of a write, from its transaction's id (in the high bits) and the row's
+    /// ordinal within the transaction (@Ordinal, in the low 24 bits). No lock and no wait: transaction ids are handed out
+    /// in order and never reused, and a reconciliation list reads only the numbers of transactions older than every
+    /// one still running (<see cref="SettledPostgres"/>), so a number below the list's end is never committed later.
+    /// </summary>
+    public const string TransactionNumber = "((pg_current_xact_id()::text::bigint << 24) + @Ordinal)";
+
+    /// <summary>Where a reconciliation query may limit itself to settled numbers (a no-op comment on SQLite).</summary>
+    public const string Settled = "/*settled*/";
+
+    /// <summary>PostgreSQL: only numbers of transactions older than the oldest still running (see <see cref="TransactionNumber"/>).</summary>
+    public const string SettledPostgres = "AND change_seq < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 24)";
+
     public const string PruneErasures = "DELETE FROM erasures WHERE at < @cutoff";
 }

@@ -26,9 +26,9 @@ internal static class NewcomerSql
     /// <summary>Newcomers and erasures written after @since, in change order (one statement: one snapshot).</summary>
     public const string ChangedSince =
         """
-        SELECT id AS Id, change_seq AS ChangeSeq, updated_at AS UpdatedAt, document AS Document FROM newcomers WHERE change_seq > @since
+        SELECT id AS Id, change_seq AS ChangeSeq, updated_at AS UpdatedAt, document AS Document FROM newcomers WHERE change_seq > @since /*settled*/
         UNION ALL
-        SELECT id, change_seq, at, NULL FROM erasures WHERE change_seq > @since
+        SELECT id, change_seq, at, NULL FROM erasures WHERE change_seq > @since /*settled*/
         ORDER BY 2 LIMIT @limit
         """;
 

@@ -47,6 +47,6 @@ internal static class OfferSql
     public const string ChangedSince =
         """
         SELECT id AS Id, change_seq AS ChangeSeq, updated_at AS UpdatedAt, CASE WHEN deleted = 0 THEN document END AS Document FROM offers
-        WHERE change_seq > @since ORDER BY change_seq LIMIT @limit
+        WHERE change_seq > @since /*settled*/ ORDER BY change_seq LIMIT @limit
         """;
 }

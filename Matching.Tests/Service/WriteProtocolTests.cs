@@ -43,4 +43,38 @@ public class WriteProtocolTests
         outcomes.Should().HaveCount(160).And.OnlyContain(o => o == Outcome.Ok);
         syncs.Should().BePositive();
     }
+
+    /// <summary>
+    /// On PostgreSQL reconciliation numbers come from transaction ids without a lock held to commit, so a transaction can
+    /// commit a higher number while another that would write a lower one still runs. A reconciliation list stops before such a row
+    /// until the other transaction has ended: a client paging by number never passes a number committed later.
+    /// </summary>
+    [Test]
+    public void ChangedSince_ALowerNumberStillUncommitted_ListStopsBeforeTheHigherOneUntilItEnds()
+    {
+        using var postgres = new PostgresDatabaseFixture();
+        using var f = ServiceFixture.OnPostgres(postgres.ConnectionString);
+        f.Newcomers.Put("nc-1", ServiceFixture.NewcomerDocument("nc-1"), "test").Outcome.Should().Be(Outcome.Created);
+        f.Newcomers.ChangedSince(0, 100).Items.Select(i => i.Id).Should().Equal("nc-1");
+
+        using var slow = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
+        slow.Open();
+        using (var transaction = slow.BeginTransaction())
+        {
+            // A transaction with a lower id than the writes below (its number would be lower), still running.
+            using (var take = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", slow, transaction)) take.ExecuteNonQuery();
+            f.Newcomers.Put("nc-2", ServiceFixture.NewcomerDocument("nc-2"), "test").Outcome.Should().Be(Outcome.Created);
+            f.Offers.Put("offer-1", ServiceFixture.OfferDocument("offer-1"), "test").Outcome.Should().Be(Outcome.Created);
+
+            var waiting = f.Newcomers.ChangedSince(0, 100);
+            waiting.Items.Select(i => i.Id).Should().Equal(["nc-1"], "nc-2's number is above one still held by a running transaction");
+            f.Offers.ChangedSince(0, 100).Items.Should().BeEmpty();
+            transaction.Rollback();
+        }
+
+        var settled = f.Newcomers.ChangedSince(0, 100);
+        settled.Items.Select(i => i.Id).Should().Equal("nc-1", "nc-2");
+        settled.HasMore.Should().BeFalse();
+        f.Offers.ChangedSince(0, 100).Items.Select(i => i.Id).Should().Equal("offer-1");
+    }
 }

@@ -58,7 +58,7 @@ public sealed class MatchingTelemetry : IDisposable
         _allocationDuration = Meter.CreateHistogram("matching.allocation.duration", "s", "Time to build and solve one allocation run.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SolveBuckets });
         _gateWait = Meter.CreateHistogram("matching.write.gate.wait", "s",
-            "Time a write that updates the in-memory state waited for the write gate, which keeps the indexes in commit order.",
+            "Time a committed write that updates the in-memory state waited for its turn (every earlier one applied), which keeps the indexes in commit order.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _allocationSize = Meter.CreateHistogram<long>("matching.allocation.cohort.size", "{newcomer}", "Newcomers in one allocation run.");
         _importBatches = Meter.CreateCounter<long>("matching.import.batches", "{batch}", "Bulk imports committed.");

@@ -7,7 +7,8 @@ namespace Matching.Service;
 /// Keeps this instance's in-memory state (the offer index, the newcomer index, the profile cache) current with the
 /// writes of other instances on the same database, through the change feed every index-changing write appends to.
 /// </summary>
-/// <remarks>Thread-safe: applying runs inside the one write gate, so the index still sees changes in order.</remarks>
+/// <remarks>Thread-safe: applying runs in a turn of its own at the write gate, after every local write that took its turn
+/// before (see <see cref="WriteContext"/>), so the index still sees changes in order.</remarks>
 public sealed class ChangeFeed(MatchingStore store, OffersService offers, WeightProfilesService profiles, NewcomersService newcomers)
 {
     /// <summary>An import of more newcomers than this appends one <see cref="AllNewcomers"/> row instead of one row each.</summary>

@@ -102,7 +102,7 @@ public sealed class ImportsService(MatchingStore store, NewcomersService newcome
             return Result<ImportCounts>.Ok(counts);
         }, after: r =>
         {
-            // The index learns the whole batch at once, after the commit, inside the write gate; this instance's change
+            // The index learns the whole batch at once, after the commit, in its turn at the write gate; this instance's change
             // feed skips the batch's feed rows (other instances apply them).
             if (r.Outcome == Outcome.Ok && changed.Count > 0) store.Engine.UpsertMany(changed);
         });

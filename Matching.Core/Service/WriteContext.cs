@@ -10,26 +10,32 @@ namespace Matching.Service;
 
 /// <summary>
 /// What every write of every room shares: the transaction, the audit row, the change-feed row, the clock, and the
-/// one write gate of the process that keeps the in-memory index in commit order. One instance per
-/// <see cref="MatchingStore"/>, so one gate per process.
+/// turns in which the process applies committed writes to its in-memory state, in commit order. One instance per
+/// <see cref="MatchingStore"/>, so one order per process.
 /// </summary>
 /// <remarks>
 /// The write protocol. A write that changes the in-memory state (the offer and newcomer indexes, the profile cache)
-/// holds the gate only for its commit and the update right after it, never for its statements, so that on PostgreSQL
-/// concurrent writes run side by side and queue only for their commits (holding it for the whole transaction made the
-/// gate the tail of the mixed load: p99 146 ms). The indexes still see commits in order, and what a write applies is
-/// still current at its commit, because:
+/// commits without holding any lock of the process, so that on PostgreSQL concurrent writes run side by side and their
+/// commits share a flush; only applying to the in-memory state goes one write at a time. Holding a gate for the whole
+/// transaction made the gate the tail of the mixed load (p99 146 ms); holding it for the commit, or a change counter
+/// locked until commit, still made every writer of offers and newcomers wait for the one before it to flush (p99 174 ms).
+/// The indexes still see commits in order, and what a write applies is still current at its commit, because:
 /// <list type="number">
 /// <item>every write locks, before it reads what it will apply, the rows of each offer and newcomer whose in-memory
 /// state it sets (places held; a newcomer's held and open matches; the document) — <see cref="LockNewcomers"/>,
 /// <see cref="LockOffers"/>, or a <c>FOR UPDATE</c>/upsert of the row itself; a new id, which has no row yet, by its name,
 /// <see cref="LockName"/>) and reads in a statement after the lock — so two writes that set the same state take turns
 /// in the database, and the later one reads after the earlier one's commit;</item>
-/// <item>the earlier one applies its state inside the gate in the same step as its commit, before it releases the
-/// gate, so the later one, which commits inside the gate afterwards, applies its state after;</item>
-/// <item>no one waits for a database lock inside the gate (a commit never does; the change feed only reads), so the
-/// gate and the row locks cannot deadlock; and since a write holds its connection while it waits for the gate, at most
-/// half of PostgreSQL's pool runs writes (<see cref="PostgresDatabase"/>), so the feed finds a connection inside it.</item>
+/// <item>a write takes its turn at the in-memory state right before its commit, and turns apply strictly in the order
+/// they were taken: the later of two such writes gets the rows' locks only after the earlier one's commit, so its turn,
+/// and its update, come after the earlier one's;</item>
+/// <item>work that reads the database to set the in-memory state outside a write (the change feed applying other
+/// instances' writes, an index rebuilt and swapped in) runs in a turn of its own (<see cref="Gated{T}"/>), after every
+/// write that took its turn before, and a write that took its turn later applies after it;</item>
+/// <item>no one waits for a database lock while it holds a turn or waits for one (a commit never does; the change feed
+/// only reads), so turns and row locks cannot deadlock; and since a write holds its connection while it waits for its
+/// turn, at most half of PostgreSQL's pool runs writes (<see cref="PostgresDatabase"/>), so the feed finds a connection
+/// in its turn.</item>
 /// </list>
 /// Locks are taken newcomers first, then matches, then offers, where a write can; the database detects the few
 /// orders that differ (an offer's deletion declines its proposals) and the transaction is retried whole. SQLite
@@ -39,6 +45,9 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
 {
     private readonly Lock _gate = new();
     private readonly Lock _counter = new();
+    private readonly object _turns = new();
+    private long _issued; // the last turn handed out
+    private long _done; // the last turn that has applied (turns apply one at a time, in order)
 
     /// <summary>The database.</summary>
     public IMatchingDatabase Database => db;
@@ -69,35 +78,78 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     }
 
     /// <summary>
-    /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result,
-    /// inside the write gate together with the commit, so that the index sees commits in order (see the protocol in
-    /// the class's remarks: <paramref name="write"/> must lock the rows whose state <paramref name="after"/> sets). It
-    /// must check the result: a refused write commits nothing and must change nothing.
+    /// One write transaction; <paramref name="after"/> then updates the in-memory state with the committed result, in
+    /// commit order with every other write's (see the protocol in the class's remarks: <paramref name="write"/> must lock
+    /// the rows whose state <paramref name="after"/> sets). It must check the result: a refused write commits nothing and
+    /// must change nothing.
     /// </summary>
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
+        // Its turn would wait for the one applying now: a write never starts from inside another's update.
+        if (_gate.IsHeldByCurrentThread) throw new InvalidOperationException("A write cannot start while a committed write or the change feed applies its state.");
         using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
-        // Only writes that update the in-memory state need the gate's order; the others (audit, an allocation's
+        // Only writes that update the in-memory state need the turns' order; the others (audit, an allocation's
         // proposal) leave ordering to the database.
         try
         {
             if (after is null) return db.Write(write);
             return db.Write(write, (result, commit) =>
             {
-                var waiting = Stopwatch.GetTimestamp();
-                lock (_gate)
+                // The turn is taken right before the commit: a later write of the same rows waits for their locks until
+                // this commit, so it takes a later turn and applies after this one.
+                var turn = TakeTurn();
+                try
                 {
-                    telemetry.GateEntered(waiting);
                     commit();
-                    after(result);
+                }
+                catch
+                {
+                    Applied(turn, static () => { });
+                    throw;
                 }
                 ReleaseCounter();
+                Applied(turn, () => after(result));
             });
         }
         finally
         {
             // A write that failed or was refused before its commit.
             ReleaseCounter();
+        }
+    }
+
+    /// <summary>Hands out the next turn at the in-memory state.</summary>
+    private long TakeTurn()
+    {
+        lock (_turns) return ++_issued;
+    }
+
+    /// <summary>
+    /// Waits until every earlier turn has applied its write, then runs <paramref name="apply"/> inside the gate and
+    /// passes the turn on, also when <paramref name="apply"/> throws.
+    /// </summary>
+    private void Applied(long turn, Action apply)
+    {
+        var waiting = Stopwatch.GetTimestamp();
+        lock (_turns)
+        {
+            while (_done != turn - 1) Monitor.Wait(_turns);
+        }
+        try
+        {
+            lock (_gate)
+            {
+                telemetry.GateEntered(waiting);
+                apply();
+            }
+        }
+        finally
+        {
+            lock (_turns)
+            {
+                _done = turn;
+                Monitor.PulseAll(_turns);
+            }
         }
     }
 
@@ -145,15 +197,16 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
         c.Execute($"SELECT id FROM {table} WHERE id = ANY(@ids) ORDER BY id{ForUpdate}", new { ids = sorted }, t);
     }
 
-    /// <summary>Runs <paramref name="work"/> inside the write gate (the change feed applies other instances' writes there).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in its own turn at the in-memory state, after every write that took its turn before
+    /// (the change feed applies other instances' writes there; an index swapped in there sees every write before it).
+    /// </summary>
     public T Gated<T>(Func<T> work)
     {
-        var waiting = Stopwatch.GetTimestamp();
-        lock (_gate)
-        {
-            telemetry.GateEntered(waiting);
-            return work();
-        }
+        if (_gate.IsHeldByCurrentThread) throw new InvalidOperationException("A turn cannot be taken while a committed write or the change feed applies its state.");
+        var result = default(T)!;
+        Applied(TakeTurn(), () => result = work());
+        return result;
     }
 
     /// <summary>Appends the audit row of a write: ids and codes only.</summary>

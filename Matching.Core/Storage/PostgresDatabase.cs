@@ -24,8 +24,9 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     public PostgresDatabase(string connectionString)
     {
         _source = NpgsqlDataSource.Create(connectionString);
-        // A write holds its connection while its commit waits for its turn (the write gate), and the change feed reads
-        // inside that gate: at most half the pool's connections are writes', so the feed always finds one.
+        // A write holds its connection after its commit while it waits for its turn at the in-memory state (the write
+        // gate), and the change feed reads in a turn of its own: at most half the pool's connections are writes', so the
+        // feed always finds one.
         _writers = new SemaphoreSlim(Math.Max(1, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize / 2));
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions

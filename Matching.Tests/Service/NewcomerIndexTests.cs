@@ -148,6 +148,34 @@ public class NewcomerIndexTests
         tookPlaces.Should().BeTrue("the rounds took places");
     }
 
+    /// <summary>
+    /// Writes of one newcomer commit one after the other (its row lock) but apply to the index after their commits, outside
+    /// any lock: the index must still end with the last commit's state, not with a write that committed earlier and
+    /// applied later. (With the turn taken after the commit instead of before it, this failed.)
+    /// </summary>
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task SameNewcomerWrittenAtOnce_IndexHoldsTheLastCommit(string provider)
+    {
+        using var postgres = provider == "postgres" ? new Matching.Tests.Api.PostgresDatabaseFixture() : null;
+        using var f = postgres is null ? new ServiceFixture() : ServiceFixture.OnPostgres(postgres.ConnectionString);
+        f.Newcomers.Put("nc-1", ServiceFixture.NewcomerDocument("nc-1"), "test").Outcome.Should().Be(Outcome.Created);
+        for (var round = 0; round < 10; round++)
+        {
+            using var go = new Barrier(8);
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(() =>
+            {
+                go.SignalAndWait();
+                for (var i = 0; i < 5; i++)
+                {
+                    var document = DocumentMapper.ToDocument(TestData.Newcomer("nc-1") with { MaxTravelKm = 1 + round * 25 + writer * 3 + i });
+                    f.Newcomers.Put("nc-1", document, "test").Outcome.Should().Be(Outcome.Ok);
+                }
+            })));
+            ShouldAgreeWithDatabase(f);
+        }
+    }
+
     [Test]
     public void ConfirmedAllocation_IndexAgreesWithDatabase()
     {

@@ -268,16 +268,17 @@ public sealed class NewcomersService(MatchingStore store)
         var now = _writer.Now();
         if (rows.Count == 1)
         {
-            _writer.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], Values(rows[0], now, seq: null));
+            _writer.UpsertWithNextSeq(c, t, NewcomerSql.Upsert, ["Id", "Json", "Start", "End", "Now"], Values(rows[0], now, seq: null));
             return;
         }
         var first = _writer.TakeSeqs(c, t, rows.Count);
-        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
+        WriteContext.ExecuteMany(c, t, NewcomerSql.Upsert, ["Id", "Json", "Start", "End", "Now", "Seq"], rows.Select((r, i) => Values(r, now, first + i)));
 
         static object?[] Values((Newcomer Newcomer, string Json) r, string now, long? seq)
         {
-            var date = r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            return seq is { } s ? [r.Newcomer.Id, r.Json, date, now, s] : [r.Newcomer.Id, r.Json, date, now];
+            var start = r.Newcomer.TrajectoryStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var end = r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return seq is { } s ? [r.Newcomer.Id, r.Json, start, end, now, s] : [r.Newcomer.Id, r.Json, start, end, now];
         }
     }
 

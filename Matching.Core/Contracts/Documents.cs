@@ -83,8 +83,7 @@ public sealed class NewcomerDocument
     public string? Gender { get; set; }
     /// <summary>work, language, network, volunteering, leisure.</summary>
     public List<string>? Goals { get; set; }
-    /// <summary>The day the newcomer reaches the fourth pillar, yyyy-MM-dd, not after <see cref="TrajectoryEnd"/>;
-    /// absent when already there (a registered intake: evaluated as of that day, left out of a cohort until then).</summary>
+    /// <summary>The day a registered intake reaches the fourth pillar, yyyy-MM-dd, not after trajectoryEnd; absent when already there.</summary>
     public string? TrajectoryStart { get; set; }
     /// <summary>Last day of the trajectory, yyyy-MM-dd.</summary>
     public string? TrajectoryEnd { get; set; }

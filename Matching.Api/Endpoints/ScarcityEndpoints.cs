@@ -23,7 +23,7 @@ internal static class ScarcityEndpoints
             .WithTags("Scarcity")
             .RequireAuthorization(Policies.Scarcity)
             .WithSummary("Recompute the prices now")
-            .WithDescription("Samples futures from the newcomers created in the configured window (Scarcity:WindowDays), solves the assignment LP of each and stores the averaged capacity duals as the current prices (as the background job does every Scarcity:RecomputeIntervalMinutes).")
+            .WithDescription("Samples futures from the newcomers who reached the fourth pillar in the configured window (Scarcity:WindowDays), with the registered intakes starting within the horizon (Scarcity:HorizonDays) as known newcomers of every future (inputs.knownIntakes), solves the assignment LP of each and stores the averaged capacity duals as the current prices (as the background job does every Scarcity:RecomputeIntervalMinutes).")
             .Produces<ScarcityView>();
         return routes;
     }

@@ -55,6 +55,7 @@ internal static class OpenApiContract
 
     private static readonly Dictionary<(Type, string), string> Dates = new()
     {
+        [(typeof(NewcomerDocument), "trajectoryStart")] = "date",
         [(typeof(NewcomerDocument), "trajectoryEnd")] = "date",
         [(typeof(OfferDocument), "startsOn")] = "date",
         [(typeof(OfferDocument), "endsOn")] = "date",

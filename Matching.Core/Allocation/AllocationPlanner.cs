@@ -37,7 +37,8 @@ public sealed record Assignment(string NewcomerId, string OfferId, double Score,
 
 /// <summary>One newcomer left without a place.</summary>
 /// <param name="NewcomerId">The newcomer.</param>
-/// <param name="Reason">noFeasibleOffer, feasibleOffersTaken, or (dynamic mode) heldForLater.</param>
+/// <param name="Reason">noFeasibleOffer, feasibleOffersTaken, (dynamic mode) heldForLater, or notStarted (the trajectory
+/// starts after today: left out of the cohort until then).</param>
 public sealed record Unassigned(string NewcomerId, string Reason);
 
 /// <summary>An allocation proposal for a cohort.</summary>
@@ -58,11 +59,15 @@ public sealed record AllocationPlan(string Id, string Mode, ProfileRef Profile, 
 /// <remarks>Thread-safe; candidate generation runs on all cores (the index allows concurrent readers).</remarks>
 public sealed class AllocationPlanner(MatchingEngine engine)
 {
-    /// <summary>Allocates the given newcomers (ordered by id for determinism).</summary>
+    /// <summary>
+    /// Allocates the given newcomers (ordered by id for determinism); those whose trajectory starts after today are left
+    /// out, each listed as unassigned with reason notStarted (a place is not held months ahead of its start).
+    /// </summary>
     public AllocationPlan Plan(IReadOnlyList<Newcomer> newcomers, AllocationRequest request)
     {
         var profile = request.Profile ?? WeightProfile.Default;
-        var cohort = newcomers.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
+        var today = engine.Today;
+        var cohort = newcomers.Where(n => !NotStarted(n, today)).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
         var (problem, offers) = BuildProblem(cohort, profile, request.Kinds, Math.Clamp(request.CandidatesPerNewcomer, 1, RankingOptions.MaxLimit), ignoreCapacity: false,
             offerViews: request.Mode == AllocationMode.Stable);
         var prices = request.Mode == AllocationMode.Dynamic
@@ -89,9 +94,17 @@ public sealed class AllocationPlanner(MatchingEngine engine)
                 : u.Value;
             return new Unassigned(cohort[u.Key].Id, WireNames.Of(reason));
         }).ToList();
+        if (cohort.Length < newcomers.Count)
+        {
+            unassigned.AddRange(newcomers.Where(n => NotStarted(n, today)).Select(n => new Unassigned(n.Id, WireNames.Of(UnplacedReason.NotStarted))));
+            unassigned.Sort((a, b) => string.CompareOrdinal(a.NewcomerId, b.NewcomerId));
+        }
         return new AllocationPlan("", WireNames.Of(request.Mode), new ProfileRef(profile.Name, profile.Version), solution.Placed,
             solution.TotalScore, assignments, unassigned);
     }
+
+    /// <summary>Whether the newcomer's trajectory starts after <paramref name="today"/>: not in a cohort until it starts.</summary>
+    internal static bool NotStarted(Newcomer newcomer, DateOnly today) => newcomer.TrajectoryStart > today;
 
     /// <summary>
     /// The problem for a cohort: candidates are each newcomer's best feasible offers; capacities are free places.

@@ -28,6 +28,8 @@ public enum UnplacedReason
     FeasibleOffersTaken,
     /// <summary>A feasible place was free, but its price (dynamic mode) says later arrivals need it more.</summary>
     HeldForLater,
+    /// <summary>The newcomer's trajectory starts after today (a registered intake): not allocated until then.</summary>
+    NotStarted,
 }
 
 /// <summary>One candidate pair of an allocation problem.</summary>

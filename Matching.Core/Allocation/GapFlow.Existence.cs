@@ -121,7 +121,7 @@ internal sealed partial class GapFlow
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
                 double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];
                 // No offer gives more days than those before the trajectory ends (an open one: a bound no product overflows).
-                var daysAtMost = _trajectoryEnd[p] is int end ? end - _today + 1 : long.MaxValue / (60 * 24 * 7);
+                var daysAtMost = _trajectoryEnd[p] is int end ? end - q.TodayDay + 1 : long.MaxValue / (60 * 24 * 7);
                 var needed = 0;
                 for (var k = 0; k < kinds; k++)
                 {

@@ -56,7 +56,6 @@ internal sealed partial class GapFlow
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
     private readonly int?[] _trajectoryEnd; // day number
-    private readonly int _today;
     private readonly int _horizonDays;
     private readonly PairNewcomer[] _pairs;
     private readonly Dictionary<(int, int), int> _cellIds;
@@ -121,7 +120,6 @@ internal sealed partial class GapFlow
         _high = new double[n];
         _hours = new ulong[3 * n];
         _trajectoryEnd = new int?[n];
-        _today = today.DayNumber;
         _horizonDays = profile.HorizonDays;
         _pairs = new PairNewcomer[n];
         _cellBox = ChordBoxes.Create(cells.Count);
@@ -221,8 +219,8 @@ internal sealed partial class GapFlow
         return TimeMaySuffice(common0, common1, common2, Days(p, time), time.Hours);
     }
 
-    /// <summary>The days in which newcomer p can do the offer's hours: exactly as the pair test counts them.</summary>
-    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_today, time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
+    /// <summary>The days in which newcomer p can do the offer's hours (from their own evaluation day): exactly as the pair test counts them.</summary>
+    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_pairs[p].TodayDay, time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
 
     /// <summary>What the time rule reads of an offer.</summary>
     private readonly record struct OfferTime(int Hours, int? StartsOnDay, int? EndsOnDay);

@@ -38,7 +38,9 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         var gender = Gender.Unspecified;
         if (d.Gender is not null && !WireNames.TryParse(d.Gender, out gender)) errors.Add("gender", $"Unknown gender; use one of {WireNames.List<Gender>()}.");
         var goals = Enums<Goal>(d.Goals, "goals", errors);
+        var start = Date(d.TrajectoryStart, "trajectoryStart", errors);
         var end = Date(d.TrajectoryEnd, "trajectoryEnd", errors);
+        if (start is { } s && end is { } e && s > e) errors.Add("trajectoryStart", "Must not be after trajectoryEnd.");
         if (!errors.IsEmpty) return null;
         return new Newcomer
         {
@@ -52,6 +54,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
             BirthYear = d.BirthYear,
             Gender = gender,
             Goals = goals,
+            TrajectoryStart = start,
             TrajectoryEnd = end,
         };
     }
@@ -133,6 +136,7 @@ public sealed class DocumentMapper(IGazetteer gazetteer, InterestTaxonomy taxono
         BirthYear = n.BirthYear,
         Gender = n.Gender == Gender.Unspecified ? null : WireNames.Of(n.Gender),
         Goals = n.Goals.Select(WireNames.Of).ToList(),
+        TrajectoryStart = n.TrajectoryStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         TrajectoryEnd = n.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     };
 

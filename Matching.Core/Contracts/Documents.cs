@@ -83,6 +83,8 @@ public sealed class NewcomerDocument
     public string? Gender { get; set; }
     /// <summary>work, language, network, volunteering, leisure.</summary>
     public List<string>? Goals { get; set; }
+    /// <summary>The day a registered intake reaches the fourth pillar, yyyy-MM-dd, not after trajectoryEnd; absent when already there.</summary>
+    public string? TrajectoryStart { get; set; }
     /// <summary>Last day of the trajectory, yyyy-MM-dd.</summary>
     public string? TrajectoryEnd { get; set; }
 }

@@ -53,8 +53,17 @@ public sealed record Newcomer
     public Gender Gender { get; init; }
     /// <summary>What the newcomer wants from the trajectory.</summary>
     public IReadOnlyList<Goal> Goals { get; init; } = [];
+    /// <summary>
+    /// The day the newcomer reaches the fourth pillar, when it lies ahead (a registered intake), not after
+    /// <see cref="TrajectoryEnd"/>; null when already there. The engine evaluates the newcomer as of the later of today
+    /// and this day.
+    /// </summary>
+    public DateOnly? TrajectoryStart { get; init; }
     /// <summary>The last day of the trajectory, when known.</summary>
     public DateOnly? TrajectoryEnd { get; init; }
+
+    /// <summary>The day the newcomer is evaluated on: the later of <paramref name="today"/> and <see cref="TrajectoryStart"/>.</summary>
+    internal DateOnly EvaluatedOn(DateOnly today) => TrajectoryStart is { } start && start > today ? start : today;
 }
 
 /// <summary>A fourth-pillar offer (aanbod) created by a local government or organisation.</summary>

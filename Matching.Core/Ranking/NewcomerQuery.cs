@@ -40,6 +40,7 @@ internal sealed class NewcomerQuery
     /// <summary>Whether every bound of the availability lies on a half hour, so that <see cref="Cells"/> is exactly it.</summary>
     public required bool OnGrid { get; init; }
     public required int[] Bounds { get; init; }
+    /// <summary>The day the newcomer is evaluated on: the later of today and their trajectory's start.</summary>
     public required int TodayDay { get; init; }
     public required int? TrajectoryEndDay { get; init; }
     /// <summary><see cref="TrajectoryEndDay"/> with <see cref="int.MaxValue"/> for an open end (the scan's sentinel).</summary>
@@ -58,6 +59,8 @@ internal sealed class NewcomerQuery
     public static NewcomerQuery Compile(Newcomer n, WeightProfile profile, DateOnly today, IReadOnlyCollection<OfferKind>? kinds,
         InterestTaxonomy taxonomy, LanguageRegistry languages, bool ignoreCapacity = false)
     {
+        // A registered intake is evaluated as of their start: one date compare per newcomer, and the scan reads only TodayDay.
+        today = n.EvaluatedOn(today);
         var (x, y, z) = n.Location.Point.ToUnitVector();
         var interests = taxonomy.MaskOf(n.Interests);
         var langs = languages.MaskOf(n.Languages.Where(l => !string.Equals(l, "nl", StringComparison.OrdinalIgnoreCase)));

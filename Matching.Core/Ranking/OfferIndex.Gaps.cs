@@ -117,10 +117,11 @@ internal readonly record struct PairNewcomer(int LevelWithTolerance, double X, d
     double LimitChordSquaredHigh, ulong H0, ulong H1, ulong H2, WeeklySlots Availability, int TodayDay, int? TrajectoryEndDay, int HorizonDays,
     int Age, byte GenderBit)
 {
-    /// <summary>The newcomer's constraints under a profile on a day.</summary>
+    /// <summary>The newcomer's constraints under a profile on a day (or on their trajectory's start, when that is later).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per waiting newcomer in the gap report, from its first call
     public static PairNewcomer Of(Newcomer n, WeightProfile profile, DateOnly today)
     {
+        today = n.EvaluatedOn(today);
         var (x, y, z) = n.Location.Point.ToUnitVector();
         var (h0, h1, h2) = n.Availability.HourMask();
         var (low, high) = NewcomerQuery.ChordLimits(n.MaxTravelKm);

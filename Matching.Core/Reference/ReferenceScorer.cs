@@ -14,6 +14,7 @@ internal sealed class ReferenceScorer(InterestTaxonomy taxonomy, LanguageRegistr
         Newcomer n, Offer o, int held, WeightProfile profile, DateOnly today, IReadOnlyCollection<OfferKind>? kinds)
     {
         (ExclusionReason Reason, double[] Criteria, double Score) none = (ExclusionReason.None, [], 0.0);
+        today = n.EvaluatedOn(today); // a registered intake, as of their start
         if (kinds is { Count: > 0 } && !kinds.Contains(o.Kind)) return none with { Reason = ExclusionReason.Kind };
         if (o.Capacity - held <= 0) return none with { Reason = ExclusionReason.Capacity };
         if (n.DutchLevel.Ordinal + profile.LevelTolerance < o.DutchLevel.Min.Ordinal) return none with { Reason = ExclusionReason.DutchLevel };

@@ -21,8 +21,9 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
     private readonly WriteContext _writer = store.Writer;
 
     /// <summary>
-    /// Allocates a cohort (the given ids, or every newcomer without an open match) and stores the proposal; nothing
-    /// is held until it is confirmed.
+    /// Allocates a cohort (the given ids, or every newcomer without an open match who has started the trajectory) and
+    /// stores the proposal; nothing is held until it is confirmed. A given newcomer who starts after today is left out
+    /// and listed as unassigned (notStarted).
     /// </summary>
     public Result<AllocationPlan> Propose(IReadOnlyList<string>? newcomerIds, AllocationRequest request, string actor)
     {
@@ -42,7 +43,8 @@ public sealed class AllocationsService(MatchingStore store, NewcomersService new
         }
         else
         {
-            cohort = newcomers.WithoutOpenMatch().ToList();
+            var today = store.Engine.Today;
+            cohort = newcomers.WithoutOpenMatch().Where(n => !AllocationPlanner.NotStarted(n, today)).ToList();
         }
         var started = Stopwatch.GetTimestamp();
         AllocationPlan plan;

@@ -266,10 +266,11 @@ public sealed class NewcomersService(MatchingStore store)
     {
         if (rows.Count == 0) return;
         var now = _writer.Now();
-        _writer.UpsertNumbered(c, t, NewcomerSql.Upsert, ["Id", "Json", "End", "Now"], rows.Select(r => new object?[]
+        _writer.UpsertNumbered(c, t, NewcomerSql.Upsert, ["Id", "Json", "Start", "End", "Now"], rows.Select(r => new object?[]
         {
             r.Newcomer.Id,
             r.Json,
+            r.Newcomer.TrajectoryStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             r.Newcomer.TrajectoryEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             now,
         }).ToList());

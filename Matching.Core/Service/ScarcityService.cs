@@ -11,7 +11,7 @@ namespace Matching.Service;
 /// <summary>How place prices are computed from the recent arrivals.</summary>
 public sealed record ScarcitySettings
 {
-    /// <summary>Newcomers created in this many days before now are the recent arrivals (1..365, default 28).</summary>
+    /// <summary>Newcomers who reached the fourth pillar in this many days before now are the recent arrivals (1..365, default 28).</summary>
     public int WindowDays { get; init; } = 28;
     /// <summary>How far ahead the sampled future reaches, in days (1..730, default 91).</summary>
     public int HorizonDays { get; init; } = 91;
@@ -24,15 +24,24 @@ public sealed record ScarcitySettings
 }
 
 /// <summary>What one computation of prices started from.</summary>
-/// <param name="RecentNewcomers">Newcomers created in the window.</param>
+/// <param name="RecentNewcomers">Newcomers who reached the fourth pillar in the window (created in it and started, or
+/// starting in it).</param>
 /// <param name="WindowDays">The window, in days.</param>
 /// <param name="HorizonDays">The future, in days.</param>
-/// <param name="ExpectedArrivals">Newcomers the future is expected to bring: the window's rate over the horizon.</param>
+/// <param name="ExpectedArrivals">Newcomers each sampled future draws: the window's rate over the horizon less the
+/// <see cref="ScarcityInputs.KnownIntakes"/> (they are part of that volume, known by name), at least 0.</param>
 /// <param name="Samples">Sampled futures.</param>
 /// <param name="PlacementValue">The value of a placement beside its score.</param>
 /// <param name="Profile">The weight profile the scores come from.</param>
 public sealed record ScarcityInputs(int RecentNewcomers, int WindowDays, int HorizonDays, double ExpectedArrivals, int Samples,
-    double PlacementValue, string Profile);
+    double PlacementValue, string Profile)
+{
+    /// <summary>
+    /// Registered intakes: newcomers whose trajectory starts within the horizon (after today), each a known row of every
+    /// sampled future with their candidates as of their start (0 in prices computed before they were counted).
+    /// </summary>
+    public int KnownIntakes { get; init; }
+}
 
 /// <summary>One offer's price per place.</summary>
 /// <param name="OfferId">The offer.</param>
@@ -68,8 +77,10 @@ public sealed class ScarcityService(MatchingStore store, WeightProfilesService p
     private (ScarcityPrices Prices, Dictionary<string, PlacePrice> ByOffer)? _cached;
 
     /// <summary>
-    /// Computes prices from the newcomers created in the window (their best feasible offers today, the offers' free
-    /// places, a future of the window's rate over the horizon) and stores them as the current prices.
+    /// Computes prices from the newcomers who reached the fourth pillar in the window (their best feasible offers today,
+    /// the offers' free places, a future of the window's rate over the horizon) and the registered intakes (newcomers whose
+    /// trajectory starts within the horizon: one known row each in every sampled future, with their best feasible offers
+    /// as of their start, and that many fewer sampled arrivals), and stores them as the current prices.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its documented range.</exception>
     public ScarcityPrices Recompute(ScarcitySettings settings, string actor)
@@ -83,43 +94,53 @@ public sealed class ScarcityService(MatchingStore store, WeightProfilesService p
         ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.CandidatesPerNewcomer, 100);
 
         var now = _writer.Time.GetUtcNow();
-        var since = WriteContext.Stamp(now.AddDays(-settings.WindowDays));
-        var recent = new List<Newcomer>();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var from = now.AddDays(-settings.WindowDays);
+        List<Newcomer> recent, known;
         using (var connection = _writer.Database.Open())
         {
-            foreach (var (id, json) in connection.Query<(string Id, string Document)>(ScarcitySql.NewcomersCreatedSince, new { since }, buffered: false))
-            {
-                if (store.Mapper.ToNewcomer(id, JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options), out _) is { } n) recent.Add(n);
-            }
+            recent = Read(connection, ScarcitySql.ReachedPillarSince, new { since = WriteContext.Stamp(from), sinceDay = Day(DateOnly.FromDateTime(from.UtcDateTime)), today = Day(today) });
+            known = Read(connection, ScarcitySql.StartingBetween, new { today = Day(today), until = Day(today.AddDays(settings.HorizonDays)) });
         }
         var profile = profiles.Resolve(null) ?? Scoring.WeightProfile.Default;
-        var rows = new List<(double Score, Offer Offer, int Held)>[recent.Count];
-        Parallel.For(0, recent.Count, i => rows[i] = store.Engine.TopCandidates(recent[i], profile, null, settings.CandidatesPerNewcomer));
+        // The engine evaluates a known intake as of their start: their candidates are the offers still open then.
+        var everyone = recent.Concat(known).ToList();
+        var rows = new List<(double Score, Offer Offer, int Held)>[everyone.Count];
+        Parallel.For(0, everyone.Count, i => rows[i] = store.Engine.TopCandidates(everyone[i], profile, null, settings.CandidatesPerNewcomer));
 
         // Offers numbered by id, so that the same stored state gives the same problem and the same prices.
         var offers = rows.SelectMany(r => r).GroupBy(x => x.Offer.Id, StringComparer.Ordinal)
             .Select(g => g.First()).OrderBy(x => x.Offer.Id, StringComparer.Ordinal).ToList();
         var indexOf = offers.Select((o, j) => (o.Offer.Id, j)).ToDictionary(x => x.Id, x => x.j, StringComparer.Ordinal);
         var free = offers.Select(o => Math.Max(0, o.Offer.Capacity - o.Held)).ToArray();
-        var pairs = new List<CandidatePair>();
+        var recentPairs = new List<CandidatePair>();
+        var knownPairs = new List<CandidatePair>();
         var reach = new int[offers.Count];
+        var knownReach = new int[offers.Count];
         for (var i = 0; i < rows.Length; i++)
         {
+            var isKnown = i >= recent.Count;
             foreach (var (score, offer, _) in rows[i])
             {
                 var s = Math.Clamp(score, 0, 1);
-                pairs.Add(new CandidatePair(i, indexOf[offer.Id], s, s));
-                reach[indexOf[offer.Id]]++;
+                var j = indexOf[offer.Id];
+                if (isKnown) { knownPairs.Add(new CandidatePair(i - recent.Count, j, s, s)); knownReach[j]++; }
+                else { recentPairs.Add(new CandidatePair(i, j, s, s)); reach[j]++; }
             }
         }
-        var scale = settings.HorizonDays / (double)settings.WindowDays;
-        var expected = recent.Count * scale;
-        var prices = PlacePricing.Estimate(new AllocationProblem(recent.Count, free, pairs), expected,
-            new PricingOptions { Samples = settings.Samples, PlacementValue = settings.PlacementValue });
+        // The known intakes are part of the volume the window's rate foresees: the sampled future brings that many fewer.
+        var expected = Math.Max(0, recent.Count * settings.HorizonDays / (double)settings.WindowDays - known.Count);
+        var scale = recent.Count == 0 ? 0 : expected / recent.Count;
+        var prices = PlacePricing.Estimate(new AllocationProblem(recent.Count, free, recentPairs), expected,
+            new PricingOptions { Samples = settings.Samples, PlacementValue = settings.PlacementValue },
+            known.Count == 0 ? null : new AllocationProblem(known.Count, free, knownPairs));
         var result = new ScarcityPrices(
             "p-" + Guid.NewGuid().ToString("N"), DateTimeOffset.Parse(WriteContext.Stamp(now), CultureInfo.InvariantCulture), actor,
-            new ScarcityInputs(recent.Count, settings.WindowDays, settings.HorizonDays, Math.Round(expected, 3), settings.Samples, settings.PlacementValue, profile.Name),
-            offers.Select((o, j) => new PlacePrice(o.Offer.Id, Math.Round(prices[j], 6), free[j], Math.Round(reach[j] * scale, 3)))
+            new ScarcityInputs(recent.Count, settings.WindowDays, settings.HorizonDays, Math.Round(expected, 3), settings.Samples, settings.PlacementValue, profile.Name)
+            {
+                KnownIntakes = known.Count,
+            },
+            offers.Select((o, j) => new PlacePrice(o.Offer.Id, Math.Round(prices[j], 6), free[j], Math.Round(reach[j] * scale + knownReach[j], 3)))
                 .OrderByDescending(p => p.Price).ThenBy(p => p.OfferId, StringComparer.Ordinal).ToList());
         _writer.Write((c, t) =>
         {
@@ -131,11 +152,24 @@ public sealed class ScarcityService(MatchingStore store, WeightProfilesService p
                 inputs = JsonSerializer.Serialize(result.Inputs, Json),
                 prices = JsonSerializer.Serialize(result.Offers, Json),
             }, t);
-            _writer.Audit(c, t, actor, "scarcity.recomputed", "scarcity", result.Id, $"recent={recent.Count} offers={result.Offers.Count}");
+            _writer.Audit(c, t, actor, "scarcity.recomputed", "scarcity", result.Id, $"recent={recent.Count} known={known.Count} offers={result.Offers.Count}");
             return true;
         });
         return result;
     }
+
+    /// <summary>The newcomers a query returns as the engine's model (a stored document that no longer validates is skipped).</summary>
+    private List<Newcomer> Read(System.Data.Common.DbConnection connection, string sql, object parameters)
+    {
+        var result = new List<Newcomer>();
+        foreach (var (id, json) in connection.Query<(string Id, string Document)>(sql, parameters, buffered: false))
+        {
+            if (store.Mapper.ToNewcomer(id, JsonSerializer.Deserialize<NewcomerDocument>(json, DocumentJson.Options), out _) is { } n) result.Add(n);
+        }
+        return result;
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The current prices (the latest stored), or null when none were computed yet.</summary>
     /// <remarks>Every call asks the database which set is the latest (so that every instance serves the same one) and

@@ -6,9 +6,9 @@ internal static class NewcomerSql
     /// <summary>The one create-or-replace of a newcomer (a PUT, an import and the demo seed alike).</summary>
     public const string Upsert =
         """
-        INSERT INTO newcomers (id, document, trajectory_end, created_at, updated_at, change_seq) VALUES (@Id, @Json, @End, @Now, @Now, @Seq)
-        ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_end = excluded.trajectory_end, updated_at = excluded.updated_at,
-            change_seq = excluded.change_seq
+        INSERT INTO newcomers (id, document, trajectory_start, trajectory_end, created_at, updated_at, change_seq) VALUES (@Id, @Json, @Start, @End, @Now, @Now, @Seq)
+        ON CONFLICT (id) DO UPDATE SET document = excluded.document, trajectory_start = excluded.trajectory_start, trajectory_end = excluded.trajectory_end,
+            updated_at = excluded.updated_at, change_seq = excluded.change_seq
         """;
 
     public const string Exists = "SELECT COUNT(*) FROM newcomers WHERE id = @id";

@@ -33,7 +33,12 @@ public class GapReportTests
         var stock = data.Offers.Select(o => (o, rng.Next(0, o.Capacity + 2))).ToList();
         if (compact) engine.UpsertMany(stock);
         else foreach (var (o, held) in stock) engine.Upsert(o, held);
-        return (engine, data.Newcomers.OrderBy(n => n.Id, StringComparer.Ordinal).ToList());
+        // Odd seeds: a third of the newcomers are registered intakes, starting within 150 days (each evaluated as of their start).
+        var starts = new Random(seed + 1);
+        var newcomerList = data.Newcomers.Select(n => seed % 2 == 1 && starts.Next(3) == 0 && Today.AddDays(starts.Next(1, 150)) is var start
+            ? n with { TrajectoryStart = n.TrajectoryEnd < start ? n.TrajectoryEnd : start }
+            : n);
+        return (engine, newcomerList.OrderBy(n => n.Id, StringComparer.Ordinal).ToList());
     }
 
     [TestCaseSource(nameof(Seeds))]

@@ -20,7 +20,7 @@ public class PageBrowserTests
     private const string Chromium = "/usr/bin/chromium";
     // What the inline form sends and no URL may ever carry (the pseudonymous ids may).
     private static readonly string[] Personal = ["Ledeberg", "9050", "football", "dutchLevel", "postcode", "interests", "languages", "birthYear",
-        "gender", "trajectoryEnd", "availability", "maxTravelKm", "goals"];
+        "gender", "trajectoryStart", "trajectoryEnd", "availability", "maxTravelKm", "goals"];
 
     private PageHost _host = null!;
     private IPlaywright _playwright = null!;
@@ -205,6 +205,19 @@ public class PageBrowserTests
         await page.GetByLabel("Interesses (codes, komma's)").FillAsync("no-such-interest");
         await page.GetByRole(AriaRole.Button, new() { Name = "Voorstellen tonen" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("interests");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(0);
+    }
+
+    [Test]
+    public async Task CaseWorker_InlineNewcomerStartingAfterTheEnd_FieldIsNamed()
+    {
+        var page = await SignInAsync(ApiFactory.CaseWorkerKey);
+        await page.GotoAsync("/app/inline");
+        await page.GetByLabel("Deelgemeente of plaats").FillAsync("Gent");
+        await page.GetByLabel("Start in de vierde pijler").FillAsync("2027-07-01");
+        await page.GetByLabel("Einde van het traject").FillAsync("2027-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Voorstellen tonen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("trajectoryStart");
         await Expect(page.Locator("article.card")).ToHaveCountAsync(0);
     }
 

@@ -110,6 +110,24 @@ public class HardConstraintTests
     }
 
     [Test]
+    public void Time_RegisteredIntake_OfferClosingBeforeTheStart_Excluded_OneClosingAfter_Included()
+    {
+        var offer = Offer() with { EndsOn = Today.AddDays(60), Hours = 10 }; // 10 h at 3 h a week: 24 days suffice
+        ShouldExclude(Suggest(Newcomer() with { TrajectoryStart = Today.AddDays(61) }, offer), "time");
+        ShouldInclude(Suggest(Newcomer() with { TrajectoryStart = Today.AddDays(10) }, offer));
+    }
+
+    [Test]
+    public void Time_RegisteredIntake_HoursCountFromTheStart()
+    {
+        // 60 minutes a week over the offer's 400 days: 280 days from the start are exactly enough, 279 are not.
+        var (n, o) = SixtyMinutesAWeek(400);
+        ShouldInclude(Suggest(n with { TrajectoryStart = Today.AddDays(120) }, o));
+        ShouldExclude(Suggest(n with { TrajectoryStart = Today.AddDays(121) }, o), "time");
+        ShouldInclude(Suggest(n with { TrajectoryStart = Today.AddDays(-30) }, o)); // a start in the past: from today
+    }
+
+    [Test]
     public void Time_OfferAlreadyEnded_Excluded() => ShouldExclude(Suggest(Newcomer(), Offer() with { EndsOn = Today.AddDays(-1) }), "time");
 
     [Test]

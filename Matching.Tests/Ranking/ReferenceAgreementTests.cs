@@ -61,14 +61,15 @@ public class ReferenceAgreementTests
 
     private static IEnumerable<TestCaseData> Profiles()
     {
-        yield return new TestCaseData(WeightProfile.Default, 11).SetName("Pairs_DefaultProfile_Agree");
-        yield return new TestCaseData(Tolerant, 12).SetName("Pairs_TolerantProfile_Agree");
-        yield return new TestCaseData(Shaped, 13).SetName("Pairs_ShapedProfile_ShapeInIndexEqualsReference");
-        yield return new TestCaseData(Interacting, 14).SetName("Pairs_EveryInteractionSlot_ShapeInIndexEqualsReference");
+        yield return new TestCaseData(WeightProfile.Default, 11, false).SetName("Pairs_DefaultProfile_Agree");
+        yield return new TestCaseData(Tolerant, 12, false).SetName("Pairs_TolerantProfile_Agree");
+        yield return new TestCaseData(Shaped, 13, false).SetName("Pairs_ShapedProfile_ShapeInIndexEqualsReference");
+        yield return new TestCaseData(Interacting, 14, false).SetName("Pairs_EveryInteractionSlot_ShapeInIndexEqualsReference");
+        yield return new TestCaseData(WeightProfile.Default, 15, true).SetName("Pairs_RegisteredIntakes_EvaluatedAsOfTheirStart_Agree");
     }
 
     [TestCaseSource(nameof(Profiles))]
-    public void EveryPair_SameExclusionAndScores(WeightProfile profile, int seed)
+    public void EveryPair_SameExclusionAndScores(WeightProfile profile, int seed, bool intakes)
     {
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = seed, Newcomers = 80, Offers = 400, Today = Today }).Generate();
         var engine = new MatchingEngine(Clock());
@@ -80,8 +81,11 @@ public class ReferenceAgreementTests
         var pairs = 0;
         var included = 0;
         Span<double> criteria = stackalloc double[Criteria.Count];
-        foreach (var n in data.Newcomers)
+        // With intakes, half the newcomers start within the next 200 days (not after their trajectory's end), some in the past.
+        var starts = new Random(seed + 1);
+        foreach (var generated in data.Newcomers)
         {
+            var n = intakes && starts.Next(2) == 0 ? WithStart(generated, Today.AddDays(starts.Next(-30, 200))) : generated;
             var kinds = rng.NextDouble() < 0.3 ? new[] { (OfferKind)rng.Next(0, 5) } : null;
             var query = engine.Compile(n, profile, kinds);
             foreach (var o in data.Offers)
@@ -100,6 +104,9 @@ public class ReferenceAgreementTests
         pairs.Should().Be(32_000);
         included.Should().BeGreaterThan(300, "the data must exercise the scored path, not only exclusions");
     }
+
+    private static Newcomer WithStart(Newcomer n, DateOnly start) =>
+        n with { TrajectoryStart = n.TrajectoryEnd is { } end && end < start ? end : start };
 
     [TestCase(false, TestName = "Rankings_SingleUpserts_SameOrderScoresAndExclusions")]
     [TestCase(true, TestName = "Rankings_BulkLoadCompactedThenChurned_SameOrderScoresAndExclusions")]

@@ -31,6 +31,31 @@ public class AllocationsServiceTests
         f.Allocations.Confirm(plan.Value.Id, "test").Outcome.Should().Be(Outcome.Conflict);
     }
 
+    [TestCase(AllocationMode.Optimal)]
+    [TestCase(AllocationMode.Greedy)]
+    [TestCase(AllocationMode.Stable)]
+    [TestCase(AllocationMode.Dynamic)]
+    public void Propose_NewcomerStartingAfterToday_LeftOutOfTheCohort_ListedNotStartedWhenNamed(AllocationMode mode)
+    {
+        using var f = new ServiceFixture();
+        f.SeedPair("nc-1", "offer-1", capacity: 2);
+        var later = ServiceFixture.NewcomerDocument("nc-later");
+        later.TrajectoryStart = TestData.Today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        f.Newcomers.Put("nc-later", later, "test").Outcome.Should().Be(Outcome.Created);
+        var today = ServiceFixture.NewcomerDocument("nc-today");
+        today.TrajectoryStart = TestData.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        f.Newcomers.Put("nc-today", today, "test").Outcome.Should().Be(Outcome.Created);
+        var request = Request with { Mode = mode };
+
+        var cohort = f.Allocations.Propose(null, request, "test").Value!;
+        var named = f.Allocations.Propose(["nc-later", "nc-1"], request, "test").Value!;
+
+        cohort.Assignments.Select(a => a.NewcomerId).Should().BeEquivalentTo(["nc-1", "nc-today"], "one who starts today is in the cohort");
+        cohort.Unassigned.Should().BeEmpty("one who starts later is not part of today's cohort");
+        named.Assignments.Select(a => a.NewcomerId).Should().Equal("nc-1");
+        named.Unassigned.Should().Equal(new Unassigned("nc-later", "notStarted"));
+    }
+
     [Test]
     public void Confirm_AfterAPlaceWasTakenInBetween_ConflictAndNothingWritten()
     {

@@ -91,6 +91,82 @@ public class ScarcityServiceTests
         prices.Offers.Should().BeEmpty("no recent newcomer has a candidate");
     }
 
+    private static Matching.Model.Newcomer Intake(string id, int startsInDays) =>
+        TestData.Newcomer(id) with { TrajectoryStart = TestData.Today.AddDays(startsInDays), TrajectoryEnd = TestData.Today.AddDays(startsInDays + 365) };
+
+    private static double PriceOf(ScarcityPrices prices, string offerId) => prices.Offers.SingleOrDefault(o => o.OfferId == offerId)?.Price ?? 0;
+
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public void Recompute_KnownIntakesCompeteForAPlace_CountedAndStored_PriceRises(string provider)
+    {
+        using var postgres = provider == "postgres" ? new Matching.Tests.Api.PostgresDatabaseFixture() : null;
+        using var f = postgres is null ? new ServiceFixture() : ServiceFixture.OnPostgres(postgres.ConnectionString);
+        var hot = TestData.Offer("offer-hot") with { Capacity = 1, EndsOn = TestData.Today.AddDays(400) };
+        var roomy = TestData.Offer("offer-roomy") with { Capacity = 100, EndsOn = TestData.Today.AddDays(400), Location = new Matching.Model.Location(TestData.North(TestData.Gent, 10), null) };
+        // One newcomer registered long ago: outside the window, so no recent arrival is sampled.
+        f.Startup.Import([TestData.Newcomer("nc-old")], [hot, roomy], "test");
+        f.Clock.Advance(TimeSpan.FromDays(60));
+        var service = new ScarcityService(f.Store, f.Profiles);
+        var without = service.Recompute(new ScarcitySettings(), "analyst");
+
+        f.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Three intakes registered now who reach the fourth pillar within the horizon, one after it.
+        f.Startup.Import([Intake("nc-a", 60 + 14), Intake("nc-b", 60 + 30), Intake("nc-c", 60 + 90), Intake("nc-late", 60 + 92)], [], "test");
+        var with = service.Recompute(new ScarcitySettings { HorizonDays = 91 }, "analyst");
+
+        without.Inputs.KnownIntakes.Should().Be(0);
+        PriceOf(without, "offer-hot").Should().Be(0, "nobody is expected for it");
+        with.Inputs.KnownIntakes.Should().Be(3, "nc-late starts after the horizon");
+        with.Inputs.RecentNewcomers.Should().Be(0, "registered today, but none has reached the fourth pillar yet");
+        PriceOf(with, "offer-hot").Should().BePositive("three known intakes compete for its one place");
+        PriceOf(with, "offer-roomy").Should().Be(0);
+        with.Offers.Single(o => o.OfferId == "offer-hot").ExpectedCandidates.Should().Be(3);
+        service.Current()!.Inputs.KnownIntakes.Should().Be(3, "the count is stored with the inputs");
+    }
+
+    [Test]
+    public void Recompute_KnownIntakes_ReduceTheSampledArrivals_AndAreNoRecentArrivals()
+    {
+        var f = Fixture();
+        Seed(f);
+        f.Startup.Import([Intake("nc-a", 7), Intake("nc-b", 14)], [], "test");
+
+        var prices = new ScarcityService(f.Store, f.Profiles).Recompute(new ScarcitySettings(), "analyst");
+
+        prices.Inputs.RecentNewcomers.Should().Be(6, "the intakes were created in the window but start later");
+        prices.Inputs.KnownIntakes.Should().Be(2);
+        prices.Inputs.ExpectedArrivals.Should().BeApproximately(6 * 91 / 28.0 - 2, 1e-3, "they are part of the expected volume, known by name");
+        prices.Offers.Single(o => o.OfferId == "offer-hot").ExpectedCandidates.Should().BeApproximately(6 * 91 / 28.0, 1e-3);
+    }
+
+    [Test]
+    public void Recompute_KnownIntakeStartingAfterAnOfferCloses_NotItsCandidate()
+    {
+        var f = Fixture();
+        f.Startup.Import([Intake("nc-a", 30), Intake("nc-b", 30)],
+            [TestData.Offer("offer-closing") with { Capacity = 1, EndsOn = TestData.Today.AddDays(20) }, TestData.Offer("offer-open") with { Capacity = 1 }], "test");
+
+        var prices = new ScarcityService(f.Store, f.Profiles).Recompute(new ScarcitySettings(), "analyst");
+
+        prices.Inputs.KnownIntakes.Should().Be(2);
+        prices.Offers.Select(o => o.OfferId).Should().Equal(["offer-open"], "their candidates are taken as of their start");
+        PriceOf(prices, "offer-open").Should().BePositive();
+    }
+
+    [Test]
+    public void Recompute_NewcomerRegisteredBeforeTheWindow_ReachingThePillarInIt_IsARecentArrival()
+    {
+        var f = Fixture();
+        f.Startup.Import([Intake("nc-a", 35), TestData.Newcomer("nc-old")], [TestData.Offer("offer-1") with { EndsOn = TestData.Today.AddDays(400) }], "test");
+        f.Clock.Advance(TimeSpan.FromDays(40));
+
+        var prices = new ScarcityService(f.Store, f.Profiles).Recompute(new ScarcitySettings { WindowDays = 28 }, "analyst");
+
+        prices.Inputs.RecentNewcomers.Should().Be(1, "nc-a was registered 40 days ago and started 5 days ago; nc-old arrived before the window");
+        prices.Inputs.KnownIntakes.Should().Be(0);
+    }
+
     [Test]
     public void Recompute_SameStoredState_SamePrices()
     {

@@ -80,6 +80,23 @@ public class SimulatorTests
     }
 
     [Test]
+    public void Run_RepricedWithinTheWeek_OnArrivalPoliciesStayWithinPlaces_AndTheirPricesMove()
+    {
+        var options = Small(3) with { RepricePerWeek = 4, Policies = new HashSet<Policy> { Policy.PricedArrival, Policy.PricedArrivalWait } };
+        var repriced = Simulator.Run(options);
+        var world = repriced.World;
+        foreach (var policy in new[] { Policy.PricedArrival, Policy.PricedArrivalWait })
+        {
+            var r = repriced.Runs[policy];
+            var used = new int[world.Places.Length];
+            foreach (var j in r.OfferOf.Where(o => o >= 0)) used[j]++;
+            used.Zip(world.Places).Should().OnlyContain(u => u.First <= u.Second, $"{policy} never overbooks");
+            r.OfferOf.Should().Equal(Simulator.Run(options).Runs[policy].OfferOf, $"{policy} repriced is deterministic by seed");
+            r.OfferOf.Should().NotEqual(SmallRun.Value.Runs[policy].OfferOf, $"prices computed four times a week change {policy}'s allocation");
+        }
+    }
+
+    [Test]
     public void Run_SameSeed_SameAllocations()
     {
         var again = Simulator.Run(Small(3));

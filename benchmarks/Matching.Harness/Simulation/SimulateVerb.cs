@@ -55,6 +55,8 @@ internal static class SimulateVerb
           --known-weeks L      for a diagnosis: the pricing of policies 3, 3c, 4 and 4b knows the actual arrivals
                                of the next L weeks (intakes already registered) as known rows and samples the rest
                                (default 0)
+          --reprice-per-week R the on-arrival policies (4, 4b) compute prices R times a week, before each R-th part of
+                               the week's arrivals, from the places left then (default 1: Mondays only)
           --max-wait N         most weeks a newcomer waits under pricedArrivalWait (default 52)
           --policies LIST      comma-separated policies to run (default all; hindsight always runs)
           --batch-in-lp yes|no whether the priced batch's own newcomers are in its pricing LP (default no)
@@ -64,7 +66,7 @@ internal static class SimulateVerb
         """;
 
     /// <summary>Flags with a value.</summary>
-    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "saa-samples", "saa-placement-value", "max-wait", "known-weeks", "policies", "out"];
+    public static readonly string[] Valued = ["seeds", "seed", "arrivals", "offers", "places", "weeks", "seasonality", "window", "samples", "placement-value", "forecast", "batch-in-lp", "discord-samples", "segment", "saa-samples", "saa-placement-value", "max-wait", "known-weeks", "reprice-per-week", "policies", "out"];
 
     /// <summary>Bare switches.</summary>
     public static readonly string[] Switches = [];
@@ -97,6 +99,7 @@ internal static class SimulateVerb
             SaaPlacementValue = flags.Double("saa-placement-value", ScenarioAllocation.DefaultPlacementValue, 0, PlacePricing.MaxPlacementValue),
             MaxWaitWeeks = flags.Int("max-wait", 52, 0, 520),
             KnownWeeks = flags.Int("known-weeks", 0, 0, 520),
+            RepricePerWeek = flags.Int("reprice-per-week", 1, 1, 100),
             Policies = flags.Get("policies") is { } list ? ParsePolicies(list) : null,
             Forecast = flags.Get("forecast") switch
             {

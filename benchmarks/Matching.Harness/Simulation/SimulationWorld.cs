@@ -55,6 +55,11 @@ internal sealed record SimulationOptions
     public double SaaPlacementValue { get; init; } = ScenarioAllocation.DefaultPlacementValue;
     /// <summary>Weeks whose actual arrivals the pricing of policies 3, 3c, 4 and 4b knows (registered intakes); 0 for none.</summary>
     public int KnownWeeks { get; init; }
+    /// <summary>
+    /// How often a week the on-arrival policies (4, 4b) compute their prices again: the week's arrivals in this many
+    /// equal parts, each priced with the places left before it and the part of the week still to come (1: Mondays only).
+    /// </summary>
+    public int RepricePerWeek { get; init; } = 1;
     /// <summary>The most weeks a newcomer advised to wait keeps waiting (policy 4b).</summary>
     public int MaxWaitWeeks { get; init; } = 52;
     /// <summary>The policies to run (hindsight always runs); null for all.</summary>
@@ -216,7 +221,11 @@ internal sealed class SimulationWorld
     /// <see cref="SimulationOptions.SegmentWeeks"/> weeks, each with the window's arrivals as of its middle week and its
     /// forecast count, over the given free places.
     /// </summary>
-    public List<FutureSegment> Future(int week, int from, IReadOnlyList<int> free)
+    /// <param name="week">The decision's week (whose window the future is sampled from).</param>
+    /// <param name="from">The first week of the future.</param>
+    /// <param name="free">The places left.</param>
+    /// <param name="passed">The share of week <paramref name="from"/> already gone (a decision in the middle of a week).</param>
+    public List<FutureSegment> Future(int week, int from, IReadOnlyList<int> free, double passed = 0)
     {
         var segments = new List<FutureSegment>();
         var length = Options.SegmentWeeks <= 0 ? Options.Weeks : Options.SegmentWeeks;
@@ -226,7 +235,9 @@ internal sealed class SimulationWorld
         {
             var end = Math.Min(Options.Weeks, (start / length + 1) * length);
             var asOf = Options.SegmentWeeks <= 0 ? week : (start + end - 1) / 2;
-            segments.Add(new FutureSegment(Pool(week, asOf) with { Capacities = free }, Forecast(week, start) - Forecast(week, end)));
+            var expected = Forecast(week, start) - Forecast(week, end);
+            if (start == from && passed > 0) expected -= passed * (Forecast(week, start) - Forecast(week, start + 1));
+            segments.Add(new FutureSegment(Pool(week, asOf) with { Capacities = free }, expected));
             start = end;
         }
         // At the year's end nothing more arrives: one empty segment, so that every place is priced at zero.

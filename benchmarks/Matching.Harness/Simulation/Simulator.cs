@@ -87,15 +87,23 @@ internal static class Simulator
 
     /// <summary>Policy 1: on arrival, the best feasible offer with a free place.</summary>
     public static PolicyRun Greedy(SimulationWorld world) =>
-        OnArrival(world, Policy.Greedy, (_, _) => null);
+        OnArrival(world, Policy.Greedy, (_, _, _) => null);
 
     /// <summary>Policy 4: on arrival, the highest score − price among the feasible offers with a free place; prices each week.</summary>
     public static PolicyRun PricedArrival(SimulationWorld world) =>
-        OnArrival(world, Policy.PricedArrival, (week, left) =>
-        {
-            if (world.Options.Forecast == ForecastKind.Oracle) return OraclePrices(world, week, left, null);
-            return PlacePricing.Estimate(world.Future(week, week + world.Options.KnownWeeks, left), PricingOf(world, week), Known(world, week, left));
-        });
+        OnArrival(world, Policy.PricedArrival, (week, passed, left) => ArrivalPrices(world, week, passed, left));
+
+    /// <summary>
+    /// The prices of the on-arrival policies (4, 4b) at a decision <paramref name="passed"/> of the way into
+    /// <paramref name="week"/> (--reprice-per-week), from the places left then.
+    /// </summary>
+    private static double[] ArrivalPrices(SimulationWorld world, int week, double passed, int[] left)
+    {
+        if (world.Options.Forecast == ForecastKind.Oracle) return OraclePrices(world, week, left, null);
+        var pricing = PricingOf(world, week);
+        if (passed > 0) pricing = pricing with { Seed = unchecked(pricing.Seed * 31 + (int)(passed * 1_000)) };
+        return PlacePricing.Estimate(world.Future(week, week + world.Options.KnownWeeks, left, world.Options.KnownWeeks == 0 ? passed : 0), pricing, Known(world, week, left));
+    }
 
     /// <summary>Policy 2: each week, the optimal allocation of its newcomers.</summary>
     public static PolicyRun MyopicBatch(SimulationWorld world) =>
@@ -164,16 +172,16 @@ internal static class Simulator
         for (var week = 0; week < options.Weeks; week++)
         {
             var clock = Stopwatch.StartNew();
-            var prices = options.Forecast == ForecastKind.Oracle
-                ? OraclePrices(world, week, left.ToArray(), null)
-                : PlacePricing.Estimate(world.Future(week, week + options.KnownWeeks, left.ToArray()), PricingOf(world, week), Known(world, week, left.ToArray()));
+            var prices = ArrivalPrices(world, week, 0, left.ToArray());
             // Those who waited ask first (they came earlier), then this week's arrivals in order.
             var asking = waiting.Select(w => (w.Index, w.Since)).ToList();
             for (var k = 0; k < world.ByWeek[week].Length; k++) asking.Add((first + k, week));
             first += world.ByWeek[week].Length;
             waiting.Clear();
-            foreach (var (index, since) in asking)
+            for (var k = 0; k < asking.Count; k++)
             {
+                var (index, since) = asking[k];
+                if (RepriceBefore(world, k, asking.Count) is { } passed) prices = ArrivalPrices(world, week, passed, left.ToArray());
                 var a = world.Year[index];
                 var now = since == week ? null : world.FeasibleOn(a, week);
                 var best = -1;
@@ -240,7 +248,19 @@ internal static class Simulator
 
     private static AllocationProblem WithFree(AllocationProblem p, IReadOnlyList<int> free) => p with { Capacities = free };
 
-    private static PolicyRun OnArrival(SimulationWorld world, Policy policy, Func<int, int[], double[]?> pricesAt)
+    /// <summary>
+    /// With --reprice-per-week R, the share of the week gone before the <paramref name="k"/>-th of
+    /// <paramref name="count"/> decisions when it starts one of the week's R parts (not the first), else null.
+    /// </summary>
+    private static double? RepriceBefore(SimulationWorld world, int k, int count)
+    {
+        var parts = world.Options.RepricePerWeek;
+        if (parts <= 1 || k == 0) return null;
+        var part = (long)k * parts / count;
+        return part != (long)(k - 1) * parts / count ? (double)part / parts : null;
+    }
+
+    private static PolicyRun OnArrival(SimulationWorld world, Policy policy, Func<int, double, int[], double[]?> pricesAt)
     {
         var left = world.Places.ToArray();
         var offerOf = new int[world.Year.Count];
@@ -252,9 +272,12 @@ internal static class Simulator
         for (var week = 0; week < world.Options.Weeks; week++)
         {
             var clock = Stopwatch.StartNew();
-            var prices = pricesAt(week, left.ToArray());
-            foreach (var a in world.ByWeek[week])
+            var arrivals = world.ByWeek[week];
+            var prices = pricesAt(week, 0, left.ToArray());
+            for (var k = 0; k < arrivals.Length; k++)
             {
+                var a = arrivals[k];
+                if (RepriceBefore(world, k, arrivals.Length) is { } passed) prices = pricesAt(week, passed, left.ToArray());
                 var best = -1;
                 var bestValue = double.NegativeInfinity;
                 for (var c = 0; c < a.Offers.Length; c++)

@@ -22,9 +22,10 @@ namespace Matching.Benchmarks;
 /// </summary>
 internal static class GapScale
 {
-    public static void Run(string file, int repeats)
+    public static void Run(string file, int repeats, DateOnly? today = null)
     {
-        var time = new FixedTime(new DateOnly(2026, 11, 2));
+        // The day of `scale load`'s data unless another is asked for (the host evaluates on the real day).
+        var time = new FixedTime(today ?? new DateOnly(2026, 11, 2));
         var db = new SqliteDatabase($"Data Source={file}");
         var mapper = new DocumentMapper(Gazetteer.Default, InterestTaxonomy.Default, LanguageRegistry.Default, time);
         var store = new MatchingStore(db, new MatchingEngine(time), mapper, Gazetteer.Default, time);

@@ -28,11 +28,21 @@ internal sealed partial class GapFlow
             if (kind < 0 || (kindMask & (1 << kind)) == 0) continue;
             var facts = _offers.ScanFactsAt(s);
             if (facts.Remote) { remote[kind].Add((facts.MinLevel, s)); continue; }
-            var key = CellKey(_offers.At(s).Offer.Location.Point);
+            var key = OfferCellKey(_offers.At(s).Offer.Location.Point);
             if (!cells.TryGetValue(key, out var c)) cells[key] = c = cells.Count;
             located.Add((c, kind, facts.MinLevel, s));
         }
         foreach (var list in remote) list.Sort();
+        // What the time rule's bound reads of the remote offers, by slot.
+        var remoteTime = new (int Hours, long Days)[_offers.SlotCount];
+        foreach (var list in remote)
+        {
+            foreach (var (_, s) in list)
+            {
+                var (hoursAsked, startsOn, endsOn) = _offers.TimeAt(s);
+                remoteTime[s] = (hoursAsked, DaysAtMost(startsOn, endsOn));
+            }
+        }
         located.Sort();
         var offerSlots = new int[located.Count];
         var offerMinLevel = new int[located.Count];
@@ -81,6 +91,7 @@ internal sealed partial class GapFlow
         // lowest minimum level and every hour of the offers there: a newcomer below the one or without the other needs
         // no look at any offer of the kind.
         var nearOf = new int[CellCount][];
+        var nearGapOf = new double[CellCount][]; // beside each, its gap to the newcomer cell's box
         var floorOf = new int[CellCount * kinds];
         var hoursOf = new ulong[3 * CellCount * kinds];
         var leastHoursOf = new int[CellCount * kinds];
@@ -94,7 +105,8 @@ internal sealed partial class GapFlow
             }
             near.Sort();
             var list = nearOf[c] = new int[near.Count];
-            for (var i = 0; i < list.Length; i++) list[i] = near[i].Cell;
+            var gaps = nearGapOf[c] = new double[near.Count];
+            for (var i = 0; i < list.Length; i++) (gaps[i], list[i]) = near[i];
             for (var k = 0; k < kinds; k++)
             {
                 var f = c * kinds + k;
@@ -130,6 +142,7 @@ internal sealed partial class GapFlow
             {
                 var c = _cellOf[p];
                 var near = nearOf[c];
+                var nearGap = nearGapOf[c];
                 ref readonly var q = ref _pairs[p];
                 var level = _level[p];
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
@@ -150,6 +163,9 @@ internal sealed partial class GapFlow
                 var possible = needed;
                 for (var i = 0; i < near.Length && needed != 0; i++)
                 {
+                    // The newcomer lies in its cell's box, so its gap to an offer cell is at least the two boxes' gap (the
+                    // same operand order): past the first cell beyond its own reach, every later one is beyond it too.
+                    if (nearGap[i] > high) break;
                     var oc = near[i];
                     if (ChordBoxes.GapSquared(offerBox, oc, x, y, z) > high) continue;
                     for (var k = 0; k < kinds; k++)
@@ -182,6 +198,9 @@ internal sealed partial class GapFlow
                     foreach (var (minLevel, s) in remote[k])
                     {
                         if (minLevel > level) break;
+                        var (remoteHours, remoteDays) = remoteTime[s];
+                        var facts = _offers.ScanFactsAt(s);
+                        if (!TimeMaySuffice(facts.H0 & h0, facts.H1 & h1, facts.H2 & h2, Math.Min(daysAtMost, remoteDays), remoteHours)) continue;
                         if (!_offers.FeasibleUnlocked(q, s)) continue;
                         needed &= ~(1 << k);
                         break;

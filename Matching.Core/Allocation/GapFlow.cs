@@ -10,7 +10,7 @@ namespace Matching.Allocation;
 /// The gap report's arithmetic at scale, over the feasible pairs (capacity ignored) without ever listing them:
 /// <list type="bullet">
 /// <item><see cref="FeasibleKinds"/>: per newcomer, the kinds of which at least one offer is feasible — an existence
-/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km (within a
+/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 5 km (within a
 /// cell by kind and ascending minimum level) and visited nearest cell first, only cells within the newcomer's reach;</item>
 /// <item><see cref="MaximumAllocation"/>: a maximum allocation of one kind's free places (the most newcomers placed),
 /// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells around it, nearest
@@ -271,6 +271,13 @@ internal sealed partial class GapFlow
         for (var i = 0; i < cells.Length; i++) cells[i] = near[i].Cell;
         return cells;
     }
+
+    // The existence query's offer cells, a quarter of a newcomer cell: a newcomer lacking a kind tests every offer of it
+    // in the offer cells within its reach, so the finer they fit the reach, the fewer it tests.
+    private static (int, int) OfferCellKey(GeoPoint point) =>
+        ((int)Math.Floor(point.Lat / (CellLatDegrees / OfferCellDivisions)), (int)Math.Floor(point.Lon / (CellLonDegrees / OfferCellDivisions)));
+
+    private const int OfferCellDivisions = 2;
 
     private static (int, int) CellKey(GeoPoint point) =>
         ((int)Math.Floor(point.Lat / CellLatDegrees), (int)Math.Floor(point.Lon / CellLonDegrees));

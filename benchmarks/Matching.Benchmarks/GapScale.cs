@@ -14,11 +14,12 @@ namespace Matching.Benchmarks;
 
 /// <summary>
 /// The gap report on a store of `scale load` (issue 12's target: ≤ 2 s at 500,000 newcomers and 100,000 offers), in
-/// process: `-- gaps FILE [repeats]` prints where one report's time goes (the same steps as
+/// process: `-- gaps FILE [repeats] [yyyy-MM-dd]` prints where one report's time goes (the same steps as
 /// <see cref="GapReportBuilder.Build"/>, timed one by one), then the whole report by province and by municipality,
 /// <c>repeats</c> times each. Before them the process's first report (by municipality, as the endpoint's default), 3 s
-/// after the start: cold code and the first touch of the columns, as the host's first report after ready. Prints
-/// name=value lines.
+/// after the start: cold code and the first touch of the columns, as the host's first report after ready. The day the
+/// constraints are evaluated on is `scale load`'s (2026-11-02) unless given: the host evaluates on the real day, and four
+/// weeks later the same store is a harder report (trajectories and offers nearer their end). Prints name=value lines.
 /// </summary>
 internal static class GapScale
 {

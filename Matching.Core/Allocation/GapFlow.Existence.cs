@@ -143,7 +143,7 @@ internal sealed partial class GapFlow
                 var c = _cellOf[p];
                 var near = nearOf[c];
                 var nearGap = nearGapOf[c];
-                ref readonly var q = ref _pairs[p];
+                var q = Pair(p);
                 var level = _level[p];
                 ulong h0 = _hours[3 * p], h1 = _hours[3 * p + 1], h2 = _hours[3 * p + 2];
                 double x = _xyz[3 * p], y = _xyz[3 * p + 1], z = _xyz[3 * p + 2], high = _high[p];

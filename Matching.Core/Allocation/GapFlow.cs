@@ -58,7 +58,13 @@ internal sealed partial class GapFlow
     private readonly int?[] _trajectoryEnd; // day number
     private readonly int _today;
     private readonly int _horizonDays;
-    private readonly PairNewcomer[] _pairs;
+    // The rest of what the exact pair test reads (see Pair): a PairNewcomer per newcomer was 56 MB at 500,000, most of it
+    // copies of the columns above, and the report's allocations set off a background gen2 collection on the host.
+    private readonly double[] _maxKm;
+    private readonly double[] _low; // chord² below which the newcomer surely reaches the offer
+    private readonly WeeklySlots[] _availability;
+    private readonly int[] _age;
+    private readonly byte[] _genderBit;
     private readonly Dictionary<(int, int), int> _cellIds;
     private readonly int[] _cellOf; // by position
     // How many cells north-south and east-west the farthest reach spans (with a cell of margin); −1 when so many that
@@ -123,7 +129,11 @@ internal sealed partial class GapFlow
         _trajectoryEnd = new int?[n];
         _today = today.DayNumber;
         _horizonDays = profile.HorizonDays;
-        _pairs = new PairNewcomer[n];
+        _maxKm = new double[n];
+        _low = new double[n];
+        _availability = new WeeklySlots[n];
+        _age = new int[n];
+        _genderBit = new byte[n];
         _cellBox = ChordBoxes.Create(cells.Count);
         // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
         const int chunk = 4096;
@@ -132,7 +142,7 @@ internal sealed partial class GapFlow
             for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
             {
                 var p = _positionOf[i];
-                var q = _pairs[p] = PairNewcomer.Of(newcomers[i], profile, today);
+                var q = PairNewcomer.Of(newcomers[i], profile, today);
                 _level[p] = q.LevelWithTolerance;
                 _xyz[3 * p] = q.X;
                 _xyz[3 * p + 1] = q.Y;
@@ -142,6 +152,11 @@ internal sealed partial class GapFlow
                 _hours[3 * p + 1] = q.H1;
                 _hours[3 * p + 2] = q.H2;
                 _trajectoryEnd[p] = q.TrajectoryEndDay;
+                _maxKm[p] = q.MaxKm;
+                _low[p] = q.LimitChordSquaredLow;
+                _availability[p] = q.Availability;
+                _age[p] = q.Age;
+                _genderBit[p] = q.GenderBit;
             }
         });
         for (var c = 0; c < cells.Count; c++)
@@ -199,6 +214,11 @@ internal sealed partial class GapFlow
     }
 
     private int CellCount => _cellStart.Length - 1;
+
+    /// <summary>What the exact pair test reads of the newcomer at position p: the <see cref="PairNewcomer.Of"/> it was made from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PairNewcomer Pair(int p) => new(_level[p], _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], _maxKm[p], _low[p], _high[p],
+        _hours[3 * p], _hours[3 * p + 1], _hours[3 * p + 2], _availability[p], _today, _trajectoryEnd[p], _horizonDays, _age[p], _genderBit[p]);
 
     /// <summary>
     /// The cheap half of the pair test on the newcomer columns (level, travel limit, a common hour of the week): false

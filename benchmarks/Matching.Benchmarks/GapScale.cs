@@ -94,8 +94,10 @@ internal static class GapScale
                 cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 clock.Restart();
                 (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var report = allocations.GapReport(grouping, null, profile);
                 Print($"gap_report_{WireNames.Of(grouping)}_s", clock.Elapsed.TotalSeconds);
+                Print($"gap_report_{WireNames.Of(grouping)}_allocated_MiB", (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0);
                 Print($"gap_report_{WireNames.Of(grouping)}_gen2_collections", GC.CollectionCount(2) - gen2);
                 Print($"gap_report_{WireNames.Of(grouping)}_gc_pause_ms", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
                 Print($"gap_report_{WireNames.Of(grouping)}_cpu_s", (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);

@@ -186,18 +186,29 @@ internal sealed partial class GapFlow
     /// <summary>The time buckets an hour mask touches.</summary>
     internal static uint TimeBuckets(ulong h0, ulong h1, ulong h2)
     {
+        // A mask test per bucket rather than a look at each hour: once per waiting newcomer in the columns.
         var buckets = 0u;
-        ReadOnlySpan<ulong> words = [h0, h1, h2];
-        for (var w = 0; w < words.Length; w++)
+        var masks = BucketMasks;
+        for (var b = 0; b < TimeBucketCount; b++)
         {
-            for (var bits = words[w]; bits != 0; bits &= bits - 1)
-            {
-                var hour = 64 * w + BitOperations.TrailingZeroCount(bits);
-                var (day, hourOfDay) = Math.DivRem(hour, 24);
-                if (day < 7) buckets |= 1u << (3 * day + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2));
-            }
+            if (((h0 & masks[3 * b]) | (h1 & masks[3 * b + 1]) | (h2 & masks[3 * b + 2])) != 0) buckets |= 1u << b;
         }
         return buckets;
+    }
+
+    /// <summary>Per time bucket, its hours of the week as a three-word hour mask.</summary>
+    private static readonly ulong[] BucketMasks = CreateBucketMasks();
+
+    private static ulong[] CreateBucketMasks()
+    {
+        var masks = new ulong[3 * TimeBucketCount];
+        for (var hour = 0; hour < 7 * 24; hour++)
+        {
+            var (day, hourOfDay) = Math.DivRem(hour, 24);
+            var bucket = 3 * day + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2);
+            masks[3 * bucket + hour / 64] |= 1UL << (hour % 64);
+        }
+        return masks;
     }
 
     /// <summary>

@@ -201,6 +201,26 @@ public class GapReportTests
     }
 
     [Test]
+    public void TimeBuckets_RandomHourMasks_EachHoursMorningAfternoonOrEvening()
+    {
+        // The buckets come from a mask per bucket; each set hour of the week names its own (hours past the week none).
+        var rng = new Random(11);
+        for (var t = 0; t < 2_000; t++)
+        {
+            ulong[] words = [(ulong)rng.NextInt64() & (ulong)rng.NextInt64(), (ulong)rng.NextInt64() & (ulong)rng.NextInt64(), t % 2 == 0 ? ulong.MaxValue : (ulong)rng.NextInt64()];
+            var expected = 0u;
+            for (var hour = 0; hour < 7 * 24; hour++)
+            {
+                if ((words[hour / 64] & (1UL << (hour % 64))) == 0) continue;
+                var hourOfDay = hour % 24;
+                expected |= 1u << (3 * (hour / 24) + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2));
+            }
+
+            GapFlow.TimeBuckets(words[0], words[1], words[2]).Should().Be(expected);
+        }
+    }
+
+    [Test]
     public void TimeBuckets_RandomHourMasks_ShareABucketWheneverTheyShareAnHour()
     {
         // The walks jump over newcomers whose buckets miss the offer's: sound only if a common hour means a common bucket.

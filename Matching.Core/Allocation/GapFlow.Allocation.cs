@@ -29,8 +29,9 @@ internal sealed partial class GapFlow
         }
         var flow = new KindFlow(this, [.. slots], [.. free]);
         flow.Solve();
-        var offerOf = new int[_count];
-        for (var u = 0; u < offerOf.Length; u++) offerOf[u] = flow.Mate[u] < 0 ? -1 : slots[flow.Mate[u]];
+        // In place: the flow is done with it.
+        var offerOf = flow.Mate;
+        for (var u = 0; u < offerOf.Length; u++) offerOf[u] = offerOf[u] < 0 ? -1 : slots[offerOf[u]];
         return offerOf;
     }
 
@@ -163,7 +164,7 @@ internal sealed partial class GapFlow
                         p = Find(Math.Min(p + skip, end));
                         continue;
                     }
-                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], slot))
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow.Pair(p), slot))
                     {
                         _cursorPosition[j] = p + 1;
                         return flow._order[p];
@@ -199,7 +200,7 @@ internal sealed partial class GapFlow
                 if (!flow.CellWithinReach(c, facts)) continue;
                 for (var p = flow._cellStart[c]; p < flow._cellStart[c + 1] && flow._level[p] >= facts.MinLevel; p++)
                 {
-                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow._pairs[p], _slots[j])) list.Add(flow._order[p]);
+                    if (flow.MayReach(p, facts, _time[j]) && flow._offers.FeasibleUnlocked(flow.Pair(p), _slots[j])) list.Add(flow._order[p]);
                 }
             }
             return _adjacent[j] = [.. list];

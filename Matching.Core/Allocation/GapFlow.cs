@@ -10,7 +10,7 @@ namespace Matching.Allocation;
 /// The gap report's arithmetic at scale, over the feasible pairs (capacity ignored) without ever listing them:
 /// <list type="bullet">
 /// <item><see cref="FeasibleKinds"/>: per newcomer, the kinds of which at least one offer is feasible — an existence
-/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 10 km (within a
+/// query that stops at the first feasible offer of each kind, over the offers grouped in cells of about 5 km (within a
 /// cell by kind and ascending minimum level) and visited nearest cell first, only cells within the newcomer's reach;</item>
 /// <item><see cref="MaximumAllocation"/>: a maximum allocation of one kind's free places (the most newcomers placed),
 /// found from the offers' side, where places are scarce: each offer walks the newcomers of the cells around it, nearest
@@ -56,8 +56,16 @@ internal sealed partial class GapFlow
     private readonly double[] _high; // chord² above which the offer is beyond the travel limit
     private readonly ulong[] _hours;
     private readonly int?[] _trajectoryEnd; // day number
+    private readonly int[] _day; // the day number each newcomer is evaluated on: today, or a registered intake's start
+    private readonly int _today;
     private readonly int _horizonDays;
-    private readonly PairNewcomer[] _pairs;
+    // The rest of what the exact pair test reads (see Pair): a PairNewcomer per newcomer was 56 MB at 500,000, most of it
+    // copies of the columns above, and the report's allocations set off a background gen2 collection on the host.
+    private readonly double[] _maxKm;
+    private readonly double[] _low; // chord² below which the newcomer surely reaches the offer
+    private readonly WeeklySlots[] _availability;
+    private readonly int[] _age;
+    private readonly byte[] _genderBit;
     private readonly Dictionary<(int, int), int> _cellIds;
     private readonly int[] _cellOf; // by position
     // How many cells north-south and east-west the farthest reach spans (with a cell of margin); −1 when so many that
@@ -120,8 +128,14 @@ internal sealed partial class GapFlow
         _high = new double[n];
         _hours = new ulong[3 * n];
         _trajectoryEnd = new int?[n];
+        _day = new int[n];
+        _today = today.DayNumber;
         _horizonDays = profile.HorizonDays;
-        _pairs = new PairNewcomer[n];
+        _maxKm = new double[n];
+        _low = new double[n];
+        _availability = new WeeklySlots[n];
+        _age = new int[n];
+        _genderBit = new byte[n];
         _cellBox = ChordBoxes.Create(cells.Count);
         // In the newcomers' own order (the order their objects were allocated in, so read in runs), written to their positions.
         const int chunk = 4096;
@@ -130,7 +144,7 @@ internal sealed partial class GapFlow
             for (var i = b * chunk; i < Math.Min(n, (b + 1) * chunk); i++)
             {
                 var p = _positionOf[i];
-                var q = _pairs[p] = PairNewcomer.Of(newcomers[i], profile, today);
+                var q = PairNewcomer.Of(newcomers[i], profile, today);
                 _level[p] = q.LevelWithTolerance;
                 _xyz[3 * p] = q.X;
                 _xyz[3 * p + 1] = q.Y;
@@ -140,6 +154,12 @@ internal sealed partial class GapFlow
                 _hours[3 * p + 1] = q.H1;
                 _hours[3 * p + 2] = q.H2;
                 _trajectoryEnd[p] = q.TrajectoryEndDay;
+                _day[p] = q.TodayDay;
+                _maxKm[p] = q.MaxKm;
+                _low[p] = q.LimitChordSquaredLow;
+                _availability[p] = q.Availability;
+                _age[p] = q.Age;
+                _genderBit[p] = q.GenderBit;
             }
         });
         for (var c = 0; c < cells.Count; c++)
@@ -169,18 +189,29 @@ internal sealed partial class GapFlow
     /// <summary>The time buckets an hour mask touches.</summary>
     internal static uint TimeBuckets(ulong h0, ulong h1, ulong h2)
     {
+        // A mask test per bucket rather than a look at each hour: once per waiting newcomer in the columns.
         var buckets = 0u;
-        ReadOnlySpan<ulong> words = [h0, h1, h2];
-        for (var w = 0; w < words.Length; w++)
+        var masks = BucketMasks;
+        for (var b = 0; b < TimeBucketCount; b++)
         {
-            for (var bits = words[w]; bits != 0; bits &= bits - 1)
-            {
-                var hour = 64 * w + BitOperations.TrailingZeroCount(bits);
-                var (day, hourOfDay) = Math.DivRem(hour, 24);
-                if (day < 7) buckets |= 1u << (3 * day + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2));
-            }
+            if (((h0 & masks[3 * b]) | (h1 & masks[3 * b + 1]) | (h2 & masks[3 * b + 2])) != 0) buckets |= 1u << b;
         }
         return buckets;
+    }
+
+    /// <summary>Per time bucket, its hours of the week as a three-word hour mask.</summary>
+    private static readonly ulong[] BucketMasks = CreateBucketMasks();
+
+    private static ulong[] CreateBucketMasks()
+    {
+        var masks = new ulong[3 * TimeBucketCount];
+        for (var hour = 0; hour < 7 * 24; hour++)
+        {
+            var (day, hourOfDay) = Math.DivRem(hour, 24);
+            var bucket = 3 * day + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2);
+            masks[3 * bucket + hour / 64] |= 1UL << (hour % 64);
+        }
+        return masks;
     }
 
     /// <summary>
@@ -197,6 +228,11 @@ internal sealed partial class GapFlow
     }
 
     private int CellCount => _cellStart.Length - 1;
+
+    /// <summary>What the exact pair test reads of the newcomer at position p: the <see cref="PairNewcomer.Of"/> it was made from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PairNewcomer Pair(int p) => new(_level[p], _xyz[3 * p], _xyz[3 * p + 1], _xyz[3 * p + 2], _maxKm[p], _low[p], _high[p],
+        _hours[3 * p], _hours[3 * p + 1], _hours[3 * p + 2], _availability[p], _day[p], _trajectoryEnd[p], _horizonDays, _age[p], _genderBit[p]);
 
     /// <summary>
     /// The cheap half of the pair test on the newcomer columns (level, travel limit, a common hour of the week): false
@@ -220,7 +256,7 @@ internal sealed partial class GapFlow
     }
 
     /// <summary>The days in which newcomer p can do the offer's hours (from their own evaluation day): exactly as the pair test counts them.</summary>
-    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_pairs[p].TodayDay, time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
+    private long Days(int p, in OfferTime time) => Formulas.AvailableDays(_day[p], time.StartsOnDay, time.EndsOnDay, _trajectoryEnd[p], _horizonDays);
 
     /// <summary>What the time rule reads of an offer.</summary>
     private readonly record struct OfferTime(int Hours, int? StartsOnDay, int? EndsOnDay);
@@ -269,6 +305,13 @@ internal sealed partial class GapFlow
         for (var i = 0; i < cells.Length; i++) cells[i] = near[i].Cell;
         return cells;
     }
+
+    // The existence query's offer cells, a quarter of a newcomer cell: a newcomer lacking a kind tests every offer of it
+    // in the offer cells within its reach, so the finer they fit the reach, the fewer it tests.
+    private static (int, int) OfferCellKey(GeoPoint point) =>
+        ((int)Math.Floor(point.Lat / (CellLatDegrees / OfferCellDivisions)), (int)Math.Floor(point.Lon / (CellLonDegrees / OfferCellDivisions)));
+
+    private const int OfferCellDivisions = 2;
 
     private static (int, int) CellKey(GeoPoint point) =>
         ((int)Math.Floor(point.Lat / CellLatDegrees), (int)Math.Floor(point.Lon / CellLonDegrees));

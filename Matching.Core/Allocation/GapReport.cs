@@ -67,8 +67,8 @@ public sealed record GapReportResult(string GroupBy, ProfileRef Profile, IReadOn
 /// </summary>
 /// <remarks>
 /// Computed by <see cref="GapFlow"/> over every feasible pair without listing them (500,000 newcomers and 100,000 offers
-/// in 2.4 s over HTTP as the host's first report, 1.3-1.7 s in process, on the shared 2-core VM: see
-/// benchmarks/README.md): "has a feasible offer" is an existence query that stops at the first one, and the allocation
+/// in 2.1 s over HTTP as the host's first report on the real day, 1.5 s in process on the data's day and 1.9 s four
+/// weeks later, on the shared 2-core VM: see benchmarks/README.md): "has a feasible offer" is an existence query that stops at the first one, and the allocation
 /// is a maximum b-matching by augmenting paths from the offers' side. The number placed per kind is exactly the min-cost
 /// flow's over all feasible pairs; scores do not choose among the maximum allocations, so when newcomers of two areas
 /// compete for the same places, which area keeps the unplaced ones is that of one maximum allocation, not of the

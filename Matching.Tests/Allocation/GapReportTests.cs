@@ -24,11 +24,16 @@ public class GapReportTests
     private static IEnumerable<TestCaseData> Seeds() =>
         Enumerable.Range(1, 6).Select(seed => new TestCaseData(seed, seed % 2 == 0 ? WeightProfile.Default : Tolerant));
 
-    /// <summary>The demo data's offers in an engine with random held places (some offers full, some over-held).</summary>
-    private static (MatchingEngine Engine, List<Newcomer> Newcomers) Demo(int seed, int newcomers, int offers, bool compact)
+    /// <summary>
+    /// The demo data's offers in an engine with random held places (some offers full, some over-held), its clock
+    /// <paramref name="daysLater"/> after the data's day.
+    /// </summary>
+    private static (MatchingEngine Engine, List<Newcomer> Newcomers) Demo(int seed, int newcomers, int offers, bool compact, int daysLater = 0)
     {
         var data = new DemoDataGenerator(new DemoDataOptions { Seed = seed, Newcomers = newcomers, Offers = offers, Today = Today }).Generate();
-        var engine = new MatchingEngine(Clock());
+        var clock = Clock();
+        clock.Advance(TimeSpan.FromDays(daysLater));
+        var engine = new MatchingEngine(clock);
         var rng = new Random(seed);
         var stock = data.Offers.Select(o => (o, rng.Next(0, o.Capacity + 2))).ToList();
         if (compact) engine.UpsertMany(stock);
@@ -126,6 +131,35 @@ public class GapReportTests
         actual.Count(k => k != 0).Should().BeGreaterThan(0).And.BeLessThan(newcomers.Count, "the data must have newcomers with and without offers");
     }
 
+    [TestCase(1, 30)]
+    [TestCase(2, 60)]
+    [TestCase(3, 90)]
+    public void FeasibleKinds_WeeksAfterTheDataDay_SameAsEveryPairTested(int seed, int daysLater)
+    {
+        // Later on, trajectories and offers near their end leave too few days for the hours asked (or none): the query
+        // skips them on bounds of the time rule, which must never skip a feasible pair.
+        var (engine, newcomers) = Demo(seed, 300, 400, compact: true, daysLater);
+        var offers = engine.Index.Freeze();
+        var profile = WeightProfile.Default;
+        var queries = newcomers.Select(n => engine.Compile(n, profile, null, ignoreCapacity: true)).ToArray();
+        var scratch = new double[Criteria.Count];
+
+        var actual = new GapFlow(offers, newcomers, profile, engine.Today).FeasibleKinds((1 << EnumCounts.OfferKinds) - 1);
+
+        for (var i = 0; i < newcomers.Count; i++)
+        {
+            var expected = 0;
+            for (var s = 0; s < offers.SlotCount; s++)
+            {
+                if (offers.KindAt(s) >= 0 && offers.FeasibleUnlocked(queries[i], s, scratch)) expected |= 1 << offers.KindAt(s);
+            }
+            ((int)actual[i]).Should().Be(expected, newcomers[i].Id);
+        }
+        engine.Today.Should().Be(Today.AddDays(daysLater));
+        newcomers.Count(n => n.TrajectoryEnd < engine.Today.AddDays(30)).Should().BeGreaterThan(0, "the data must have trajectories near their end");
+        actual.Count(k => k != 0).Should().BeGreaterThan(0, "the data must have newcomers with offers");
+    }
+
     [TestCase(1, GapGrouping.Municipality, null)]
     [TestCase(2, GapGrouping.Province, null)]
     [TestCase(3, GapGrouping.Municipality, OfferKind.LanguageInternship)]
@@ -169,6 +203,26 @@ public class GapReportTests
         answer.Should().Contain(",-1,", "some newcomers must stay unplaced");
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(answer)))
             .Should().Be("56d79867dbf9ac3824086df10d37df487b12c39732e2fe7c196d8fc02b5296b4", "the placements, the feasible kinds and both reports are those of 0e330af");
+    }
+
+    [Test]
+    public void TimeBuckets_RandomHourMasks_EachHoursMorningAfternoonOrEvening()
+    {
+        // The buckets come from a mask per bucket; each set hour of the week names its own (hours past the week none).
+        var rng = new Random(11);
+        for (var t = 0; t < 2_000; t++)
+        {
+            ulong[] words = [(ulong)rng.NextInt64() & (ulong)rng.NextInt64(), (ulong)rng.NextInt64() & (ulong)rng.NextInt64(), t % 2 == 0 ? ulong.MaxValue : (ulong)rng.NextInt64()];
+            var expected = 0u;
+            for (var hour = 0; hour < 7 * 24; hour++)
+            {
+                if ((words[hour / 64] & (1UL << (hour % 64))) == 0) continue;
+                var hourOfDay = hour % 24;
+                expected |= 1u << (3 * (hour / 24) + (hourOfDay < 12 ? 0 : hourOfDay < 18 ? 1 : 2));
+            }
+
+            GapFlow.TimeBuckets(words[0], words[1], words[2]).Should().Be(expected);
+        }
     }
 
     [Test]

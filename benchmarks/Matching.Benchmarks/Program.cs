@@ -12,6 +12,7 @@ else if (args is ["allocate", var mode, var newcomers, var offers, var candidate
 else if (args is ["scale", "load", var newcomerCount, var offerCount, var file])
     Matching.Benchmarks.Scale.Load(int.Parse(newcomerCount, inv), int.Parse(offerCount, inv), file);
 else if (args is ["scale", "serve", var storeFile, var cohort, ..]) Matching.Benchmarks.Scale.Serve(storeFile, int.Parse(cohort, inv), gapReport: !args.Contains("--no-gap"));
-else if (args is ["gaps", var gapsFile, ..]) Matching.Benchmarks.GapScale.Run(gapsFile, args.Length > 2 ? int.Parse(args[2], inv) : 3);
+else if (args is ["gaps", var gapsFile, ..]) Matching.Benchmarks.GapScale.Run(gapsFile, args.Length > 2 ? int.Parse(args[2], inv) : 3,
+    args.Length > 3 ? DateOnly.ParseExact(args[3], "yyyy-MM-dd", inv) : null);
 else if (args is ["scale", "profile-load", var profileFile]) Matching.Benchmarks.Scale.ProfileLoad(profileFile);
 else BenchmarkSwitcher.FromAssembly(typeof(Matching.Benchmarks.RankOneNewcomer).Assembly).Run(args);

@@ -119,6 +119,9 @@ internal sealed partial class OfferIndex
     private TimeFacts[] _time = [];
     private int[] _gateCount = new int[GateValues]; // slots in [0, _length) per gate value (dead ones included)
     private int[]?[] _overflowBounds = []; // schedules of more than six merged intervals
+    // Per slot, its offer's place in the ordinal order of the ids at the last Compact (from 1); 0 for a slot written with
+    // a new id since. Equal scores are ordered by id: between two ranked slots this settles it without reading the ids.
+    private int[] _idOrder = [];
     private Offer?[] _offers = [];
 
     public OfferIndex(InterestTaxonomy taxonomy, LanguageRegistry languages)
@@ -168,6 +171,7 @@ internal sealed partial class OfferIndex
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
                 _slotOf[offer.Id] = slot;
+                _idOrder[slot] = 0; // a new id: its place in the order is not known until the next compaction
             }
             Write(slot, offer, held);
         }
@@ -217,12 +221,18 @@ internal sealed partial class OfferIndex
                 _blockCentre[3 * b + 2] = sz / norm;
                 _blockRadius[b] = 0;
             }
+            var ids = new string[live.Count];
+            var bySlot = new int[live.Count];
             foreach (var (_, offer, held) in live)
             {
                 var slot = NewSlot();
                 _slotOf[offer.Id] = slot;
                 Write(slot, offer, held);
+                ids[slot] = offer.Id;
+                bySlot[slot] = slot;
             }
+            Array.Sort(ids, bySlot, StringComparer.Ordinal);
+            for (var r = 0; r < bySlot.Length; r++) _idOrder[bySlot[r]] = r + 1;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -238,6 +248,7 @@ internal sealed partial class OfferIndex
             _blockRemote[slot >> BlockShift] &= ~(1UL << (slot & (BlockSize - 1)));
             _offers[slot] = null;
             _overflowBounds[slot] = null;
+            _idOrder[slot] = 0;
             _freeSlots.Push(slot);
             return true;
         }
@@ -298,7 +309,7 @@ internal sealed partial class OfferIndex
         _lock.EnterReadLock();
         try
         {
-            var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers);
+            var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers, _idOrder);
             Scan(q, ref top, excluded, countAll: true);
             var result = new List<(double, Offer, int)>(top.Count);
             for (var r = 0; r < top.Count; r++)
@@ -326,7 +337,7 @@ internal sealed partial class OfferIndex
         _lock.EnterReadLock();
         try
         {
-            var top = new TopK(scores, slots[..k], default, _offers);
+            var top = new TopK(scores, slots[..k], default, _offers, _idOrder);
             Scan(q, ref top, excluded, countAll: false);
             for (var r = 0; r < top.Count; r++)
             {
@@ -962,6 +973,7 @@ internal sealed partial class OfferIndex
         Array.Resize(ref _time, size);
         Array.Resize(ref _overflowBounds, size);
         Array.Resize(ref _offers, size);
+        Array.Resize(ref _idOrder, size);
     }
 }
 

@@ -254,6 +254,41 @@ public class OfferIndexTests
         engine.Index.ScoreBounds(engine.Compile(Newcomer(), WeightProfile.Default, null), Offer().Id).Should().NotBeNull();
     }
 
+    [TestCase(10)]
+    [TestCase(300)]
+    public void Rank_EqualScores_OrderedByOrdinalId_BeforeAndAfterWritesSinceTheCompaction(int k)
+    {
+        // Offers alike but for their ids score alike: the order is the ids' ordinal one, whether a slot's place in that
+        // order is known from the compaction, written since (a new id, a reused slot) or mixed.
+        var rng = new Random(12);
+        string Id() => new(Enumerable.Range(0, rng.Next(1, 9)).Select(_ => "aAbBzZ09._-"[rng.Next(11)]).ToArray());
+        var ids = Enumerable.Range(0, 400).Select(_ => Id()).Distinct().ToList();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(ids.Take(250).Select(id => (Offer(id), 0)));
+        var query = engine.Compile(Newcomer(), WeightProfile.Default, null);
+        var scores = new double[k];
+        var slots = new int[k];
+        var offers = new Offer[k];
+        var held = new int[k];
+        void Check(string when)
+        {
+            var expected = engine.Offers().Select(o => o.Offer.Id).Order(StringComparer.Ordinal).Take(k).ToList();
+            var ranked = engine.Index.Rank(query, k, new int[OfferIndex.OutcomeSlots]);
+            ranked.Select(r => r.Score).Distinct().Should().ContainSingle(when);
+            ranked.Select(r => r.Offer.Id).Should().Equal(expected, when);
+            var count = engine.Index.TopFeasible(query, scores, slots, offers, held);
+            offers.Take(count).Select(o => o.Id).Should().Equal(expected, when);
+        }
+        Check("after the compaction");
+        foreach (var id in ids.Take(250).Where((_, i) => i % 3 == 0)) engine.Remove(id);
+        // A second compaction moves the offers down: the slots above them are free again, once numbered.
+        engine.UpsertMany([]);
+        Check("after a second compaction");
+        foreach (var id in ids.Skip(250)) engine.Upsert(Offer(id));
+        foreach (var id in ids.Take(250).Where((_, i) => i % 5 == 1)) engine.Upsert(Offer(id) with { Title = "again" });
+        Check("after removals, new ids in reused and new slots, and updates");
+    }
+
     [Test]
     public void Rank_TooLittleRoomForWinners_Throws()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -75,8 +76,10 @@ internal sealed partial class OfferIndex
         public BoundsBuffer Bounds;
     }
 
-    // A survivor's hard time checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches,
-    // its period, its hours, and in the flags what the bound reads of the offer (see ScoreBound).
+    // A survivor's hard checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches, its
+    // period, its hours, in the flags what the bound reads of the offer (see ScoreBound), and in the tail of the cells
+    // (the 48 bits of their last word above the week's 336 cells) its age and gender limits and its interests' count and
+    // fold. A newcomer's cells never set those bits, so HalfHours.Common is the same with the tail as without.
     private struct TimeFacts
     {
         public HalfHours Cells;
@@ -84,16 +87,33 @@ internal sealed partial class OfferIndex
         public int EndsOnDay; // int.MaxValue when open
         public int Hours;
         public int Flags;
+
+        public readonly ulong Tail => Cells.W5 >> TailShift;
     }
 
     // The flags of a TimeFacts.
     private const int OnGridFlag = 1; // every bound on a half hour: the cells are exactly the schedule
-    private const int RestrictedFlag = 1 << 1; // an age range or genders: the Cold struct's checks apply
+    private const int RestrictedFlag = 1 << 1; // age or gender limits the tail cannot hold (ages above 126): the Cold struct's checks apply
     private const int NoInterestsFlag = 1 << 2; // no interest known to the taxonomy
     private const int LevelMaxShift = 3; // 3 bits: the maximum Dutch level
     private const int SettingShift = 6; // 4 bits: the setting
     private const int LanguageFoldShift = 10; // LanguageFoldBits bits: the languages, folded
     private const int DomainFoldShift = 16; // DomainFoldBits bits: the interests' domains, folded
+
+    // The tail of a TimeFacts: the minimum and maximum age plus one (0: no limit), the genders (the mask's bits 1..3),
+    // then the number of interests and their fold.
+    private const int TailShift = 7 * 48 - 5 * 64; // the cells in the last word
+    private const int AgeBits = 7;
+    private const int AgeMask = (1 << AgeBits) - 1;
+    private const int MaxAgeInTail = AgeMask - 1;
+    private const int AgeMaxTailShift = AgeBits;
+    private const int GendersTailShift = 2 * AgeBits; // 3 bits: the gender mask shifted right by one
+    private const ulong RestrictionTail = (1UL << (GendersTailShift + 3)) - 1;
+    private const int InterestCountTailShift = GendersTailShift + 3; // 8 bits
+    private const int InterestFoldTailShift = InterestCountTailShift + 8; // InterestFoldBits bits
+
+    /// <summary>Bits of the folded interests in an offer's tail: enough to tell most offers that share no interest with a newcomer.</summary>
+    internal const int InterestFoldBits = 64 - TailShift - InterestFoldTailShift;
 
     /// <summary>Bits of the folded languages in an offer's flags (see <see cref="Bits256.Fold"/>).</summary>
     internal const int LanguageFoldBits = 6;
@@ -587,9 +607,22 @@ internal sealed partial class OfferIndex
     {
         var flags = time.Flags;
         var interests = (flags & NoInterestsFlag) != 0 || q.InterestCount == 0 ? Formulas.NeutralInterest
-            : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0 : 1;
+            : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0
+            : ((int)(time.Tail >> InterestFoldTailShift) & q.InterestFold) == 0 ? NoCommonInterestCeiling(q, time.Tail)
+            : 1;
         var bridging = ((flags >> LanguageFoldShift) & q.LanguageFold) == 0 ? 0 : q.BridgingIfShared;
         return BoundSum(q, gate, flags, interests, distance, availability, bridging);
+    }
+
+    /// <summary>
+    /// The interest score's ceiling for an offer that shares no interest with the newcomer (their folds share no bit): only
+    /// the partial credit is left, and at most every one of the offer's interests earns it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double NoCommonInterestCeiling(NewcomerQuery q, ulong tail)
+    {
+        var count = (int)(tail >> InterestCountTailShift) & byte.MaxValue;
+        return Formulas.InterestFit(0, count, q.InterestCount, count);
     }
 
     /// <summary><see cref="ScoreBound"/> with the interest and bridging scores exact (as <see cref="ScoreAllButTime"/> computes them).</summary>
@@ -773,7 +806,16 @@ internal sealed partial class OfferIndex
             km = GeoPoint.ChordToKm(chord2);
             if (km > q.MaxKm) return ExclusionReason.Distance;
         }
-        if ((time.Flags & RestrictedFlag) != 0)
+        var tail = time.Tail;
+        if ((tail & RestrictionTail) != 0)
+        {
+            var ageMin = (int)(tail & AgeMask) - 1;
+            var ageMax = (int)((tail >> AgeMaxTailShift) & AgeMask) - 1;
+            if (ageMin >= 0 && q.Age >= 0 && (q.Age < ageMin || q.Age > ageMax)) return ExclusionReason.Age;
+            var genders = (int)((tail >> GendersTailShift) & 0b111) << 1;
+            if (genders != 0 && q.GenderBit != 0 && (genders & q.GenderBit) == 0) return ExclusionReason.Gender;
+        }
+        else if ((time.Flags & RestrictedFlag) != 0)
         {
             ref readonly var cold = ref _cold[i];
             if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
@@ -904,14 +946,25 @@ internal sealed partial class OfferIndex
         }
         _cold[slot] = cold;
         var cells = offer.Schedule.HalfHourMask(out var onGrid);
+        Debug.Assert(cells.W5 >> TailShift == 0, "The week's cells end below the tail.");
+        // Age limits from 0 to 126 and the three genders fit the tail; anything else is checked from the Cold struct.
+        var restrictionInTail = (cold.AgeMin < 0 || (cold.AgeMin <= MaxAgeInTail && cold.AgeMax is >= -1 and <= MaxAgeInTail)) && genderMask >> 4 == 0;
+        var tail = (ulong)cold.InterestCount << InterestCountTailShift
+            | (ulong)(uint)interests.Fold(InterestFoldBits) << InterestFoldTailShift;
+        if (restrictionInTail)
+        {
+            var ageMin = (uint)(cold.AgeMin < 0 ? 0 : cold.AgeMin + 1);
+            var ageMax = (uint)(cold.AgeMin < 0 ? 0 : cold.AgeMax + 1);
+            tail |= ageMin | (ulong)ageMax << AgeMaxTailShift | (ulong)(uint)(genderMask >> 1) << GendersTailShift;
+        }
         _time[slot] = new TimeFacts
         {
-            Cells = cells,
+            Cells = cells with { W5 = cells.W5 | tail << TailShift },
             StartsOnDay = cold.StartsOnDay,
             EndsOnDay = cold.EndsOnDay,
             Hours = offer.Hours,
             Flags = (onGrid ? OnGridFlag : 0)
-                | (offer.AgeRange is not null || genderMask != 0 ? RestrictedFlag : 0)
+                | ((offer.AgeRange is not null || genderMask != 0) && !restrictionInTail ? RestrictedFlag : 0)
                 | (cold.InterestCount == 0 ? NoInterestsFlag : 0)
                 | (cold.LevelMax << LevelMaxShift)
                 | (cold.Setting << SettingShift)

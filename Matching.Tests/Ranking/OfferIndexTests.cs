@@ -290,6 +290,44 @@ public class OfferIndexTests
     }
 
     [Test]
+    public void EvaluatePair_AgeAndGenderLimits_InTheLineAndBeyondIt_AgreeWithTheReference()
+    {
+        // Limits from 0 to 126 are read from the scan's hot line, others (beyond what the API accepts) from the offer's
+        // cold struct: both must exclude exactly as the plain reference does, age before gender.
+        (int Min, int Max)?[] ranges = [null, (0, 0), (0, 126), (18, 30), (126, 126), (125, 127), (18, 200), (127, 300), (0, 127)];
+        Gender[][] genders = [[], [Gender.Female], [Gender.Male, Gender.X], [Gender.Female, Gender.Male, Gender.X]];
+        var engine = new MatchingEngine(Clock());
+        var reference = new Matching.Reference.ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var offers = new List<Offer>();
+        foreach (var range in ranges)
+        {
+            foreach (var g in genders)
+            {
+                var offer = Offer($"o-{offers.Count}") with { AgeRange = range is { } r ? new AgeRange(r.Min, r.Max) : null, Genders = g };
+                offers.Add(offer);
+                engine.Upsert(offer);
+            }
+        }
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var reasons = new HashSet<ExclusionReason>();
+        foreach (var age in new int?[] { null, 0, 1, 17, 18, 30, 31, 125, 126, 127, 128, 200, 201 })
+        {
+            foreach (var gender in Enum.GetValues<Gender>())
+            {
+                var n = Newcomer() with { BirthYear = age is int a ? Today.Year - a : null, Gender = gender };
+                var query = engine.Compile(n, WeightProfile.Default, null);
+                foreach (var offer in offers)
+                {
+                    var expected = reference.Evaluate(n, offer, 0, WeightProfile.Default, Today, null).Reason;
+                    engine.Index.EvaluatePair(query, offer.Id, criteria)!.Reason.Should().Be(expected, $"age {age}, {gender} × {offer.AgeRange}, {string.Join(",", offer.Genders)}");
+                    reasons.Add(expected);
+                }
+            }
+        }
+        reasons.Order().Should().Equal(ExclusionReason.None, ExclusionReason.Age, ExclusionReason.Gender);
+    }
+
+    [Test]
     public void Rank_TooLittleRoomForWinners_Throws()
     {
         var engine = new MatchingEngine(Clock());

@@ -498,7 +498,10 @@ internal sealed partial class OfferIndex
             var i = survivors[j];
             var gate = _gate[i];
             var p = 3 * i;
-            var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+            // A remote offer's checks and bounds do not read its distance: only its score does (km for the explanation),
+            // so a remote survivor's unit vector, apart in memory from its block's neighbours, is read only if it is scored.
+            var remote = (gate & RemoteBit) != 0;
+            var chord2 = remote ? 0 : GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
             ref readonly var time = ref _time[i];
             var pruning = bound.On && top.Full;
             if (pruning && !countAll && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling) < top.WorstScore) continue;
@@ -517,6 +520,7 @@ internal sealed partial class OfferIndex
                 // before the distance's arcsine and exponential.
                 if (RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability) < top.WorstScore) continue;
             }
+            if (remote) chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
             Score(q, i, gate, chord2, ref km, overlap, days, criteria, out _, withInputs: false);
             var score = 0.0;
             for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];

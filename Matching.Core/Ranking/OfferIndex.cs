@@ -14,7 +14,8 @@ namespace Matching.Ranking;
 /// exclusion reason, and a unit vector for a chord² distance test; the gate's exclusions of the whole index are counted
 /// at once from a count of offers per gate value. The survivors' hard time checks read one cache line each (a
 /// <see cref="TimeFacts"/>: half-hour cells, period, hours); only offers that could enter the top k read their
-/// <see cref="Cold"/> struct (intervals inline, interest and language bitsets) to be scored.
+/// <see cref="Cold"/> struct (intervals inline, interest and language bitsets) to be scored. Remote offers, which
+/// survive the distance for everyone, are kept besides in a run of their own that every scan reads first.
 /// Slots of removed offers are reused, so updates never rebuild; <see cref="Compact"/> re-lays offers out in spatial
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
@@ -131,7 +132,13 @@ internal sealed partial class OfferIndex
     private double[] _xyz = []; // unit vectors, three per offer
     private double[] _blockCentre = []; // per block of 64 slots: a centre on the unit sphere (three per block)
     private double[] _blockRadius = []; // and the largest chord from it to a member; −1 while the block is empty
-    private ulong[] _blockRemote = []; // per block, one bit per slot holding a live remote offer: what a block beyond reach can still offer
+    // The live remote offers, which every newcomer's scan meets wherever they are: their slots, and a copy of their
+    // TimeFacts side by side, so that the scan reads them in one run instead of one or two in each block beyond the
+    // reach; _remoteAt holds per slot its place in the run plus one (0: not remote).
+    private int[] _remoteSlots = [];
+    private TimeFacts[] _remoteTime = [];
+    private int _remoteCount;
+    private int[] _remoteAt = [];
     private ulong[] _hours = []; // hours of the week the schedule touches, three words per offer; bit 63 of the third: age or gender restricted
     private int[] _capacity = [];
     private int[] _held = [];
@@ -223,7 +230,8 @@ internal sealed partial class OfferIndex
             Array.Clear(_gateCount);
             _blockRadius = [];
             _blockCentre = [];
-            _blockRemote = [];
+            _remoteCount = 0;
+            Array.Clear(_remoteAt);
             EnsureCapacity(live.Count);
             // Centre each block on its members' mean direction, for the tightest spheres.
             for (var b = 0; b * BlockSize < live.Count; b++)
@@ -265,7 +273,7 @@ internal sealed partial class OfferIndex
         {
             if (!_slotOf.Remove(offerId, out var slot)) return false;
             SetGate(slot, DeadKind);
-            _blockRemote[slot >> BlockShift] &= ~(1UL << (slot & (BlockSize - 1)));
+            RemoveRemote(slot);
             _offers[slot] = null;
             _overflowBounds[slot] = null;
             _idOrder[slot] = 0;
@@ -377,8 +385,9 @@ internal sealed partial class OfferIndex
     /// <remarks>
     /// Three things keep the work near the newcomer. The gate's exclusions (kind, capacity, level) do not depend on where
     /// an offer is, so they are counted for the whole index from <see cref="_gateCount"/>, and the offers that needed the
-    /// distance test are all excluded by distance but those found within reach. Blocks of 64 whose bounding sphere lies
-    /// beyond the reach are passed over but for their remote offers. The blocks within reach are taken nearest first, so
+    /// distance test are all excluded by distance but those found within reach. The remote offers are met first, in a run
+    /// of their own (a copy of their TimeFacts side by side), and blocks of 64 whose bounding sphere lies beyond the reach
+    /// are passed over. The blocks within reach are taken nearest first, so
     /// that the top k fills with good offers early; once it is full, a feasible offer whose score's bound
     /// (<see cref="ScoreBound"/>, read from the one cache line the time checks read anyway) falls below its worst is
     /// counted but not scored.
@@ -394,6 +403,7 @@ internal sealed partial class OfferIndex
 
         Span<double> criteria = stackalloc double[Criteria.Count];
         Span<int> survivors = stackalloc int[BlockSize];
+        Span<int> remoteRun = stackalloc int[BlockSize]; // where the remote survivors' TimeFacts are in the run
         // The distance score's ceiling per band of chord², filled as the bands are met (NaN until then).
         Span<double> ceilings = stackalloc double[DistanceBands];
         ceilings.Fill(double.NaN);
@@ -412,9 +422,24 @@ internal sealed partial class OfferIndex
             var reach = Math.Sqrt(limit);
             var blocks = _blockCentre;
             var radii = _blockRadius;
-            var remotes = _blockRemote;
             ref var gate0 = ref MemoryMarshal.GetArrayDataReference(_gate);
             ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+            // The remote offers first, from their run: they survive the gate wherever they are, and with the distance
+            // score's full credit they fill the top k with good offers early.
+            var remoteSlots = _remoteSlots;
+            var found = 0;
+            for (var r = 0; r < _remoteCount; r++)
+            {
+                var i = remoteSlots[r];
+                if (i >= length || Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i)) != Survivor) continue;
+                survivors[found] = i;
+                remoteRun[found++] = r;
+                if (found < BlockSize) continue;
+                Survivors(q, ref top, survivors, remoteRun, _remoteTime, excluded, criteria, bound, countAll);
+                found = 0;
+            }
+            if (found > 0) Survivors(q, ref top, survivors[..found], remoteRun[..found], _remoteTime, excluded, criteria, bound, countAll);
+
             var nearCount = 0;
             for (var b = 0; b < blockCount; b++)
             {
@@ -423,21 +448,10 @@ internal sealed partial class OfferIndex
                 var cz = qz - blocks[3 * b + 2];
                 var centre = Math.Sqrt(cx * cx + cy * cy + cz * cz);
                 // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it is
-                // within it, and only its remote offers can survive.
-                if (centre <= reach + radii[b])
-                {
-                    near[nearCount] = b;
-                    keys[nearCount++] = centre - radii[b];
-                    continue;
-                }
-                var found = 0;
-                var blockEnd = Math.Min(length, (b + 1) << BlockShift);
-                for (var bits = remotes[b]; bits != 0; bits &= bits - 1)
-                {
-                    var i = (b << BlockShift) + BitOperations.TrailingZeroCount(bits);
-                    if (i < blockEnd && Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i)) == Survivor) survivors[found++] = i;
-                }
-                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
+                // within it (its remote offers were met in their run).
+                if (centre > reach + radii[b]) continue;
+                near[nearCount] = b;
+                keys[nearCount++] = centre - radii[b];
             }
             keys[..nearCount].Sort(near[..nearCount]);
 
@@ -449,9 +463,9 @@ internal sealed partial class OfferIndex
                 var blockStart = near[n] << BlockShift;
                 // Two passes per block: a tight loop without calls that collects the survivors (appended without a
                 // branch), then the survivors' checks and scores.
-                var found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref survivor0, blockStart, Math.Min(length, blockStart + BlockSize),
+                found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref survivor0, blockStart, Math.Min(length, blockStart + BlockSize),
                     qx, qy, qz, limit, ref within);
-                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
+                if (found > 0) Survivors(q, ref top, survivors[..found], default, _time, excluded, criteria, bound, countAll);
             }
             excluded[(int)ExclusionReason.Distance] += needsDistance - within;
         }
@@ -488,8 +502,8 @@ internal sealed partial class OfferIndex
     /// it cannot enter: then it is counted but not scored, and without counts to keep not even checked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Survivors(NewcomerQuery q, ref TopK top, scoped ReadOnlySpan<int> survivors, scoped Span<int> excluded, scoped Span<double> criteria,
-        scoped Pruning bound, bool countAll)
+    private void Survivors(NewcomerQuery q, ref TopK top, scoped ReadOnlySpan<int> survivors, scoped ReadOnlySpan<int> timeAt, TimeFacts[] times,
+        scoped Span<int> excluded, scoped Span<double> criteria, scoped Pruning bound, bool countAll)
     {
         var weights = q.Weights;
         var cells = q.Cells; // copied once a block, not once a survivor
@@ -502,7 +516,7 @@ internal sealed partial class OfferIndex
             // so a remote survivor's unit vector, apart in memory from its block's neighbours, is read only if it is scored.
             var remote = (gate & RemoteBit) != 0;
             var chord2 = remote ? 0 : GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
-            ref readonly var time = ref _time[i];
+            ref readonly var time = ref times[timeAt.IsEmpty ? i : timeAt[j]];
             var pruning = bound.On && top.Full;
             if (pruning && !countAll && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling) < top.WorstScore) continue;
             var reason = HardReason(q, in cells, i, gate, chord2, in time, out var km, out var overlap, out var days);
@@ -663,8 +677,8 @@ internal sealed partial class OfferIndex
 
     /// <summary>
     /// First pass over a block within reach: the gate's outcome, and for those that need it the chord² test, chosen
-    /// with arithmetic instead of branches (the outcomes come in no predictable order). Appends the survivors (within
-    /// reach, or remote) and adds to <paramref name="within"/> those that needed the distance test and passed it.
+    /// with arithmetic instead of branches (the outcomes come in no predictable order). Appends the survivors within
+    /// reach (not the remote ones: they have their run) and adds to <paramref name="within"/> those that needed the distance test and passed it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref int survivor0,
@@ -684,7 +698,7 @@ internal sealed partial class OfferIndex
             var pass = needs & inside;
             passed += pass;
             Unsafe.Add(ref survivor0, found) = i;
-            found += pass | (outcome == Survivor ? 1 : 0);
+            found += pass; // remote offers (the outcome Survivor) are met in their own run
         }
         within += passed;
         return found;
@@ -915,8 +929,6 @@ internal sealed partial class OfferIndex
         _xyz[3 * slot + 1] = y;
         _xyz[3 * slot + 2] = z;
         IncludeInBlock(slot, x, y, z);
-        var remoteBit = 1UL << (slot & (BlockSize - 1));
-        _blockRemote[slot >> BlockShift] = offer.Remote ? _blockRemote[slot >> BlockShift] | remoteBit : _blockRemote[slot >> BlockShift] & ~remoteBit;
         _hours[3 * slot] = h0;
         _hours[3 * slot + 1] = h1;
         _hours[3 * slot + 2] = h2 | (offer.AgeRange is not null || genderMask != 0 ? RestrictedBit : 0);
@@ -976,6 +988,39 @@ internal sealed partial class OfferIndex
                 | (_taxonomy.DomainsOf(interests).Fold(DomainFoldBits) << DomainFoldShift),
         };
         _offers[slot] = offer;
+        if (offer.Remote) SetRemote(slot);
+        else RemoveRemote(slot);
+    }
+
+    /// <summary>Adds the slot to the run of remote offers, or refreshes its copy of the TimeFacts there.</summary>
+    private void SetRemote(int slot)
+    {
+        var at = _remoteAt[slot] - 1;
+        if (at < 0)
+        {
+            at = _remoteCount++;
+            if (at == _remoteSlots.Length)
+            {
+                var size = Math.Max(BlockSize, 2 * at);
+                Array.Resize(ref _remoteSlots, size);
+                Array.Resize(ref _remoteTime, size);
+            }
+            _remoteSlots[at] = slot;
+            _remoteAt[slot] = at + 1;
+        }
+        _remoteTime[at] = _time[slot];
+    }
+
+    /// <summary>Takes the slot out of the run of remote offers (the last one fills its place), if it is there.</summary>
+    private void RemoveRemote(int slot)
+    {
+        var at = _remoteAt[slot] - 1;
+        if (at < 0) return;
+        var last = --_remoteCount;
+        _remoteSlots[at] = _remoteSlots[last];
+        _remoteTime[at] = _remoteTime[last];
+        _remoteAt[_remoteSlots[at]] = at + 1;
+        _remoteAt[slot] = 0;
     }
 
     /// <summary>A fresh slot at the end, counted (as the zero gate it holds) until it is written.</summary>
@@ -1021,7 +1066,7 @@ internal sealed partial class OfferIndex
         var oldBlocks = _blockRadius.Length;
         Array.Resize(ref _blockCentre, 3 * (size >> BlockShift));
         Array.Resize(ref _blockRadius, size >> BlockShift);
-        Array.Resize(ref _blockRemote, size >> BlockShift);
+        Array.Resize(ref _remoteAt, size);
         Array.Fill(_blockRadius, -1, oldBlocks, _blockRadius.Length - oldBlocks);
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _capacity, size);

@@ -328,6 +328,56 @@ public class OfferIndexTests
     }
 
     [Test]
+    public void Rank_RemoteOffersTurnedLocalRemovedFilledAndBack_SameAsTheReference()
+    {
+        // The remote offers are scanned from a run of their own, kept by every write: flips both ways, removals, new
+        // remote offers in reused and new slots, full ones, and a compaction that rebuilds the run.
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 21, Offers = 1500, Newcomers = 40, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        var rng = new Random(21);
+        engine.UpsertMany(data.Offers.Select(o => (o with { Remote = o.Remote || rng.Next(8) == 0 }, 0)));
+        var reference = new Matching.Reference.ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var remoteRanked = 0;
+        void Check(string when)
+        {
+            var offers = engine.Offers();
+            offers.Count(o => o.Offer.Remote).Should().BeGreaterThan(100, when);
+            foreach (var n in data.Newcomers)
+            {
+                var expected = reference.Rank(n, offers, WeightProfile.Default, Today, null, 20);
+                var expectedExcluded = new int[OfferIndex.OutcomeSlots];
+                foreach (var (o, held) in offers) expectedExcluded[(int)reference.Evaluate(n, o, held, WeightProfile.Default, Today, null).Reason]++;
+                expectedExcluded[(int)ExclusionReason.None] = 0;
+                var excluded = new int[OfferIndex.OutcomeSlots];
+                var ranked = engine.Index.Rank(engine.Compile(n, WeightProfile.Default, null), 20, excluded);
+                ranked.Select(r => r.Offer.Id).Should().Equal(expected.Select(e => e.OfferId), $"{when}: {n.Id}");
+                ranked.Select(r => r.Score).Should().Equal(expected.Select(e => e.Score), (a, b) => Math.Abs(a - b) < 1e-12, $"{when}: {n.Id}");
+                excluded.Should().Equal(expectedExcluded, $"{when}: {n.Id}");
+                remoteRanked += ranked.Count(r => r.Offer.Remote);
+            }
+        }
+        Check("after the bulk load");
+        for (var round = 0; round < 4; round++)
+        {
+            // Each round from the index's current offers, so that removals move the run's last entries into the holes
+            // and the next round's updates and removals meet the moved ones.
+            var live = engine.Offers().Select(o => o.Offer).ToList();
+            foreach (var o in live.Where(o => o.Remote && rng.Next(6) == 0)) engine.Remove(o.Id);
+            foreach (var o in live.Where(_ => rng.Next(12) == 0)) engine.Upsert(o with { Remote = !o.Remote });
+            foreach (var o in live.Where(_ => rng.Next(25) == 0)) engine.Upsert(o with { Id = $"{o.Id}-r{round}", Remote = true });
+            foreach (var o in live.Where(o => o.Remote && rng.Next(10) == 0)) engine.SetHeld(o.Id, o.Capacity);
+            foreach (var o in live.Where(o => o.Remote && rng.Next(5) == 0))
+            {
+                engine.Upsert(o with { Schedule = live[rng.Next(live.Count)].Schedule, Hours = rng.Next(5, 60) });
+            }
+        }
+        Check("after flips, removals, new remote offers, full ones and new schedules");
+        engine.UpsertMany([]);
+        Check("after a second compaction");
+        remoteRanked.Should().BeGreaterThan(data.Newcomers.Count, "remote offers must be among the ranked");
+    }
+
+    [Test]
     public void Rank_TooLittleRoomForWinners_Throws()
     {
         var engine = new MatchingEngine(Clock());

@@ -30,6 +30,8 @@ internal sealed class NewcomerQuery
     public required Bits256 Languages { get; init; }
     /// <summary>The domains of <see cref="Interests"/> folded to <see cref="OfferIndex.DomainFoldBits"/> bits, for the score's bound.</summary>
     public required int DomainFold { get; init; }
+    /// <summary><see cref="Interests"/> folded to <see cref="OfferIndex.InterestFoldBits"/> bits, for the score's bound.</summary>
+    public required int InterestFold { get; init; }
     /// <summary><see cref="Languages"/> folded to <see cref="OfferIndex.LanguageFoldBits"/> bits, for the score's bound.</summary>
     public required int LanguageFold { get; init; }
     public required ulong H0 { get; init; }
@@ -88,6 +90,7 @@ internal sealed class NewcomerQuery
             InterestCount = interests.Count,
             Languages = langs,
             DomainFold = taxonomy.DomainsOf(interests).Fold(OfferIndex.DomainFoldBits),
+            InterestFold = interests.Fold(OfferIndex.InterestFoldBits),
             LanguageFold = langs.Fold(OfferIndex.LanguageFoldBits),
             H0 = h0, H1 = h1, H2 = h2,
             Cells = cells,

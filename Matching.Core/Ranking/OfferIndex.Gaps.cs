@@ -31,6 +31,7 @@ internal sealed partial class OfferIndex
                 _gateCount = (int[])_gateCount.Clone(),
                 _overflowBounds = _overflowBounds[.._length],
                 _offers = _offers[.._length],
+                _idOrder = _idOrder[.._length],
             };
             return copy;
         }

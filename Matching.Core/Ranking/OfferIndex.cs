@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -13,7 +14,8 @@ namespace Matching.Ranking;
 /// exclusion reason, and a unit vector for a chord² distance test; the gate's exclusions of the whole index are counted
 /// at once from a count of offers per gate value. The survivors' hard time checks read one cache line each (a
 /// <see cref="TimeFacts"/>: half-hour cells, period, hours); only offers that could enter the top k read their
-/// <see cref="Cold"/> struct (intervals inline, interest and language bitsets) to be scored.
+/// <see cref="Cold"/> struct (intervals inline, interest and language bitsets) to be scored. Remote offers, which
+/// survive the distance for everyone, are kept besides in a run of their own that every scan reads first.
 /// Slots of removed offers are reused, so updates never rebuild; <see cref="Compact"/> re-lays offers out in spatial
 /// order after a bulk load so that a newcomer's survivors sit together in memory.
 /// </summary>
@@ -75,8 +77,10 @@ internal sealed partial class OfferIndex
         public BoundsBuffer Bounds;
     }
 
-    // A survivor's hard time checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches,
-    // its period, its hours, and in the flags what the bound reads of the offer (see ScoreBound).
+    // A survivor's hard checks and its score's bound in one 64-byte struct: the half-hour cells its schedule touches, its
+    // period, its hours, in the flags what the bound reads of the offer (see ScoreBound), and in the tail of the cells
+    // (the 48 bits of their last word above the week's 336 cells) its age and gender limits and its interests' count and
+    // fold. A newcomer's cells never set those bits, so HalfHours.Common is the same with the tail as without.
     private struct TimeFacts
     {
         public HalfHours Cells;
@@ -84,16 +88,33 @@ internal sealed partial class OfferIndex
         public int EndsOnDay; // int.MaxValue when open
         public int Hours;
         public int Flags;
+
+        public readonly ulong Tail => Cells.W5 >> TailShift;
     }
 
     // The flags of a TimeFacts.
     private const int OnGridFlag = 1; // every bound on a half hour: the cells are exactly the schedule
-    private const int RestrictedFlag = 1 << 1; // an age range or genders: the Cold struct's checks apply
+    private const int RestrictedFlag = 1 << 1; // age or gender limits the tail cannot hold (ages above 126): the Cold struct's checks apply
     private const int NoInterestsFlag = 1 << 2; // no interest known to the taxonomy
     private const int LevelMaxShift = 3; // 3 bits: the maximum Dutch level
     private const int SettingShift = 6; // 4 bits: the setting
     private const int LanguageFoldShift = 10; // LanguageFoldBits bits: the languages, folded
     private const int DomainFoldShift = 16; // DomainFoldBits bits: the interests' domains, folded
+
+    // The tail of a TimeFacts: the minimum and maximum age plus one (0: no limit), the genders (the mask's bits 1..3),
+    // then the number of interests and their fold.
+    private const int TailShift = 7 * 48 - 5 * 64; // the cells in the last word
+    private const int AgeBits = 7;
+    private const int AgeMask = (1 << AgeBits) - 1;
+    private const int MaxAgeInTail = AgeMask - 1;
+    private const int AgeMaxTailShift = AgeBits;
+    private const int GendersTailShift = 2 * AgeBits; // 3 bits: the gender mask shifted right by one
+    private const ulong RestrictionTail = (1UL << (GendersTailShift + 3)) - 1;
+    private const int InterestCountTailShift = GendersTailShift + 3; // 8 bits
+    private const int InterestFoldTailShift = InterestCountTailShift + 8; // InterestFoldBits bits
+
+    /// <summary>Bits of the folded interests in an offer's tail: enough to tell most offers that share no interest with a newcomer.</summary>
+    internal const int InterestFoldBits = 64 - TailShift - InterestFoldTailShift;
 
     /// <summary>Bits of the folded languages in an offer's flags (see <see cref="Bits256.Fold"/>).</summary>
     internal const int LanguageFoldBits = 6;
@@ -111,7 +132,13 @@ internal sealed partial class OfferIndex
     private double[] _xyz = []; // unit vectors, three per offer
     private double[] _blockCentre = []; // per block of 64 slots: a centre on the unit sphere (three per block)
     private double[] _blockRadius = []; // and the largest chord from it to a member; −1 while the block is empty
-    private ulong[] _blockRemote = []; // per block, one bit per slot holding a live remote offer: what a block beyond reach can still offer
+    // The live remote offers, which every newcomer's scan meets wherever they are: their slots, and a copy of their
+    // TimeFacts side by side, so that the scan reads them in one run instead of one or two in each block beyond the
+    // reach; _remoteAt holds per slot its place in the run plus one (0: not remote).
+    private int[] _remoteSlots = [];
+    private TimeFacts[] _remoteTime = [];
+    private int _remoteCount;
+    private int[] _remoteAt = [];
     private ulong[] _hours = []; // hours of the week the schedule touches, three words per offer; bit 63 of the third: age or gender restricted
     private int[] _capacity = [];
     private int[] _held = [];
@@ -119,6 +146,9 @@ internal sealed partial class OfferIndex
     private TimeFacts[] _time = [];
     private int[] _gateCount = new int[GateValues]; // slots in [0, _length) per gate value (dead ones included)
     private int[]?[] _overflowBounds = []; // schedules of more than six merged intervals
+    // Per slot, its offer's place in the ordinal order of the ids at the last Compact (from 1); 0 for a slot written with
+    // a new id since. Equal scores are ordered by id: between two ranked slots this settles it without reading the ids.
+    private int[] _idOrder = [];
     private Offer?[] _offers = [];
 
     public OfferIndex(InterestTaxonomy taxonomy, LanguageRegistry languages)
@@ -168,6 +198,7 @@ internal sealed partial class OfferIndex
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
                 _slotOf[offer.Id] = slot;
+                _idOrder[slot] = 0; // a new id: its place in the order is not known until the next compaction
             }
             Write(slot, offer, held);
         }
@@ -199,7 +230,8 @@ internal sealed partial class OfferIndex
             Array.Clear(_gateCount);
             _blockRadius = [];
             _blockCentre = [];
-            _blockRemote = [];
+            _remoteCount = 0;
+            Array.Clear(_remoteAt);
             EnsureCapacity(live.Count);
             // Centre each block on its members' mean direction, for the tightest spheres.
             for (var b = 0; b * BlockSize < live.Count; b++)
@@ -217,12 +249,18 @@ internal sealed partial class OfferIndex
                 _blockCentre[3 * b + 2] = sz / norm;
                 _blockRadius[b] = 0;
             }
+            var ids = new string[live.Count];
+            var bySlot = new int[live.Count];
             foreach (var (_, offer, held) in live)
             {
                 var slot = NewSlot();
                 _slotOf[offer.Id] = slot;
                 Write(slot, offer, held);
+                ids[slot] = offer.Id;
+                bySlot[slot] = slot;
             }
+            Array.Sort(ids, bySlot, StringComparer.Ordinal);
+            for (var r = 0; r < bySlot.Length; r++) _idOrder[bySlot[r]] = r + 1;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -235,9 +273,10 @@ internal sealed partial class OfferIndex
         {
             if (!_slotOf.Remove(offerId, out var slot)) return false;
             SetGate(slot, DeadKind);
-            _blockRemote[slot >> BlockShift] &= ~(1UL << (slot & (BlockSize - 1)));
+            RemoveRemote(slot);
             _offers[slot] = null;
             _overflowBounds[slot] = null;
+            _idOrder[slot] = 0;
             _freeSlots.Push(slot);
             return true;
         }
@@ -298,7 +337,7 @@ internal sealed partial class OfferIndex
         _lock.EnterReadLock();
         try
         {
-            var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers);
+            var top = new TopK(heapScores, heapSlots, winners.IsEmpty ? default : winners[..k], _offers, _idOrder);
             Scan(q, ref top, excluded, countAll: true);
             var result = new List<(double, Offer, int)>(top.Count);
             for (var r = 0; r < top.Count; r++)
@@ -326,7 +365,7 @@ internal sealed partial class OfferIndex
         _lock.EnterReadLock();
         try
         {
-            var top = new TopK(scores, slots[..k], default, _offers);
+            var top = new TopK(scores, slots[..k], default, _offers, _idOrder);
             Scan(q, ref top, excluded, countAll: false);
             for (var r = 0; r < top.Count; r++)
             {
@@ -346,8 +385,9 @@ internal sealed partial class OfferIndex
     /// <remarks>
     /// Three things keep the work near the newcomer. The gate's exclusions (kind, capacity, level) do not depend on where
     /// an offer is, so they are counted for the whole index from <see cref="_gateCount"/>, and the offers that needed the
-    /// distance test are all excluded by distance but those found within reach. Blocks of 64 whose bounding sphere lies
-    /// beyond the reach are passed over but for their remote offers. The blocks within reach are taken nearest first, so
+    /// distance test are all excluded by distance but those found within reach. The remote offers are met first, in a run
+    /// of their own (a copy of their TimeFacts side by side), and blocks of 64 whose bounding sphere lies beyond the reach
+    /// are passed over. The blocks within reach are taken nearest first, so
     /// that the top k fills with good offers early; once it is full, a feasible offer whose score's bound
     /// (<see cref="ScoreBound"/>, read from the one cache line the time checks read anyway) falls below its worst is
     /// counted but not scored.
@@ -363,6 +403,7 @@ internal sealed partial class OfferIndex
 
         Span<double> criteria = stackalloc double[Criteria.Count];
         Span<int> survivors = stackalloc int[BlockSize];
+        Span<int> remoteRun = stackalloc int[BlockSize]; // where the remote survivors' TimeFacts are in the run
         // The distance score's ceiling per band of chord², filled as the bands are met (NaN until then).
         Span<double> ceilings = stackalloc double[DistanceBands];
         ceilings.Fill(double.NaN);
@@ -381,9 +422,24 @@ internal sealed partial class OfferIndex
             var reach = Math.Sqrt(limit);
             var blocks = _blockCentre;
             var radii = _blockRadius;
-            var remotes = _blockRemote;
             ref var gate0 = ref MemoryMarshal.GetArrayDataReference(_gate);
             ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+            // The remote offers first, from their run: they survive the gate wherever they are, and with the distance
+            // score's full credit they fill the top k with good offers early.
+            var remoteSlots = _remoteSlots;
+            var found = 0;
+            for (var r = 0; r < _remoteCount; r++)
+            {
+                var i = remoteSlots[r];
+                if (i >= length || Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i)) != Survivor) continue;
+                survivors[found] = i;
+                remoteRun[found++] = r;
+                if (found < BlockSize) continue;
+                Survivors(q, ref top, survivors, remoteRun, _remoteTime, excluded, criteria, bound, countAll);
+                found = 0;
+            }
+            if (found > 0) Survivors(q, ref top, survivors[..found], remoteRun[..found], _remoteTime, excluded, criteria, bound, countAll);
+
             var nearCount = 0;
             for (var b = 0; b < blockCount; b++)
             {
@@ -392,21 +448,10 @@ internal sealed partial class OfferIndex
                 var cz = qz - blocks[3 * b + 2];
                 var centre = Math.Sqrt(cx * cx + cy * cy + cz * cz);
                 // Triangle inequality in chord space: when the block's sphere lies beyond the reach, no offer in it is
-                // within it, and only its remote offers can survive.
-                if (centre <= reach + radii[b])
-                {
-                    near[nearCount] = b;
-                    keys[nearCount++] = centre - radii[b];
-                    continue;
-                }
-                var found = 0;
-                var blockEnd = Math.Min(length, (b + 1) << BlockShift);
-                for (var bits = remotes[b]; bits != 0; bits &= bits - 1)
-                {
-                    var i = (b << BlockShift) + BitOperations.TrailingZeroCount(bits);
-                    if (i < blockEnd && Unsafe.Add(ref table0, Unsafe.Add(ref gate0, i)) == Survivor) survivors[found++] = i;
-                }
-                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
+                // within it (its remote offers were met in their run).
+                if (centre > reach + radii[b]) continue;
+                near[nearCount] = b;
+                keys[nearCount++] = centre - radii[b];
             }
             keys[..nearCount].Sort(near[..nearCount]);
 
@@ -418,9 +463,9 @@ internal sealed partial class OfferIndex
                 var blockStart = near[n] << BlockShift;
                 // Two passes per block: a tight loop without calls that collects the survivors (appended without a
                 // branch), then the survivors' checks and scores.
-                var found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref survivor0, blockStart, Math.Min(length, blockStart + BlockSize),
+                found = ScanNearBlock(ref gate0, ref table0, ref xyz0, ref survivor0, blockStart, Math.Min(length, blockStart + BlockSize),
                     qx, qy, qz, limit, ref within);
-                if (found > 0) Survivors(q, ref top, survivors[..found], excluded, criteria, bound, countAll);
+                if (found > 0) Survivors(q, ref top, survivors[..found], default, _time, excluded, criteria, bound, countAll);
             }
             excluded[(int)ExclusionReason.Distance] += needsDistance - within;
         }
@@ -457,8 +502,8 @@ internal sealed partial class OfferIndex
     /// it cannot enter: then it is counted but not scored, and without counts to keep not even checked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Survivors(NewcomerQuery q, ref TopK top, scoped ReadOnlySpan<int> survivors, scoped Span<int> excluded, scoped Span<double> criteria,
-        scoped Pruning bound, bool countAll)
+    private void Survivors(NewcomerQuery q, ref TopK top, scoped ReadOnlySpan<int> survivors, scoped ReadOnlySpan<int> timeAt, TimeFacts[] times,
+        scoped Span<int> excluded, scoped Span<double> criteria, scoped Pruning bound, bool countAll)
     {
         var weights = q.Weights;
         var cells = q.Cells; // copied once a block, not once a survivor
@@ -467,8 +512,11 @@ internal sealed partial class OfferIndex
             var i = survivors[j];
             var gate = _gate[i];
             var p = 3 * i;
-            var chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
-            ref readonly var time = ref _time[i];
+            // A remote offer's checks and bounds do not read its distance: only its score does (km for the explanation),
+            // so a remote survivor's unit vector, apart in memory from its block's neighbours, is read only if it is scored.
+            var remote = (gate & RemoteBit) != 0;
+            var chord2 = remote ? 0 : GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
+            ref readonly var time = ref times[timeAt.IsEmpty ? i : timeAt[j]];
             var pruning = bound.On && top.Full;
             if (pruning && !countAll && ScoreBound(q, gate, in time, bound.DistanceCeiling(gate, chord2), AvailabilityCeiling) < top.WorstScore) continue;
             var reason = HardReason(q, in cells, i, gate, chord2, in time, out var km, out var overlap, out var days);
@@ -486,6 +534,7 @@ internal sealed partial class OfferIndex
                 // before the distance's arcsine and exponential.
                 if (RefinedScoreBound(q, gate, in time, in _cold[i], distance, availability) < top.WorstScore) continue;
             }
+            if (remote) chord2 = GeoPoint.ChordSquared(q.X, q.Y, q.Z, _xyz[p], _xyz[p + 1], _xyz[p + 2]);
             Score(q, i, gate, chord2, ref km, overlap, days, criteria, out _, withInputs: false);
             var score = 0.0;
             for (var c = 0; c < criteria.Length; c++) score += weights[c] * criteria[c];
@@ -576,9 +625,22 @@ internal sealed partial class OfferIndex
     {
         var flags = time.Flags;
         var interests = (flags & NoInterestsFlag) != 0 || q.InterestCount == 0 ? Formulas.NeutralInterest
-            : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0 : 1;
+            : ((flags >> DomainFoldShift) & q.DomainFold) == 0 ? 0
+            : ((int)(time.Tail >> InterestFoldTailShift) & q.InterestFold) == 0 ? NoCommonInterestCeiling(q, time.Tail)
+            : 1;
         var bridging = ((flags >> LanguageFoldShift) & q.LanguageFold) == 0 ? 0 : q.BridgingIfShared;
         return BoundSum(q, gate, flags, interests, distance, availability, bridging);
+    }
+
+    /// <summary>
+    /// The interest score's ceiling for an offer that shares no interest with the newcomer (their folds share no bit): only
+    /// the partial credit is left, and at most every one of the offer's interests earns it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double NoCommonInterestCeiling(NewcomerQuery q, ulong tail)
+    {
+        var count = (int)(tail >> InterestCountTailShift) & byte.MaxValue;
+        return Formulas.InterestFit(0, count, q.InterestCount, count);
     }
 
     /// <summary><see cref="ScoreBound"/> with the interest and bridging scores exact (as <see cref="ScoreAllButTime"/> computes them).</summary>
@@ -615,8 +677,8 @@ internal sealed partial class OfferIndex
 
     /// <summary>
     /// First pass over a block within reach: the gate's outcome, and for those that need it the chord² test, chosen
-    /// with arithmetic instead of branches (the outcomes come in no predictable order). Appends the survivors (within
-    /// reach, or remote) and adds to <paramref name="within"/> those that needed the distance test and passed it.
+    /// with arithmetic instead of branches (the outcomes come in no predictable order). Appends the survivors within
+    /// reach (not the remote ones: they have their run) and adds to <paramref name="within"/> those that needed the distance test and passed it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int ScanNearBlock(ref byte gate0, ref byte table0, ref double xyz0, ref int survivor0,
@@ -636,7 +698,7 @@ internal sealed partial class OfferIndex
             var pass = needs & inside;
             passed += pass;
             Unsafe.Add(ref survivor0, found) = i;
-            found += pass | (outcome == Survivor ? 1 : 0);
+            found += pass; // remote offers (the outcome Survivor) are met in their own run
         }
         within += passed;
         return found;
@@ -762,7 +824,16 @@ internal sealed partial class OfferIndex
             km = GeoPoint.ChordToKm(chord2);
             if (km > q.MaxKm) return ExclusionReason.Distance;
         }
-        if ((time.Flags & RestrictedFlag) != 0)
+        var tail = time.Tail;
+        if ((tail & RestrictionTail) != 0)
+        {
+            var ageMin = (int)(tail & AgeMask) - 1;
+            var ageMax = (int)((tail >> AgeMaxTailShift) & AgeMask) - 1;
+            if (ageMin >= 0 && q.Age >= 0 && (q.Age < ageMin || q.Age > ageMax)) return ExclusionReason.Age;
+            var genders = (int)((tail >> GendersTailShift) & 0b111) << 1;
+            if (genders != 0 && q.GenderBit != 0 && (genders & q.GenderBit) == 0) return ExclusionReason.Gender;
+        }
+        else if ((time.Flags & RestrictedFlag) != 0)
         {
             ref readonly var cold = ref _cold[i];
             if (cold.AgeMin >= 0 && q.Age >= 0 && (q.Age < cold.AgeMin || q.Age > cold.AgeMax)) return ExclusionReason.Age;
@@ -858,8 +929,6 @@ internal sealed partial class OfferIndex
         _xyz[3 * slot + 1] = y;
         _xyz[3 * slot + 2] = z;
         IncludeInBlock(slot, x, y, z);
-        var remoteBit = 1UL << (slot & (BlockSize - 1));
-        _blockRemote[slot >> BlockShift] = offer.Remote ? _blockRemote[slot >> BlockShift] | remoteBit : _blockRemote[slot >> BlockShift] & ~remoteBit;
         _hours[3 * slot] = h0;
         _hours[3 * slot + 1] = h1;
         _hours[3 * slot + 2] = h2 | (offer.AgeRange is not null || genderMask != 0 ? RestrictedBit : 0);
@@ -893,14 +962,25 @@ internal sealed partial class OfferIndex
         }
         _cold[slot] = cold;
         var cells = offer.Schedule.HalfHourMask(out var onGrid);
+        Debug.Assert(cells.W5 >> TailShift == 0, "The week's cells end below the tail.");
+        // Age limits from 0 to 126 and the three genders fit the tail; anything else is checked from the Cold struct.
+        var restrictionInTail = (cold.AgeMin < 0 || (cold.AgeMin <= MaxAgeInTail && cold.AgeMax is >= -1 and <= MaxAgeInTail)) && genderMask >> 4 == 0;
+        var tail = (ulong)cold.InterestCount << InterestCountTailShift
+            | (ulong)(uint)interests.Fold(InterestFoldBits) << InterestFoldTailShift;
+        if (restrictionInTail)
+        {
+            var ageMin = (uint)(cold.AgeMin < 0 ? 0 : cold.AgeMin + 1);
+            var ageMax = (uint)(cold.AgeMin < 0 ? 0 : cold.AgeMax + 1);
+            tail |= ageMin | (ulong)ageMax << AgeMaxTailShift | (ulong)(uint)(genderMask >> 1) << GendersTailShift;
+        }
         _time[slot] = new TimeFacts
         {
-            Cells = cells,
+            Cells = cells with { W5 = cells.W5 | tail << TailShift },
             StartsOnDay = cold.StartsOnDay,
             EndsOnDay = cold.EndsOnDay,
             Hours = offer.Hours,
             Flags = (onGrid ? OnGridFlag : 0)
-                | (offer.AgeRange is not null || genderMask != 0 ? RestrictedFlag : 0)
+                | ((offer.AgeRange is not null || genderMask != 0) && !restrictionInTail ? RestrictedFlag : 0)
                 | (cold.InterestCount == 0 ? NoInterestsFlag : 0)
                 | (cold.LevelMax << LevelMaxShift)
                 | (cold.Setting << SettingShift)
@@ -908,6 +988,39 @@ internal sealed partial class OfferIndex
                 | (_taxonomy.DomainsOf(interests).Fold(DomainFoldBits) << DomainFoldShift),
         };
         _offers[slot] = offer;
+        if (offer.Remote) SetRemote(slot);
+        else RemoveRemote(slot);
+    }
+
+    /// <summary>Adds the slot to the run of remote offers, or refreshes its copy of the TimeFacts there.</summary>
+    private void SetRemote(int slot)
+    {
+        var at = _remoteAt[slot] - 1;
+        if (at < 0)
+        {
+            at = _remoteCount++;
+            if (at == _remoteSlots.Length)
+            {
+                var size = Math.Max(BlockSize, 2 * at);
+                Array.Resize(ref _remoteSlots, size);
+                Array.Resize(ref _remoteTime, size);
+            }
+            _remoteSlots[at] = slot;
+            _remoteAt[slot] = at + 1;
+        }
+        _remoteTime[at] = _time[slot];
+    }
+
+    /// <summary>Takes the slot out of the run of remote offers (the last one fills its place), if it is there.</summary>
+    private void RemoveRemote(int slot)
+    {
+        var at = _remoteAt[slot] - 1;
+        if (at < 0) return;
+        var last = --_remoteCount;
+        _remoteSlots[at] = _remoteSlots[last];
+        _remoteTime[at] = _remoteTime[last];
+        _remoteAt[_remoteSlots[at]] = at + 1;
+        _remoteAt[slot] = 0;
     }
 
     /// <summary>A fresh slot at the end, counted (as the zero gate it holds) until it is written.</summary>
@@ -953,7 +1066,7 @@ internal sealed partial class OfferIndex
         var oldBlocks = _blockRadius.Length;
         Array.Resize(ref _blockCentre, 3 * (size >> BlockShift));
         Array.Resize(ref _blockRadius, size >> BlockShift);
-        Array.Resize(ref _blockRemote, size >> BlockShift);
+        Array.Resize(ref _remoteAt, size);
         Array.Fill(_blockRadius, -1, oldBlocks, _blockRadius.Length - oldBlocks);
         Array.Resize(ref _hours, 3 * size);
         Array.Resize(ref _capacity, size);
@@ -962,6 +1075,7 @@ internal sealed partial class OfferIndex
         Array.Resize(ref _time, size);
         Array.Resize(ref _overflowBounds, size);
         Array.Resize(ref _offers, size);
+        Array.Resize(ref _idOrder, size);
     }
 }
 

@@ -32,10 +32,14 @@ internal ref struct TopK
     private readonly Span<int> _slots;
     private readonly Span<WinnerFacts> _facts; // empty when the caller keeps no facts
     private readonly Offer?[] _offers; // the index's offers by slot, for the tie order
+    private readonly int[] _idOrder; // the index's id order by slot (0 when unknown), to settle most ties without the ids
     private int _count;
 
-    /// <summary>A heap of <c>scores.Length</c> entries; <paramref name="facts"/> is empty or just as long.</summary>
-    public TopK(Span<double> scores, Span<int> slots, Span<WinnerFacts> facts, Offer?[] offers)
+    /// <summary>
+    /// A heap of <c>scores.Length</c> entries; <paramref name="facts"/> is empty or just as long. <paramref name="idOrder"/>
+    /// gives per slot its id's place in the ordinal order of the ids (any increasing numbering), or 0 when unknown.
+    /// </summary>
+    public TopK(Span<double> scores, Span<int> slots, Span<WinnerFacts> facts, Offer?[] offers, int[] idOrder)
     {
         if (slots.Length != scores.Length || (!facts.IsEmpty && facts.Length != scores.Length))
         {
@@ -45,6 +49,7 @@ internal ref struct TopK
         _slots = slots;
         _facts = facts;
         _offers = offers;
+        _idOrder = idOrder;
     }
 
     /// <summary>Entries kept.</summary>
@@ -105,8 +110,16 @@ internal ref struct TopK
         facts.Km = km;
     }
 
-    private readonly bool Better(double s1, int slot1, double s2, int slot2) =>
-        s1 > s2 || (s1 == s2 && string.CompareOrdinal(_offers[slot1]!.Id, _offers[slot2]!.Id) < 0);
+    private readonly bool Better(double s1, int slot1, double s2, int slot2) => s1 > s2 || (s1 == s2 && IdBefore(slot1, slot2));
+
+    // Equal scores are common (offers at one place with the same facts), and comparing the ids reads two objects and two
+    // strings per comparison: the numbering settles it when both slots have one.
+    private readonly bool IdBefore(int slot1, int slot2)
+    {
+        var order1 = _idOrder[slot1];
+        var order2 = _idOrder[slot2];
+        return order1 != 0 && order2 != 0 ? order1 < order2 : string.CompareOrdinal(_offers[slot1]!.Id, _offers[slot2]!.Id) < 0;
+    }
 
     private readonly bool Better(int a, int b) => Better(_scores[a], _slots[a], _scores[b], _slots[b]);
 

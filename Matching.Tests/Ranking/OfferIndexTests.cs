@@ -254,6 +254,129 @@ public class OfferIndexTests
         engine.Index.ScoreBounds(engine.Compile(Newcomer(), WeightProfile.Default, null), Offer().Id).Should().NotBeNull();
     }
 
+    [TestCase(10)]
+    [TestCase(300)]
+    public void Rank_EqualScores_OrderedByOrdinalId_BeforeAndAfterWritesSinceTheCompaction(int k)
+    {
+        // Offers alike but for their ids score alike: the order is the ids' ordinal one, whether a slot's place in that
+        // order is known from the compaction, written since (a new id, a reused slot) or mixed.
+        var rng = new Random(12);
+        string Id() => new(Enumerable.Range(0, rng.Next(1, 9)).Select(_ => "aAbBzZ09._-"[rng.Next(11)]).ToArray());
+        var ids = Enumerable.Range(0, 400).Select(_ => Id()).Distinct().ToList();
+        var engine = new MatchingEngine(Clock());
+        engine.UpsertMany(ids.Take(250).Select(id => (Offer(id), 0)));
+        var query = engine.Compile(Newcomer(), WeightProfile.Default, null);
+        var scores = new double[k];
+        var slots = new int[k];
+        var offers = new Offer[k];
+        var held = new int[k];
+        void Check(string when)
+        {
+            var expected = engine.Offers().Select(o => o.Offer.Id).Order(StringComparer.Ordinal).Take(k).ToList();
+            var ranked = engine.Index.Rank(query, k, new int[OfferIndex.OutcomeSlots]);
+            ranked.Select(r => r.Score).Distinct().Should().ContainSingle(when);
+            ranked.Select(r => r.Offer.Id).Should().Equal(expected, when);
+            var count = engine.Index.TopFeasible(query, scores, slots, offers, held);
+            offers.Take(count).Select(o => o.Id).Should().Equal(expected, when);
+        }
+        Check("after the compaction");
+        foreach (var id in ids.Take(250).Where((_, i) => i % 3 == 0)) engine.Remove(id);
+        // A second compaction moves the offers down: the slots above them are free again, once numbered.
+        engine.UpsertMany([]);
+        Check("after a second compaction");
+        foreach (var id in ids.Skip(250)) engine.Upsert(Offer(id));
+        foreach (var id in ids.Take(250).Where((_, i) => i % 5 == 1)) engine.Upsert(Offer(id) with { Title = "again" });
+        Check("after removals, new ids in reused and new slots, and updates");
+    }
+
+    [Test]
+    public void EvaluatePair_AgeAndGenderLimits_InTheLineAndBeyondIt_AgreeWithTheReference()
+    {
+        // Limits from 0 to 126 are read from the scan's hot line, others (beyond what the API accepts) from the offer's
+        // cold struct: both must exclude exactly as the plain reference does, age before gender.
+        (int Min, int Max)?[] ranges = [null, (0, 0), (0, 126), (18, 30), (126, 126), (125, 127), (18, 200), (127, 300), (0, 127)];
+        Gender[][] genders = [[], [Gender.Female], [Gender.Male, Gender.X], [Gender.Female, Gender.Male, Gender.X]];
+        var engine = new MatchingEngine(Clock());
+        var reference = new Matching.Reference.ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var offers = new List<Offer>();
+        foreach (var range in ranges)
+        {
+            foreach (var g in genders)
+            {
+                var offer = Offer($"o-{offers.Count}") with { AgeRange = range is { } r ? new AgeRange(r.Min, r.Max) : null, Genders = g };
+                offers.Add(offer);
+                engine.Upsert(offer);
+            }
+        }
+        Span<double> criteria = stackalloc double[Criteria.Count];
+        var reasons = new HashSet<ExclusionReason>();
+        foreach (var age in new int?[] { null, 0, 1, 17, 18, 30, 31, 125, 126, 127, 128, 200, 201 })
+        {
+            foreach (var gender in Enum.GetValues<Gender>())
+            {
+                var n = Newcomer() with { BirthYear = age is int a ? Today.Year - a : null, Gender = gender };
+                var query = engine.Compile(n, WeightProfile.Default, null);
+                foreach (var offer in offers)
+                {
+                    var expected = reference.Evaluate(n, offer, 0, WeightProfile.Default, Today, null).Reason;
+                    engine.Index.EvaluatePair(query, offer.Id, criteria)!.Reason.Should().Be(expected, $"age {age}, {gender} × {offer.AgeRange}, {string.Join(",", offer.Genders)}");
+                    reasons.Add(expected);
+                }
+            }
+        }
+        reasons.Order().Should().Equal(ExclusionReason.None, ExclusionReason.Age, ExclusionReason.Gender);
+    }
+
+    [Test]
+    public void Rank_RemoteOffersTurnedLocalRemovedFilledAndBack_SameAsTheReference()
+    {
+        // The remote offers are scanned from a run of their own, kept by every write: flips both ways, removals, new
+        // remote offers in reused and new slots, full ones, and a compaction that rebuilds the run.
+        var data = new DemoDataGenerator(new DemoDataOptions { Seed = 21, Offers = 1500, Newcomers = 40, Today = Today }).Generate();
+        var engine = new MatchingEngine(Clock());
+        var rng = new Random(21);
+        engine.UpsertMany(data.Offers.Select(o => (o with { Remote = o.Remote || rng.Next(8) == 0 }, 0)));
+        var reference = new Matching.Reference.ReferenceScorer(engine.Taxonomy, engine.Languages);
+        var remoteRanked = 0;
+        void Check(string when)
+        {
+            var offers = engine.Offers();
+            offers.Count(o => o.Offer.Remote).Should().BeGreaterThan(100, when);
+            foreach (var n in data.Newcomers)
+            {
+                var expected = reference.Rank(n, offers, WeightProfile.Default, Today, null, 20);
+                var expectedExcluded = new int[OfferIndex.OutcomeSlots];
+                foreach (var (o, held) in offers) expectedExcluded[(int)reference.Evaluate(n, o, held, WeightProfile.Default, Today, null).Reason]++;
+                expectedExcluded[(int)ExclusionReason.None] = 0;
+                var excluded = new int[OfferIndex.OutcomeSlots];
+                var ranked = engine.Index.Rank(engine.Compile(n, WeightProfile.Default, null), 20, excluded);
+                ranked.Select(r => r.Offer.Id).Should().Equal(expected.Select(e => e.OfferId), $"{when}: {n.Id}");
+                ranked.Select(r => r.Score).Should().Equal(expected.Select(e => e.Score), (a, b) => Math.Abs(a - b) < 1e-12, $"{when}: {n.Id}");
+                excluded.Should().Equal(expectedExcluded, $"{when}: {n.Id}");
+                remoteRanked += ranked.Count(r => r.Offer.Remote);
+            }
+        }
+        Check("after the bulk load");
+        for (var round = 0; round < 4; round++)
+        {
+            // Each round from the index's current offers, so that removals move the run's last entries into the holes
+            // and the next round's updates and removals meet the moved ones.
+            var live = engine.Offers().Select(o => o.Offer).ToList();
+            foreach (var o in live.Where(o => o.Remote && rng.Next(6) == 0)) engine.Remove(o.Id);
+            foreach (var o in live.Where(_ => rng.Next(12) == 0)) engine.Upsert(o with { Remote = !o.Remote });
+            foreach (var o in live.Where(_ => rng.Next(25) == 0)) engine.Upsert(o with { Id = $"{o.Id}-r{round}", Remote = true });
+            foreach (var o in live.Where(o => o.Remote && rng.Next(10) == 0)) engine.SetHeld(o.Id, o.Capacity);
+            foreach (var o in live.Where(o => o.Remote && rng.Next(5) == 0))
+            {
+                engine.Upsert(o with { Schedule = live[rng.Next(live.Count)].Schedule, Hours = rng.Next(5, 60) });
+            }
+        }
+        Check("after flips, removals, new remote offers, full ones and new schedules");
+        engine.UpsertMany([]);
+        Check("after a second compaction");
+        remoteRanked.Should().BeGreaterThan(data.Newcomers.Count, "remote offers must be among the ranked");
+    }
+
     [Test]
     public void Rank_TooLittleRoomForWinners_Throws()
     {

@@ -52,8 +52,17 @@ internal static class Hosting
             var connectionString = builder.Configuration.GetConnectionString("Matching");
             if (provider == "postgres")
             {
-                return new PostgresDatabase(connectionString
+                var database = new PostgresDatabase(connectionString
                     ?? throw new InvalidOperationException("Storage:Provider 'postgres' needs ConnectionStrings:Matching."));
+                // Writes block their thread (ADO.NET is synchronous here) while they wait for a row lock, their commit or
+                // their turn at the in-memory state, up to half the pool's connections at once. With the thread pool's
+                // default minimum (the core count) a burst of writes starved it for seconds while it added a thread or
+                // two a second (run-mixed.sh postgres: every connection timed out once, p99 994 ms). SQLite's one writer
+                // needs none of this, and CPU-bound suggestions lose by more threads (run-dense.sh with a minimum of 64:
+                // p99 10 → 16 ms at 5,000 offers, 28 → 79 ms at 100,000), so only PostgreSQL raises it.
+                ThreadPool.GetMinThreads(out var workers, out var io);
+                ThreadPool.SetMinThreads(Math.Max(workers, database.MaxWriters + Environment.ProcessorCount), io);
+                return database;
             }
             return new SqliteDatabase(connectionString ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "matching.db")}");
         });

@@ -20,6 +20,9 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     private readonly ResiliencePipeline _retry;
     private readonly SemaphoreSlim _writers;
 
+    /// <summary>How many writes run at once at most: half the connection pool (see the constructor).</summary>
+    public int MaxWriters { get; }
+
     /// <summary>Creates the database over a connection string such as <c>Host=127.0.0.1;Database=matching;Username=…</c>.</summary>
     public PostgresDatabase(string connectionString)
     {
@@ -27,7 +30,8 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
         // A write holds its connection after its commit while it waits for its turn at the in-memory state (the write
         // gate), and the change feed reads in a turn of its own: at most half the pool's connections are writes', so the
         // feed always finds one.
-        _writers = new SemaphoreSlim(Math.Max(1, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize / 2));
+        MaxWriters = Math.Max(1, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize / 2);
+        _writers = new SemaphoreSlim(MaxWriters);
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {

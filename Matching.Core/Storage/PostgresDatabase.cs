@@ -26,7 +26,12 @@ public sealed class PostgresDatabase : IMatchingDatabase, IDisposable
     /// <summary>Creates the database over a connection string such as <c>Host=127.0.0.1;Database=matching;Username=…</c>.</summary>
     public PostgresDatabase(string connectionString)
     {
-        _source = NpgsqlDataSource.Create(connectionString);
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // The service sends the same few dozen statements all day: prepared once per connection, PostgreSQL parses and
+        // plans them once (on two cores shared with the service, its backends' CPU is the mixed load's tail). A
+        // connection string that sets its own value keeps it.
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 64;
+        _source = NpgsqlDataSource.Create(settings.ConnectionString);
         // A write holds its connection after its commit while it waits for its turn at the in-memory state (the write
         // gate), and the change feed reads in a turn of its own: at most half the pool's connections are writes', so the
         // feed always finds one.

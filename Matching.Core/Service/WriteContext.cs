@@ -43,13 +43,8 @@ namespace Matching.Service;
 /// </remarks>
 internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, MatchingTelemetry telemetry)
 {
-    private readonly Lock _gate = new();
     private readonly Lock _counter = new();
-    private readonly Lock _turns = new();
-    private readonly Dictionary<long, PendingUpdate> _pending = []; // turn → a committed write's update waiting to apply
-    private bool _draining; // a thread is applying the pending updates
-    private long _issued; // the last turn handed out
-    private long _done; // the last turn that has applied (turns apply one at a time, in order)
+    private readonly WriteTurns _turns = new(telemetry);
 
     /// <summary>The database.</summary>
     public IMatchingDatabase Database => db;
@@ -88,7 +83,7 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     public T Write<T>(Func<DbConnection, IDbTransaction, T> write, Action<T>? after = null)
     {
         // Its turn would wait for the one applying now: a write never starts from inside another's update.
-        if (_gate.IsHeldByCurrentThread) throw new InvalidOperationException("A write cannot start while a committed write or the change feed applies its state.");
+        if (_turns.Applying) throw new InvalidOperationException("A write cannot start while a committed write or the change feed applies its state.");
         using var span = MatchingTelemetry.Source.StartActivity("matching.db write", ActivityKind.Client);
         // Only writes that update the in-memory state need the turns' order; the others (audit, an allocation's
         // proposal) leave ordering to the database.
@@ -99,18 +94,18 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
             {
                 // The turn is taken right before the commit: a later write of the same rows waits for their locks until
                 // this commit, so it takes a later turn and applies after this one.
-                var turn = TakeTurn();
+                var turn = _turns.Take();
                 try
                 {
                     commit();
                 }
                 catch
                 {
-                    Applied(turn, static () => { });
+                    _turns.Apply(turn, static () => { });
                     throw;
                 }
                 ReleaseCounter();
-                Applied(turn, () => after(result));
+                _turns.Apply(turn, () => after(result));
             });
         }
         finally
@@ -118,77 +113,6 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
             // A write that failed or was refused before its commit.
             ReleaseCounter();
         }
-    }
-
-    /// <summary>Hands out the next turn at the in-memory state.</summary>
-    private long TakeTurn()
-    {
-        lock (_turns) return ++_issued;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="apply"/> inside the gate once every earlier turn has applied, and passes the turn on (also
-    /// when <paramref name="apply"/> throws, whose exception is then rethrown here). Whoever finds the gate free applies
-    /// its own update and then every later one already waiting in turn order, so that a queue of committed writes is
-    /// applied by one running thread rather than each woken in turn: on two cores, a chain of dozens of wake-ups, each
-    /// waiting for the CPU, made a write wait tens of milliseconds for the turns before it.
-    /// </summary>
-    private void Applied(long turn, Action apply)
-    {
-        var update = new PendingUpdate(apply, Stopwatch.GetTimestamp());
-        bool drains;
-        lock (_turns)
-        {
-            _pending[turn] = update;
-            drains = !_draining && _done == turn - 1;
-            if (drains) _draining = true;
-        }
-        if (drains) Drain();
-        // Applied by the thread that drained it, or by this one just now.
-        update.Done.Wait();
-        if (update.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-    }
-
-    /// <summary>Applies the waiting updates in turn order until the next turn's has not arrived yet.</summary>
-    private void Drain()
-    {
-        while (true)
-        {
-            PendingUpdate? next;
-            lock (_turns)
-            {
-                if (!_pending.Remove(_done + 1, out next))
-                {
-                    _draining = false;
-                    return;
-                }
-            }
-            try
-            {
-                lock (_gate)
-                {
-                    telemetry.GateEntered(next.Since);
-                    next.Apply();
-                }
-            }
-            catch (Exception e)
-            {
-                next.Failure = e;
-            }
-            lock (_turns) _done++;
-            next.Done.Set();
-        }
-    }
-
-    /// <summary>A committed write's update of the in-memory state, waiting for its turn.</summary>
-    private sealed class PendingUpdate(Action apply, long since)
-    {
-        public Action Apply { get; } = apply;
-        public long Since { get; } = since;
-        public Exception? Failure { get; set; }
-        // Not disposed: the draining thread may still be inside Set when the owner wakes, and without a wait handle asked
-        // for the event holds nothing to release.
-        public ManualResetEventSlim Done { get; } = new();
     }
 
     /// <summary>
@@ -241,9 +165,9 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     /// </summary>
     public T Gated<T>(Func<T> work)
     {
-        if (_gate.IsHeldByCurrentThread) throw new InvalidOperationException("A turn cannot be taken while a committed write or the change feed applies its state.");
+        if (_turns.Applying) throw new InvalidOperationException("A turn cannot be taken while a committed write or the change feed applies its state.");
         var result = default(T)!;
-        Applied(TakeTurn(), () => result = work());
+        _turns.Apply(_turns.Take(), () => result = work());
         return result;
     }
 
@@ -272,7 +196,7 @@ internal sealed class WriteContext(IMatchingDatabase db, TimeProvider time, Matc
     /// row stays locked until the write commits, so numbers become visible in commit order (the reconciliation lists
     /// page by them).
     /// </summary>
-    public long TakeSeqs(DbConnection c, IDbTransaction t, int count)
+    private long TakeSeqs(DbConnection c, IDbTransaction t, int count)
     {
         TakeCounter();
         return c.ExecuteScalar<long>(ChangeSql.TakeSeqs, new { n = count }, t) - count + 1;
